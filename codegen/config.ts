@@ -1,0 +1,195 @@
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { ContractError } from "./errors.js";
+
+/** Output languages of `generate`. */
+export type Target = "ts" | "php";
+
+export const ALL_TARGETS: readonly Target[] = ["ts", "php"];
+
+/** The config file name looked up in the working directory. */
+export const CONFIG_FILE = "contractgen.config.json";
+
+/**
+ * Settings of a contractgen project, as written in `contractgen.config.json` (every key optional).
+ * Paths are relative to the folder of the config file.
+ */
+export interface ConfigFile {
+  /** Folder holding `buf.yaml` (a buf workspace or module), or `false` to ignore proto. Default: `.` if it has one. */
+  proto?: string | false;
+  /** Folder whose `*.schema.json` / `*.service.json` files are the JSON Schema contracts, or `false`. */
+  jsonSchema?: string | false;
+  /** Output folder. Default `gen`. */
+  out?: string;
+  /** Output languages. Default `["ts"]`. */
+  targets?: Target[];
+  /** PHP output settings. */
+  php?: { namespace?: string };
+}
+
+/** A resolved configuration: absolute paths, defaults applied. */
+export interface ResolvedConfig {
+  /** Project root: the folder of the config file, or the working directory. */
+  readonly root: string;
+  /** The config file read, if any. */
+  readonly configFile?: string;
+  /** Absolute folder with buf.yaml, or undefined when the project has no proto contracts. */
+  readonly protoRoot?: string;
+  /** Absolute JSON Schema root, or undefined when the project has none. */
+  readonly jsonSchemaRoot?: string;
+  readonly out: string;
+  readonly targets: readonly Target[];
+  readonly phpNamespace?: string;
+}
+
+/** Flags that override the config file. */
+export interface ConfigOverrides {
+  readonly config?: string;
+  readonly out?: string;
+  readonly targets?: readonly Target[];
+  readonly proto?: string | false;
+  readonly jsonSchema?: string | false;
+}
+
+/** Folders searched, in order, for JSON Schema contracts when no config names one. */
+export const JSON_SCHEMA_DEFAULT_ROOTS = ["contracts/jsonschema", "contracts", "schemas"];
+
+/**
+ * Finds and reads the configuration. Discovery: `--config` if given, else `contractgen.config.json` in
+ * `cwd`; without one, proto contracts are the buf workspace in `cwd` (if it has a `buf.yaml`) and JSON
+ * Schema contracts are the first of {@link JSON_SCHEMA_DEFAULT_ROOTS} that holds a `*.schema.json` file.
+ */
+export function resolveConfig(cwd: string, overrides: ConfigOverrides = {}): ResolvedConfig {
+  let file: ConfigFile = {};
+  let configFile: string | undefined;
+  let root = cwd;
+  if (overrides.config !== undefined) {
+    configFile = resolve(cwd, overrides.config);
+    if (!existsSync(configFile)) {
+      throw new ContractError({ code: "config", message: `config file ${overrides.config} does not exist` });
+    }
+  } else if (existsSync(join(cwd, CONFIG_FILE))) {
+    configFile = join(cwd, CONFIG_FILE);
+  }
+  if (configFile) {
+    file = readConfigFile(configFile);
+    root = resolve(configFile, "..");
+  }
+  const protoSetting = overrides.proto ?? file.proto;
+  let protoRoot: string | undefined;
+  if (protoSetting === false) {
+    protoRoot = undefined;
+  } else if (protoSetting !== undefined) {
+    protoRoot = resolve(root, protoSetting);
+    if (!existsSync(join(protoRoot, "buf.yaml"))) {
+      throw new ContractError({
+        code: "config",
+        message: `proto folder ${protoSetting} has no buf.yaml; create one (buf config init) or set "proto": false`,
+        ...(configFile ? { location: { file: configFile, pointer: "/proto" } } : {}),
+      });
+    }
+  } else if (existsSync(join(root, "buf.yaml"))) {
+    protoRoot = root;
+  }
+  const schemaSetting = overrides.jsonSchema ?? file.jsonSchema;
+  let jsonSchemaRoot: string | undefined;
+  if (schemaSetting === false) {
+    jsonSchemaRoot = undefined;
+  } else if (schemaSetting !== undefined) {
+    jsonSchemaRoot = resolve(root, schemaSetting);
+    if (!isDirectory(jsonSchemaRoot)) {
+      throw new ContractError({
+        code: "config",
+        message: `JSON Schema folder ${schemaSetting} does not exist`,
+        ...(configFile ? { location: { file: configFile, pointer: "/jsonSchema" } } : {}),
+      });
+    }
+  } else {
+    for (const candidate of JSON_SCHEMA_DEFAULT_ROOTS) {
+      const dir = join(root, candidate);
+      if (isDirectory(dir)) {
+        jsonSchemaRoot = dir;
+        break;
+      }
+    }
+  }
+  const outSetting = overrides.out ?? file.out ?? "gen";
+  const out = isAbsolute(outSetting) ? outSetting : resolve(overrides.out !== undefined ? cwd : root, outSetting);
+  const targets = overrides.targets ?? file.targets ?? ["ts"];
+  return {
+    root,
+    ...(configFile ? { configFile } : {}),
+    ...(protoRoot ? { protoRoot } : {}),
+    ...(jsonSchemaRoot ? { jsonSchemaRoot } : {}),
+    out,
+    targets,
+    ...(file.php?.namespace ? { phpNamespace: file.php.namespace } : {}),
+  };
+}
+
+/** Parses `--target ts,php`; rejects unknown names. */
+export function parseTargets(value: string): Target[] {
+  const targets = value
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+  for (const t of targets) {
+    if (!(ALL_TARGETS as readonly string[]).includes(t)) {
+      throw new ContractError({
+        code: "config",
+        message: `unknown target ${JSON.stringify(t)}: expected a comma-separated list of ${ALL_TARGETS.join(", ")}`,
+      });
+    }
+  }
+  if (targets.length === 0) throw new ContractError({ code: "config", message: "--target needs at least one target" });
+  return [...new Set(targets)] as Target[];
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+const KEYS = new Set(["$schema", "proto", "jsonSchema", "out", "targets", "php"]);
+
+function readConfigFile(path: string): ConfigFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new ContractError({ code: "config", message: `invalid JSON: ${(e as Error).message}`, location: { file: path } });
+  }
+  const fail = (pointer: string, message: string): never => {
+    throw new ContractError({ code: "config", message, location: { file: path, pointer } });
+  };
+  if (json === null || typeof json !== "object" || Array.isArray(json)) fail("", "the config must be a JSON object");
+  const obj = json as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!KEYS.has(key)) fail(`/${key}`, `unknown key ${JSON.stringify(key)}; expected one of ${[...KEYS].join(", ")}`);
+  }
+  const pathOrFalse = (key: "proto" | "jsonSchema"): void => {
+    const v = obj[key];
+    if (v !== undefined && v !== false && typeof v !== "string") fail(`/${key}`, `expected a folder path or false`);
+  };
+  pathOrFalse("proto");
+  pathOrFalse("jsonSchema");
+  if (obj["out"] !== undefined && typeof obj["out"] !== "string") fail("/out", "expected a folder path");
+  if (obj["targets"] !== undefined) {
+    const t = obj["targets"];
+    if (!Array.isArray(t) || t.some((x) => !(ALL_TARGETS as readonly unknown[]).includes(x))) {
+      fail("/targets", `expected an array of ${ALL_TARGETS.map((x) => JSON.stringify(x)).join(", ")}`);
+    }
+  }
+  if (obj["php"] !== undefined) {
+    const php = obj["php"];
+    if (php === null || typeof php !== "object" || Array.isArray(php)) fail("/php", "expected an object");
+    const ns = (php as Record<string, unknown>)["namespace"];
+    if (ns !== undefined && (typeof ns !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*(\\[A-Za-z_][A-Za-z0-9_]*)*$/.test(ns))) {
+      fail("/php/namespace", `expected a PHP namespace such as "Acme\\\\Contracts"`);
+    }
+  }
+  return obj as ConfigFile;
+}

@@ -1,0 +1,477 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  type DescEnum,
+  type DescField,
+  type DescFile,
+  type DescMessage,
+  type DescService,
+  fromBinary,
+  ScalarType as PbScalar,
+} from "@bufbuild/protobuf";
+import { createFileRegistry, type FileRegistry } from "@bufbuild/protobuf";
+import { BinaryReader } from "@bufbuild/protobuf/wire";
+import {
+  FileDescriptorSetSchema,
+  MethodOptions_IdempotencyLevel,
+  type SourceCodeInfo_Location,
+} from "@bufbuild/protobuf/wkt";
+import { ContractError, type Diagnostic } from "../errors.js";
+import type {
+  ContractFile,
+  Decl,
+  EnumDecl,
+  FieldDecl,
+  MapKeyType,
+  MessageDecl,
+  MethodDecl,
+  ScalarType,
+  ServiceDecl,
+  SourceLocation,
+  ValueType,
+  WellKnownType,
+} from "../model/types.js";
+import { parseBufAnnotations, runBuf } from "../tools/buf.js";
+
+/** A compiled buf workspace: the image bytes (input for `buf generate`) and the registry read from it. */
+export interface ProtoImage {
+  /** The buf image (a FileDescriptorSet with buf's extensions), as written by `buf build`. */
+  readonly image: Uint8Array;
+  readonly registry: FileRegistry;
+  /** Files of the workspace's modules (not imports), sorted by name. */
+  readonly files: readonly DescFile[];
+  /** Module-relative proto file name → path relative to the project root. */
+  readonly paths: ReadonlyMap<string, string>;
+}
+
+/** Field number of `buf_extension` on buf's ImageFile (buf/alpha/image/v1/image.proto). */
+const BUF_IMAGE_EXTENSION = 8042;
+
+/**
+ * Compiles the buf workspace in `root` with the real `buf build`. Compile errors become a ContractError
+ * whose diagnostics carry buf's file:line:column.
+ */
+export async function buildProtoImage(root: string): Promise<ProtoImage> {
+  const dir = await mkdtemp(join(tmpdir(), "contractgen-buf-"));
+  try {
+    const imagePath = join(dir, "image.binpb");
+    const [build, modules] = await Promise.all([
+      runBuf(["build", "--error-format", "json", "-o", imagePath], { cwd: root }),
+      runBuf(["config", "ls-modules", "--format", "json"], { cwd: root }),
+    ]);
+    if (build.exitCode !== 0) {
+      throw new ContractError(bufDiagnostics(build.stderr, "proto_compile", "buf build failed"));
+    }
+    const image = await readFile(imagePath);
+    const set = fromBinary(FileDescriptorSetSchema, image);
+    const registry = createFileRegistry(set);
+    const modulePaths = parseModulePaths(modules.stdout.toString("utf8"));
+    const files: DescFile[] = [];
+    const paths = new Map<string, string>();
+    for (const fileProto of set.file) {
+      if (isImport(fileProto.$unknown)) continue;
+      const file = registry.getFile(fileProto.name);
+      if (!file) continue;
+      files.push(file);
+      paths.set(file.name, resolveModulePath(fileProto.name, modulePaths));
+    }
+    files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return { image, registry, files, paths };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Turns buf's `--error-format json` output into diagnostics. */
+export function bufDiagnostics(
+  stderr: string,
+  code: Diagnostic["code"],
+  fallback: string,
+): Diagnostic[] {
+  const annotations = parseBufAnnotations(stderr);
+  if (annotations.length === 0) return [{ code, message: fallback }];
+  return annotations.map((a) => {
+    const location: SourceLocation | undefined = a.path
+      ? {
+          file: a.path,
+          ...(a.start_line ? { line: a.start_line } : {}),
+          ...(a.start_column ? { column: a.start_column } : {}),
+        }
+      : undefined;
+    return {
+      code,
+      message: a.message,
+      ...(location ? { location } : {}),
+      ...(a.type ? { rule: a.type } : {}),
+    };
+  });
+}
+
+function parseModulePaths(text: string): string[] {
+  const paths: string[] = [];
+  for (const line of text.split("\n")) {
+    if (!line.trim()) continue;
+    try {
+      const parsed = JSON.parse(line) as { path?: unknown };
+      if (typeof parsed.path === "string") paths.push(parsed.path);
+    } catch {
+      // not JSON: ignore (older buf versions print a table)
+    }
+  }
+  return paths.length > 0 ? paths : ["."];
+}
+
+function resolveModulePath(name: string, modulePaths: readonly string[]): string {
+  // Several modules cannot hold the same file name, so the first module that has it wins; with one
+  // module (the common case) this is a plain join.
+  const [only] = modulePaths;
+  if (modulePaths.length === 1 && only !== undefined) return only === "." ? name : `${only}/${name}`;
+  return modulePaths.map((m) => (m === "." ? name : `${m}/${name}`))[0] ?? name;
+}
+
+/** Reads `is_import` from buf's image extension on a FileDescriptorProto's unknown fields. */
+function isImport(unknown: readonly { no: number; wireType: number; data: Uint8Array }[] | undefined): boolean {
+  const ext = unknown?.find((u) => u.no === BUF_IMAGE_EXTENSION);
+  if (!ext) return false;
+  // `data` holds the length-delimited value as read after the tag: its length prefix, then the message.
+  const reader = new BinaryReader(new BinaryReader(ext.data).bytes());
+  while (reader.pos < reader.len) {
+    const [no, wireType] = reader.tag();
+    if (no === 1) return reader.bool();
+    reader.skip(wireType);
+  }
+  return false;
+}
+
+const WELL_KNOWN = new Set<string>([
+  "Timestamp",
+  "Duration",
+  "Struct",
+  "Value",
+  "ListValue",
+  "NullValue",
+  "FieldMask",
+  "Empty",
+  "Any",
+  "DoubleValue",
+  "FloatValue",
+  "Int64Value",
+  "UInt64Value",
+  "Int32Value",
+  "UInt32Value",
+  "BoolValue",
+  "StringValue",
+  "BytesValue",
+]);
+
+/** The well-known type a full name denotes, if any. */
+export function wellKnownOf(fullName: string): WellKnownType | undefined {
+  if (!fullName.startsWith("google.protobuf.")) return undefined;
+  const name = fullName.slice("google.protobuf.".length);
+  return WELL_KNOWN.has(name) ? (name as WellKnownType) : undefined;
+}
+
+const SCALARS: Record<PbScalar, ScalarType> = {
+  [PbScalar.DOUBLE]: "double",
+  [PbScalar.FLOAT]: "float",
+  [PbScalar.INT64]: "int64",
+  [PbScalar.UINT64]: "uint64",
+  [PbScalar.INT32]: "int32",
+  [PbScalar.FIXED64]: "fixed64",
+  [PbScalar.FIXED32]: "fixed32",
+  [PbScalar.BOOL]: "bool",
+  [PbScalar.STRING]: "string",
+  [PbScalar.BYTES]: "bytes",
+  [PbScalar.UINT32]: "uint32",
+  [PbScalar.SFIXED32]: "sfixed32",
+  [PbScalar.SFIXED64]: "sfixed64",
+  [PbScalar.SINT32]: "sint32",
+  [PbScalar.SINT64]: "sint64",
+};
+
+/** Comments and spans of one file, keyed by source path: built once per file, looked up in O(1). */
+class SourceInfo {
+  private readonly byPath = new Map<string, SourceCodeInfo_Location>();
+  constructor(
+    private readonly path: string,
+    file: DescFile,
+  ) {
+    for (const loc of file.proto.sourceCodeInfo?.location ?? []) {
+      const key = loc.path.join(".");
+      if (!this.byPath.has(key)) this.byPath.set(key, loc);
+    }
+  }
+
+  doc(path: readonly number[]): string {
+    const loc = this.byPath.get(path.join("."));
+    if (!loc) return "";
+    return normalizeComment(loc.leadingComments ?? "");
+  }
+
+  location(path: readonly number[]): SourceLocation {
+    const loc = this.byPath.get(path.join("."));
+    const line = loc?.span[0];
+    const column = loc?.span[1];
+    return {
+      file: this.path,
+      ...(line !== undefined ? { line: line + 1 } : {}),
+      ...(column !== undefined ? { column: column + 1 } : {}),
+    };
+  }
+}
+
+/** Strips the single leading space protoc keeps on each comment line and trims blank edges. */
+function normalizeComment(raw: string): string {
+  const lines = raw.replace(/\r\n?/g, "\n").split("\n");
+  while (lines.length > 0 && lines[lines.length - 1]?.trim() === "") lines.pop();
+  while (lines.length > 0 && lines[0]?.trim() === "") lines.shift();
+  return lines.map((l) => (l.startsWith(" ") ? l.slice(1) : l)).join("\n");
+}
+
+// Field numbers in descriptor.proto, for source-code-info paths.
+const FILE_MESSAGE = 4;
+const FILE_ENUM = 5;
+const FILE_SERVICE = 6;
+const MESSAGE_FIELD = 2;
+const MESSAGE_NESTED = 3;
+const MESSAGE_ENUM = 4;
+const MESSAGE_ONEOF = 8;
+const ENUM_VALUE = 2;
+const SERVICE_METHOD = 2;
+
+/** Output of lowering proto descriptors into the contract model. */
+export interface LoweredProto {
+  readonly files: ContractFile[];
+  readonly decls: Decl[];
+  readonly services: ServiceDecl[];
+}
+
+/**
+ * Lowers the workspace files of a proto image into the contract model. Well-known types that the files
+ * use are lowered too (marked with `wellKnown`), so every `ref` in the model resolves.
+ */
+export function lowerProto(image: ProtoImage): LoweredProto {
+  const files: ContractFile[] = [];
+  const decls: Decl[] = [];
+  const services: ServiceDecl[] = [];
+  const seen = new Set<string>();
+  const pendingWkt = new Map<string, DescMessage | DescEnum>();
+
+  const fieldType = (field: DescField): ValueType => {
+    switch (field.fieldKind) {
+      case "scalar":
+        return { kind: "scalar", scalar: SCALARS[field.scalar] };
+      case "enum":
+        noteWkt(field.enum);
+        return { kind: "enum", ref: field.enum.typeName };
+      case "message":
+        noteWkt(field.message);
+        return { kind: "message", ref: field.message.typeName };
+      case "list": {
+        let element: ValueType;
+        if (field.listKind === "scalar") element = { kind: "scalar", scalar: SCALARS[field.scalar] };
+        else if (field.listKind === "enum") {
+          noteWkt(field.enum);
+          element = { kind: "enum", ref: field.enum.typeName };
+        } else {
+          noteWkt(field.message);
+          element = { kind: "message", ref: field.message.typeName };
+        }
+        return { kind: "list", element };
+      }
+      case "map": {
+        let value: ValueType;
+        if (field.mapKind === "scalar") value = { kind: "scalar", scalar: SCALARS[field.scalar] };
+        else if (field.mapKind === "enum") {
+          noteWkt(field.enum);
+          value = { kind: "enum", ref: field.enum.typeName };
+        } else {
+          noteWkt(field.message);
+          value = { kind: "message", ref: field.message.typeName };
+        }
+        return { kind: "map", key: SCALARS[field.mapKey] as MapKeyType, value };
+      }
+    }
+  };
+
+  function noteWkt(desc: DescMessage | DescEnum): void {
+    if (desc.file.name.startsWith("google/protobuf/") && !seen.has(desc.typeName)) {
+      pendingWkt.set(desc.typeName, desc);
+    }
+  }
+
+  function lowerEnum(desc: DescEnum, info: SourceInfo, path: number[]): EnumDecl {
+    const decl: EnumDecl = {
+      kind: "enum",
+      source: "proto",
+      fullName: desc.typeName,
+      package: desc.file.proto.package,
+      typeName: typeNameIn(desc.typeName, desc.file.proto.package),
+      name: desc.name,
+      doc: info.doc(path),
+      deprecated: desc.deprecated,
+      location: info.location(path),
+      open: desc.open,
+      values: desc.values.map((v, i) => ({
+        name: v.name,
+        number: v.number,
+        json: v.name,
+        doc: info.doc([...path, ENUM_VALUE, i]),
+        deprecated: v.deprecated,
+      })),
+    };
+    seen.add(decl.fullName);
+    return decl;
+  }
+
+  function lowerMessage(desc: DescMessage, info: SourceInfo, path: number[], out: Decl[]): void {
+    const fieldIndex = indexOf(desc.proto.field);
+    const fields: FieldDecl[] = desc.fields.map((field) => {
+      const fieldPath = [...path, MESSAGE_FIELD, fieldIndex.get(field.proto) ?? 0];
+      const presence: FieldDecl["presence"] =
+        field.fieldKind === "message" || field.proto.proto3Optional || field.oneof
+          ? "explicit"
+          : field.fieldKind === "list" || field.fieldKind === "map"
+            ? "implicit"
+            : field.presence === 1 /* EXPLICIT */
+              ? "explicit"
+              : "implicit";
+      const oneof = field.oneof?.name;
+      return {
+        name: field.name,
+        jsonName: field.jsonName,
+        number: field.number,
+        type: fieldType(field),
+        presence,
+        ...(oneof !== undefined ? { oneof } : {}),
+        doc: info.doc(fieldPath),
+        deprecated: field.deprecated,
+        location: info.location(fieldPath),
+      };
+    });
+    const wellKnown = wellKnownOf(desc.typeName);
+    const decl: MessageDecl = {
+      kind: "message",
+      source: "proto",
+      fullName: desc.typeName,
+      package: desc.file.proto.package,
+      typeName: typeNameIn(desc.typeName, desc.file.proto.package),
+      name: desc.name,
+      doc: info.doc(path),
+      deprecated: desc.deprecated,
+      location: info.location(path),
+      fields,
+      // Synthetic oneofs of proto3 `optional` fields are presence markers, not unions.
+      oneofs: desc.oneofs.map((o, i) => ({
+        name: o.name,
+        jsonName: o.localName,
+        fields: o.fields.map((f) => f.name),
+        doc: info.doc([...path, MESSAGE_ONEOF, i]),
+      })),
+      closed: true,
+      ...(wellKnown ? { wellKnown } : {}),
+      examples: [],
+    };
+    seen.add(decl.fullName);
+    out.push(decl);
+    const enumIndex = indexOf(desc.proto.enumType);
+    for (const e of desc.nestedEnums) {
+      out.push(lowerEnum(e, info, [...path, MESSAGE_ENUM, enumIndex.get(e.proto) ?? 0]));
+    }
+    const nestedIndex = indexOf(desc.proto.nestedType);
+    for (const m of desc.nestedMessages) {
+      if (m.proto.options?.mapEntry) continue;
+      lowerMessage(m, info, [...path, MESSAGE_NESTED, nestedIndex.get(m.proto) ?? 0], out);
+    }
+  }
+
+  function lowerService(desc: DescService, info: SourceInfo, path: number[]): ServiceDecl {
+    return {
+      source: "proto",
+      fullName: desc.typeName,
+      package: desc.file.proto.package,
+      name: desc.name,
+      doc: info.doc(path),
+      deprecated: desc.deprecated,
+      location: info.location(path),
+      methods: desc.methods.map((m, i): MethodDecl => {
+        noteWkt(m.input);
+        noteWkt(m.output);
+        const methodPath = [...path, SERVICE_METHOD, i];
+        return {
+          name: m.name,
+          input: m.input.typeName,
+          output: m.output.typeName,
+          clientStreaming: m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming",
+          serverStreaming: m.methodKind === "server_streaming" || m.methodKind === "bidi_streaming",
+          idempotency:
+            m.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS
+              ? "no_side_effects"
+              : m.idempotency === MethodOptions_IdempotencyLevel.IDEMPOTENT
+                ? "idempotent"
+                : "unknown",
+          errors: {},
+          doc: info.doc(methodPath),
+          deprecated: m.deprecated,
+          location: info.location(methodPath),
+        };
+      }),
+    };
+  }
+
+  for (const file of image.files) {
+    const path = image.paths.get(file.name) ?? file.name;
+    const info = new SourceInfo(path, file);
+    const fileDecls: Decl[] = [];
+    const enumIndex = indexOf(file.proto.enumType);
+    for (const e of file.enums) fileDecls.push(lowerEnum(e, info, [FILE_ENUM, enumIndex.get(e.proto) ?? 0]));
+    const messageIndex = indexOf(file.proto.messageType);
+    for (const m of file.messages) {
+      lowerMessage(m, info, [FILE_MESSAGE, messageIndex.get(m.proto) ?? 0], fileDecls);
+    }
+    const fileServices = file.services.map((s, i) => lowerService(s, info, [FILE_SERVICE, i]));
+    decls.push(...fileDecls);
+    services.push(...fileServices);
+    const options: Record<string, string> = {};
+    const phpNamespace = file.proto.options?.phpNamespace;
+    if (phpNamespace) options["php_namespace"] = phpNamespace;
+    const phpMetadataNamespace = file.proto.options?.phpMetadataNamespace;
+    if (phpMetadataNamespace) options["php_metadata_namespace"] = phpMetadataNamespace;
+    files.push({
+      source: "proto",
+      path,
+      package: file.proto.package,
+      declarations: fileDecls.map((d) => d.fullName),
+      services: fileServices.map((s) => s.fullName),
+      options,
+    });
+  }
+
+  // Well-known types referenced by the workspace (transitively: Struct → Value → ListValue).
+  while (pendingWkt.size > 0) {
+    const [name, desc] = pendingWkt.entries().next().value as [string, DescMessage | DescEnum];
+    pendingWkt.delete(name);
+    if (seen.has(name)) continue;
+    const info = new SourceInfo(desc.file.proto.name, desc.file);
+    if (desc.kind === "enum") {
+      decls.push(lowerEnum(desc, info, [FILE_ENUM, desc.file.proto.enumType.indexOf(desc.proto)]));
+    } else {
+      const out: Decl[] = [];
+      lowerMessage(desc, info, [FILE_MESSAGE, desc.file.proto.messageType.indexOf(desc.proto)], out);
+      decls.push(...out);
+    }
+  }
+  return { files, decls, services };
+}
+
+/** Position of each element in a descriptor list, so paths are found in O(1), not by `indexOf`. */
+function indexOf<T>(list: readonly T[]): Map<T, number> {
+  const map = new Map<T, number>();
+  list.forEach((item, i) => map.set(item, i));
+  return map;
+}
+
+function typeNameIn(fullName: string, pkg: string): string {
+  return pkg ? fullName.slice(pkg.length + 1) : fullName;
+}
