@@ -114,7 +114,9 @@ export function resolveConfig(cwd: string, overrides: ConfigOverrides = {}): Res
     }
   }
   const outSetting = overrides.out ?? file.out ?? "gen";
-  const out = isAbsolute(outSetting) ? outSetting : resolve(overrides.out !== undefined ? cwd : root, outSetting);
+  const out = isAbsolute(outSetting)
+    ? outSetting
+    : resolve(overrides.out !== undefined ? cwd : root, outSetting);
   const targets = overrides.targets ?? file.targets ?? ["ts"];
   return {
     root,
@@ -141,7 +143,8 @@ export function parseTargets(value: string): Target[] {
       });
     }
   }
-  if (targets.length === 0) throw new ContractError({ code: "config", message: "--target needs at least one target" });
+  if (targets.length === 0)
+    throw new ContractError({ code: "config", message: "--target needs at least one target" });
   return [...new Set(targets)] as Target[];
 }
 
@@ -160,19 +163,26 @@ function readConfigFile(path: string): ConfigFile {
   try {
     json = JSON.parse(readFileSync(path, "utf8"));
   } catch (e) {
-    throw new ContractError({ code: "config", message: `invalid JSON: ${(e as Error).message}`, location: { file: path } });
+    throw new ContractError({
+      code: "config",
+      message: `invalid JSON: ${(e as Error).message}`,
+      location: { file: path },
+    });
   }
   const fail = (pointer: string, message: string): never => {
     throw new ContractError({ code: "config", message, location: { file: path, pointer } });
   };
-  if (json === null || typeof json !== "object" || Array.isArray(json)) fail("", "the config must be a JSON object");
+  if (json === null || typeof json !== "object" || Array.isArray(json))
+    fail("", "the config must be a JSON object");
   const obj = json as Record<string, unknown>;
   for (const key of Object.keys(obj)) {
-    if (!KEYS.has(key)) fail(`/${key}`, `unknown key ${JSON.stringify(key)}; expected one of ${[...KEYS].join(", ")}`);
+    if (!KEYS.has(key))
+      fail(`/${key}`, `unknown key ${JSON.stringify(key)}; expected one of ${[...KEYS].join(", ")}`);
   }
   const pathOrFalse = (key: "proto" | "jsonSchema"): void => {
     const v = obj[key];
-    if (v !== undefined && v !== false && typeof v !== "string") fail(`/${key}`, `expected a folder path or false`);
+    if (v !== undefined && v !== false && typeof v !== "string")
+      fail(`/${key}`, `expected a folder path or false`);
   };
   pathOrFalse("proto");
   pathOrFalse("jsonSchema");
@@ -187,7 +197,10 @@ function readConfigFile(path: string): ConfigFile {
     const php = obj["php"];
     if (php === null || typeof php !== "object" || Array.isArray(php)) fail("/php", "expected an object");
     const ns = (php as Record<string, unknown>)["namespace"];
-    if (ns !== undefined && (typeof ns !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*(\\[A-Za-z_][A-Za-z0-9_]*)*$/.test(ns))) {
+    if (
+      ns !== undefined &&
+      (typeof ns !== "string" || !/^[A-Za-z_][A-Za-z0-9_]*(\\[A-Za-z_][A-Za-z0-9_]*)*$/.test(ns))
+    ) {
       fail("/php/namespace", `expected a PHP namespace such as "Acme\\\\Contracts"`);
     }
   }

@@ -37,7 +37,9 @@ export class ContractError extends Error {
     const list = Array.isArray(diagnostics) ? diagnostics : [diagnostics as Diagnostic];
     const first = list[0];
     super(
-      list.length === 1 && first ? formatDiagnostic(first) : `${list.length} problems:\n${list.map(formatDiagnostic).join("\n")}`,
+      list.length === 1 && first
+        ? formatDiagnostic(first)
+        : `${list.length} problems:\n${list.map(formatDiagnostic).join("\n")}`,
       options,
     );
     this.code = first?.code ?? "config";
@@ -47,7 +49,9 @@ export class ContractError extends Error {
 
 /** Whether `e` is a ContractError (also across package copies). */
 export function isContractError(e: unknown): e is ContractError {
-  return e instanceof ContractError || (e instanceof Error && e.name === "ContractError" && "diagnostics" in e);
+  return (
+    e instanceof ContractError || (e instanceof Error && e.name === "ContractError" && "diagnostics" in e)
+  );
 }
 
 /** `file:line:col: message`, `file#/pointer: message` or just the message. */

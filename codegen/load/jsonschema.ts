@@ -85,7 +85,10 @@ export async function discoverJsonSchemaFiles(root: string): Promise<string[]> {
  * Reads and lowers the JSON Schema contracts under `schemaRoot` (absolute). Paths in the model are
  * relative to `projectRoot`. Every problem found is collected and thrown as one ContractError.
  */
-export async function loadJsonSchemaContracts(projectRoot: string, schemaRoot: string): Promise<LoweredJsonSchema> {
+export async function loadJsonSchemaContracts(
+  projectRoot: string,
+  schemaRoot: string,
+): Promise<LoweredJsonSchema> {
   const diagnostics: Diagnostic[] = [];
   const files = await discoverJsonSchemaFiles(schemaRoot);
   const documents: SchemaDocument[] = [];
@@ -222,7 +225,9 @@ export function lowerJsonSchemaDocuments(documents: readonly SchemaDocument[]): 
       );
     }
     if (fragment !== "" && !fragment.startsWith("/")) {
-      throw new RefError(`"$ref" ${JSON.stringify(ref)} uses an anchor; use a JSON pointer fragment such as "#/$defs/Name"`);
+      throw new RefError(
+        `"$ref" ${JSON.stringify(ref)} uses an anchor; use a JSON pointer fragment such as "#/$defs/Name"`,
+      );
     }
     const node = resolvePointer(target.json, fragment);
     if (node === undefined) {
@@ -265,6 +270,7 @@ export function lowerJsonSchemaDocuments(documents: readonly SchemaDocument[]): 
   const files: ContractFile[] = documents.map((doc) => ({
     source: "jsonschema",
     path: doc.path,
+    sourceName: doc.path,
     package: doc.package,
     declarations: byFile.get(doc.path) ?? [],
     services: services.filter((s) => s.location.file === doc.path).map((s) => s.fullName),
@@ -335,7 +341,9 @@ class Lowering {
   ): Pick<MessageDecl, "fields" | "oneofs" | "closed" | "additional" | "examples"> {
     const obj = isObject(node) ? node : {};
     const properties = isObject(obj["properties"]) ? obj["properties"] : {};
-    const required = new Set(Array.isArray(obj["required"]) ? obj["required"].filter((r) => typeof r === "string") : []);
+    const required = new Set(
+      Array.isArray(obj["required"]) ? obj["required"].filter((r) => typeof r === "string") : [],
+    );
     const fields: FieldDecl[] = [];
     for (const [prop, propNode] of Object.entries(properties)) {
       const propPointer = appendPointer(pointer, "properties", prop);
@@ -347,7 +355,8 @@ class Lowering {
         });
         continue;
       }
-      const def = isObject(propNode) && "default" in propNode ? (propNode["default"] as JsonValue) : undefined;
+      const def =
+        isObject(propNode) && "default" in propNode ? (propNode["default"] as JsonValue) : undefined;
       fields.push({
         name: prop,
         jsonName: prop,
@@ -452,7 +461,8 @@ class Lowering {
 
   /** The model type of a schema used as a value; `nameHint` names inline objects, enums and unions. */
   valueType(doc: SchemaDocument, pointer: string, node: SchemaNode, nameHint: string): ValueType {
-    if (node === true || (isObject(node) && Object.keys(node).every((k) => ANNOTATIONS.has(k)))) return { kind: "any" };
+    if (node === true || (isObject(node) && Object.keys(node).every((k) => ANNOTATIONS.has(k))))
+      return { kind: "any" };
     if (node === false) return { kind: "any" };
     const obj = node as Record<string, unknown>;
     if (typeof obj["$ref"] === "string") {
@@ -494,7 +504,13 @@ class Lowering {
     }
     const types = typesOf(obj);
     const nullable = types.includes("null") || (Array.isArray(obj["enum"]) && obj["enum"].includes(null));
-    const inner = this.nonNullType(doc, pointer, obj, types.filter((t) => t !== "null"), nameHint);
+    const inner = this.nonNullType(
+      doc,
+      pointer,
+      obj,
+      types.filter((t) => t !== "null"),
+      nameHint,
+    );
     return nullable ? { kind: "nullable", type: inner } : inner;
   }
 
@@ -514,7 +530,13 @@ class Lowering {
     if ("const" in obj) {
       const c = obj["const"];
       const scalar: ScalarType =
-        typeof c === "string" ? "string" : typeof c === "boolean" ? "bool" : Number.isInteger(c) ? "integer" : "number";
+        typeof c === "string"
+          ? "string"
+          : typeof c === "boolean"
+            ? "bool"
+            : Number.isInteger(c)
+              ? "integer"
+              : "number";
       return { kind: "scalar", scalar, ...(constraints ? { constraints } : {}) };
     }
     const [type] = types;
@@ -571,7 +593,16 @@ class Lowering {
 }
 
 /** Keywords that do not constrain a value. */
-const ANNOTATIONS = new Set(["description", "title", "$comment", "examples", "deprecated", "readOnly", "writeOnly", "default"]);
+const ANNOTATIONS = new Set([
+  "description",
+  "title",
+  "$comment",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "default",
+]);
 
 function enumValues(node: SchemaNode): EnumDecl["values"] {
   const values = isObject(node) && Array.isArray(node["enum"]) ? node["enum"] : [];
@@ -623,7 +654,15 @@ function typesOf(obj: Record<string, unknown> | SchemaNode): string[] {
 /** A root that only carries `$defs` (a library of types) declares no type of its own. */
 function isDefsOnly(root: SchemaNode): boolean {
   if (!isObject(root)) return false;
-  return Object.keys(root).every((k) => k === "$defs" || k === "$schema" || k === "$id" || k === "$comment" || k === "title" || k === "description");
+  return Object.keys(root).every(
+    (k) =>
+      k === "$defs" ||
+      k === "$schema" ||
+      k === "$id" ||
+      k === "$comment" ||
+      k === "title" ||
+      k === "description",
+  );
 }
 
 function docOf(node: SchemaNode): string {

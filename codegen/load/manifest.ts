@@ -13,10 +13,9 @@ let validateManifest: ValidateFunction | undefined;
 
 /** The JSON Schema of service manifests (shipped as docs/service-manifest.schema.json). */
 export function manifestSchema(): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(packageRoot(), "docs", "service-manifest.schema.json"), "utf8")) as Record<
-    string,
-    unknown
-  >;
+  return JSON.parse(
+    readFileSync(join(packageRoot(), "docs", "service-manifest.schema.json"), "utf8"),
+  ) as Record<string, unknown>;
 }
 
 function manifestValidator(): ValidateFunction {
@@ -52,7 +51,16 @@ export function lowerManifest(
     package: string;
     service: string;
     description?: string;
-    methods: Record<string, { description?: string; request: string; response: string; idempotency?: Idempotency; errors?: Record<string, string> }>;
+    methods: Record<
+      string,
+      {
+        description?: string;
+        request: string;
+        response: string;
+        idempotency?: Idempotency;
+        errors?: Record<string, string>;
+      }
+    >;
   };
   if (manifest.package !== doc.package) {
     diagnostics.push({
@@ -67,7 +75,11 @@ export function lowerManifest(
     try {
       target = refTarget(doc, ref);
     } catch (e) {
-      diagnostics.push({ code: "schema_ref", message: (e as Error).message, location: { file: doc.path, pointer } });
+      diagnostics.push({
+        code: "schema_ref",
+        message: (e as Error).message,
+        location: { file: doc.path, pointer },
+      });
       return undefined;
     }
     if (!target.decl) {
@@ -81,7 +93,8 @@ export function lowerManifest(
     const source = sources.get(target.decl);
     const node = source?.node;
     const isObjectSchema =
-      isObject(node) && (node["type"] === "object" || isObject(node["properties"]) || Array.isArray(node["oneOf"]));
+      isObject(node) &&
+      (node["type"] === "object" || isObject(node["properties"]) || Array.isArray(node["oneOf"]));
     if (!isObjectSchema && role !== "error detail") {
       diagnostics.push({
         code: "manifest_invalid",

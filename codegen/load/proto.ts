@@ -2,15 +2,16 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  createFileRegistry,
   type DescEnum,
   type DescField,
   type DescFile,
   type DescMessage,
   type DescService,
+  type FileRegistry,
   fromBinary,
   ScalarType as PbScalar,
 } from "@bufbuild/protobuf";
-import { createFileRegistry, type FileRegistry } from "@bufbuild/protobuf";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import {
   FileDescriptorSetSchema,
@@ -84,11 +85,7 @@ export async function buildProtoImage(root: string): Promise<ProtoImage> {
 }
 
 /** Turns buf's `--error-format json` output into diagnostics. */
-export function bufDiagnostics(
-  stderr: string,
-  code: Diagnostic["code"],
-  fallback: string,
-): Diagnostic[] {
+export function bufDiagnostics(stderr: string, code: Diagnostic["code"], fallback: string): Diagnostic[] {
   const annotations = parseBufAnnotations(stderr);
   if (annotations.length === 0) return [{ code, message: fallback }];
   return annotations.map((a) => {
@@ -131,7 +128,9 @@ function resolveModulePath(name: string, modulePaths: readonly string[]): string
 }
 
 /** Reads `is_import` from buf's image extension on a FileDescriptorProto's unknown fields. */
-function isImport(unknown: readonly { no: number; wireType: number; data: Uint8Array }[] | undefined): boolean {
+function isImport(
+  unknown: readonly { no: number; wireType: number; data: Uint8Array }[] | undefined,
+): boolean {
   const ext = unknown?.find((u) => u.no === BUF_IMAGE_EXTENSION);
   if (!ext) return false;
   // `data` holds the length-delimited value as read after the tag: its length prefix, then the message.
@@ -441,6 +440,7 @@ export function lowerProto(image: ProtoImage): LoweredProto {
     files.push({
       source: "proto",
       path,
+      sourceName: file.proto.name,
       package: file.proto.package,
       declarations: fileDecls.map((d) => d.fullName),
       services: fileServices.map((s) => s.fullName),
@@ -468,7 +468,9 @@ export function lowerProto(image: ProtoImage): LoweredProto {
 /** Position of each element in a descriptor list, so paths are found in O(1), not by `indexOf`. */
 function indexOf<T>(list: readonly T[]): Map<T, number> {
   const map = new Map<T, number>();
-  list.forEach((item, i) => map.set(item, i));
+  list.forEach((item, i) => {
+    map.set(item, i);
+  });
   return map;
 }
 

@@ -59,11 +59,14 @@ export function buildModel(parts: readonly ModelParts[]): ContractModel {
         }
         return;
       case "list":
-        return check(type.element, where);
+        check(type.element, where);
+        return;
       case "map":
-        return check(type.value, where);
+        check(type.value, where);
+        return;
       case "nullable":
-        return check(type.type, where);
+        check(type.type, where);
+        return;
       default:
         return;
     }

@@ -251,6 +251,8 @@ export interface ContractFile {
   readonly source: ContractKind;
   /** Path relative to the project root (JSON Schema) or to the buf module root (proto, as buf names it). */
   readonly path: string;
+  /** Name the source tool uses: for proto the module-relative file name (`shop/order/v1/order.proto`). */
+  readonly sourceName: string;
   readonly package: string;
   readonly declarations: readonly string[];
   readonly services: readonly string[];

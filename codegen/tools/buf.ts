@@ -28,7 +28,8 @@ export function bufBinary(): string {
   }
   throw new ContractError({
     code: "tool_failed",
-    message: "cannot find the buf executable: install the npm package @bufbuild/buf (it is a dependency of contractgen)",
+    message:
+      "cannot find the buf executable: install the npm package @bufbuild/buf (it is a dependency of contractgen)",
   });
 }
 
@@ -40,7 +41,10 @@ export interface BufResult {
 }
 
 /** Runs buf with `args` in `cwd`, feeding `stdin` when given. Never rejects for a non-zero exit. */
-export function runBuf(args: readonly string[], options: { cwd: string; stdin?: Uint8Array }): Promise<BufResult> {
+export function runBuf(
+  args: readonly string[],
+  options: { cwd: string; stdin?: Uint8Array },
+): Promise<BufResult> {
   const binary = bufBinary();
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
@@ -52,7 +56,12 @@ export function runBuf(args: readonly string[], options: { cwd: string; stdin?: 
     child.stdout.on("data", (b: Buffer) => out.push(b));
     child.stderr.on("data", (b: Buffer) => err.push(b));
     child.on("error", (cause) =>
-      reject(new ContractError({ code: "tool_failed", message: `cannot run buf (${binary}): ${cause.message}` }, { cause })),
+      reject(
+        new ContractError(
+          { code: "tool_failed", message: `cannot run buf (${binary}): ${cause.message}` },
+          { cause },
+        ),
+      ),
     );
     child.on("close", (code, signal) => {
       resolve({

@@ -15,7 +15,8 @@ export function appendPointer(pointer: string, ...tokens: readonly (string | num
 /** Splits a pointer into unescaped tokens; `""` is the whole document. */
 export function parsePointer(pointer: string): string[] {
   if (pointer === "") return [];
-  if (!pointer.startsWith("/")) throw new Error(`a JSON pointer starts with "/", found ${JSON.stringify(pointer)}`);
+  if (!pointer.startsWith("/"))
+    throw new Error(`a JSON pointer starts with "/", found ${JSON.stringify(pointer)}`);
   return pointer
     .slice(1)
     .split("/")

@@ -1,0 +1,177 @@
+import { Command, CommanderError, Option } from "commander";
+import { parseTargets } from "../codegen/config.js";
+import { type Diagnostic, formatDiagnostic, isContractError } from "../codegen/errors.js";
+import { generate } from "../codegen/generate.js";
+import { lint } from "../codegen/lint.js";
+import { packageVersion } from "../codegen/util/package-root.js";
+
+/** Exit codes of every command (documented in docs/cli.md). */
+export const EXIT = {
+  /** Success: nothing to report. */
+  ok: 0,
+  /** The contracts have problems (lint findings, invalid contracts) or generated code is out of date. */
+  findings: 1,
+  /** Bad usage or configuration: unknown flag, missing file, invalid config. */
+  usage: 2,
+  /** A bug in contractgen or a tool it runs failed unexpectedly. */
+  internal: 3,
+} as const;
+
+/** Where the CLI writes; tests pass their own. */
+export interface CliIo {
+  readonly cwd: string;
+  readonly stdout: { write(s: string): unknown };
+  readonly stderr: { write(s: string): unknown };
+}
+
+type Format = "text" | "json" | "github";
+
+/** Runs the CLI with `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command("contractgen")
+    .description(
+      "Contract-first toolkit for PHP and TypeScript services: Protobuf and JSON Schema contracts.",
+    )
+    .version(packageVersion(), "-v, --version")
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      "\nExit codes: 0 success, 1 contract problems or outdated output, 2 usage or configuration error, 3 internal error.",
+    );
+
+  const common = (cmd: Command): Command =>
+    cmd
+      .option(
+        "-c, --config <file>",
+        "config file (default: contractgen.config.json in the working directory)",
+      )
+      .option("--proto <dir>", "folder with buf.yaml (default: the project root, if it has one)")
+      .option("--no-proto", "ignore proto contracts")
+      .option(
+        "--json-schema <dir>",
+        "folder of JSON Schema contracts (default: contracts/jsonschema, contracts or schemas)",
+      )
+      .option("--no-json-schema", "ignore JSON Schema contracts");
+
+  const overrides = (opts: Record<string, unknown>) => ({
+    ...(typeof opts["config"] === "string" ? { config: opts["config"] } : {}),
+    ...(opts["proto"] === false
+      ? { proto: false as const }
+      : typeof opts["proto"] === "string"
+        ? { proto: opts["proto"] }
+        : {}),
+    ...(opts["jsonSchema"] === false
+      ? { jsonSchema: false as const }
+      : typeof opts["jsonSchema"] === "string"
+        ? { jsonSchema: opts["jsonSchema"] }
+        : {}),
+  });
+
+  common(
+    program
+      .command("generate")
+      .description("Generate code and wire JSON Schemas from the contracts")
+      .option("-o, --out <dir>", "output folder (default: gen)")
+      .option("-t, --target <list>", "comma-separated outputs: ts, php (default: ts)")
+      .option("--check", "write nothing; exit 1 if the output folder is not up to date"),
+  ).action(async (opts: Record<string, unknown>) => {
+    const result = await generate({
+      cwd: io.cwd,
+      ...overrides(opts),
+      ...(typeof opts["out"] === "string" ? { out: opts["out"] } : {}),
+      ...(typeof opts["target"] === "string" ? { targets: parseTargets(opts["target"]) } : {}),
+      check: opts["check"] === true,
+    });
+    if (opts["check"] === true) {
+      if (result.outdated.length > 0) {
+        io.stderr.write(
+          `generated code in ${result.out} is out of date (${result.outdated.length} files differ):\n${result.outdated
+            .slice(0, 50)
+            .map((p) => `  ${p}\n`)
+            .join("")}run \`contractgen generate\` and commit the result\n`,
+        );
+        exitCode = EXIT.findings;
+      } else {
+        io.stdout.write(`generated code in ${result.out} is up to date (${result.files.length} files)\n`);
+      }
+      return;
+    }
+    io.stdout.write(
+      `generated ${result.files.length} files in ${result.out} (${result.written} written, ${result.unchanged} unchanged, ${result.removed} removed)\n`,
+    );
+  });
+
+  common(
+    program
+      .command("lint")
+      .description(
+        "Check the contracts: buf lint for proto; schema, $ref, manifest and example checks for JSON Schema",
+      )
+      .addOption(
+        new Option("-f, --format <format>", "output format")
+          .choices(["text", "json", "github"])
+          .default("text"),
+      ),
+  ).action(async (opts: Record<string, unknown>) => {
+    const result = await lint({ cwd: io.cwd, ...overrides(opts) });
+    printDiagnostics(io, result.diagnostics, opts["format"] as Format);
+    if (result.diagnostics.length > 0) exitCode = EXIT.findings;
+    else if (opts["format"] === "text") io.stdout.write("no problems found\n");
+  });
+
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with exit code 0.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (isContractError(e)) {
+      const usage = e.code === "config";
+      printDiagnostics(io, e.diagnostics, "text", usage ? "error" : "error");
+      return usage ? EXIT.usage : EXIT.findings;
+    }
+    io.stderr.write(`contractgen: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
+    if (process.env["CONTRACTGEN_DEBUG"] && e instanceof Error && e.stack) io.stderr.write(`${e.stack}\n`);
+    else io.stderr.write("set CONTRACTGEN_DEBUG=1 for a stack trace, and please report it\n");
+    return EXIT.internal;
+  }
+}
+
+function printDiagnostics(
+  io: CliIo,
+  diagnostics: readonly Diagnostic[],
+  format: Format,
+  severity = "error",
+): void {
+  if (format === "json") {
+    io.stdout.write(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
+    return;
+  }
+  for (const d of diagnostics) {
+    if (format === "github") {
+      const props = [
+        d.location?.file ? `file=${escapeProperty(d.location.file)}` : "",
+        d.location?.line ? `line=${d.location.line}` : "",
+        d.location?.column ? `col=${d.location.column}` : "",
+        `title=${escapeProperty(d.rule ?? d.code)}`,
+      ].filter((p) => p !== "");
+      const pointer = d.location?.pointer !== undefined ? ` (at #${d.location.pointer})` : "";
+      io.stdout.write(`::error ${props.join(",")}::${escapeData(d.message + pointer)}\n`);
+    } else {
+      io.stderr.write(`${severity}: ${formatDiagnostic(d)}\n`);
+    }
+  }
+}
+
+function escapeData(s: string): string {
+  return s.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}

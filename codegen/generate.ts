@@ -1,0 +1,160 @@
+import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
+import { type ConfigOverrides, resolveConfig, type Target } from "./config.js";
+import { ContractError } from "./errors.js";
+import { type LoadedContracts, loadContracts } from "./load/index.js";
+import { emitJsonSchemaService } from "./ts/jsonschema-service.js";
+import { emitJsonSchemaTypes } from "./ts/jsonschema-types.js";
+import type { GeneratedFile } from "./ts/printer.js";
+import { emitProtoServiceHelpers, runProtocGenEs } from "./ts/proto.js";
+import { emitValidators } from "./ts/validators.js";
+import { compareStrings } from "./util/names.js";
+import { wireSchemas } from "./wire/index.js";
+
+/** Options of {@link generate}. Everything but `cwd` overrides the config file. */
+export interface GenerateOptions extends ConfigOverrides {
+  /** Folder to discover the project from (config file, buf.yaml, JSON Schema folder). */
+  readonly cwd: string;
+  /** Compare with what is on disk and report differences instead of writing (for CI). */
+  readonly check?: boolean;
+}
+
+/** What {@link generate} produced. */
+export interface GenerateResult {
+  /** Absolute output folder. */
+  readonly out: string;
+  readonly files: readonly GeneratedFile[];
+  readonly written: number;
+  readonly unchanged: number;
+  /** Files removed because the contracts no longer produce them. */
+  readonly removed: number;
+  /** With `check`: output paths that differ from the disk (changed, missing or stale). */
+  readonly outdated: readonly string[];
+  /** Milliseconds per phase. */
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+/** Marker file that makes an output folder contractgen's, so stale files in it may be removed. */
+const MARKER = ".contractgen";
+
+/**
+ * Reads the project's contracts and writes the generated code: wire JSON Schemas (`schema/`), and per
+ * target TypeScript (`ts/`) or PHP (`php/`). Output is deterministic; files whose content is unchanged are
+ * not rewritten, and files the contracts no longer produce are removed.
+ */
+export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const config = resolveConfig(options.cwd, options);
+  const timings: Record<string, number> = {};
+  const time = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[phase] = (timings[phase] ?? 0) + (performance.now() - start);
+    }
+  };
+  const loaded = await time("load contracts (buf build, JSON Schema)", () => loadContracts(config));
+  const files = await generateFiles(loaded, config.targets, time);
+  const result = await time("write", () => writeOutput(config.out, files, options.check === true));
+  return { ...result, out: config.out, files, timings };
+}
+
+type Timer = <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>;
+
+/** All generated files for `targets`, in memory, sorted by path. */
+export async function generateFiles(
+  loaded: LoadedContracts,
+  targets: readonly Target[],
+  time: Timer = async (_p, fn) => fn(),
+): Promise<GeneratedFile[]> {
+  const wire = await time("wire schemas", () => wireSchemas(loaded));
+  const files: GeneratedFile[] = [];
+  for (const [fullName, schema] of wire) {
+    files.push({ path: `schema/${fullName}.schema.json`, content: `${JSON.stringify(schema, null, 2)}\n` });
+  }
+  if (targets.includes("ts")) {
+    const tasks: Promise<GeneratedFile[]>[] = [];
+    if (loaded.proto) {
+      const image = loaded.proto;
+      tasks.push(
+        time("buf generate (protoc-gen-es)", () => runProtocGenEs(image)).then((es) => [
+          ...es,
+          ...emitProtoServiceHelpers(loaded.model, es),
+        ]),
+      );
+    }
+    if (loaded.jsonSchema) {
+      const sources = loaded.jsonSchema.sources;
+      tasks.push(time("json-schema-to-typescript", () => emitJsonSchemaTypes(loaded.model, wire, sources)));
+      tasks.push(time("ajv standalone", () => emitValidators(loaded.model, wire, sources.keys())));
+      const services = [...loaded.model.services.values()].filter((s) => s.source === "jsonschema");
+      files.push(...services.map((s) => emitJsonSchemaService(loaded.model, s)));
+    }
+    for (const list of await Promise.all(tasks)) files.push(...list);
+  }
+  if (targets.includes("php")) {
+    throw new ContractError({
+      code: "unsupported",
+      message: "the php target is not available in this version of contractgen; use --target ts",
+    });
+  }
+  return files.sort((a, b) => compareStrings(a.path, b.path));
+}
+
+async function writeOutput(
+  out: string,
+  files: readonly GeneratedFile[],
+  check: boolean,
+): Promise<Pick<GenerateResult, "written" | "unchanged" | "removed" | "outdated">> {
+  const existing = new Set<string>();
+  let owned = false;
+  try {
+    await readFile(join(out, MARKER), "utf8");
+    owned = true;
+  } catch {
+    owned = false;
+  }
+  if (owned) for (const p of await listRelative(out)) existing.add(p);
+  let written = 0;
+  let unchanged = 0;
+  const outdated: string[] = [];
+  for (const file of files) {
+    existing.delete(file.path);
+    const target = join(out, file.path);
+    let current: string | undefined;
+    try {
+      current = await readFile(target, "utf8");
+    } catch {
+      current = undefined;
+    }
+    if (current === file.content) {
+      unchanged++;
+      continue;
+    }
+    outdated.push(file.path);
+    if (check) continue;
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, file.content);
+    written++;
+  }
+  existing.delete(MARKER);
+  const stale = [...existing].sort(compareStrings);
+  outdated.push(...stale);
+  if (!check) {
+    for (const p of stale) await rm(join(out, p), { force: true });
+    await mkdir(out, { recursive: true });
+    await writeFile(
+      join(out, MARKER),
+      "This folder is written by contractgen generate; files in it are replaced.\n",
+    );
+  }
+  return { written, unchanged, removed: check ? 0 : stale.length, outdated };
+}
+
+async function listRelative(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) out.push(relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"));
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * contractgen: the programmatic API. The CLI is a thin shell over these functions.
+ */
+
+export type { ConfigFile, ConfigOverrides, ResolvedConfig, Target } from "./config.js";
+export {
+  ALL_TARGETS,
+  CONFIG_FILE,
+  JSON_SCHEMA_DEFAULT_ROOTS,
+  parseTargets,
+  resolveConfig,
+} from "./config.js";
+export type { ContractErrorCode, Diagnostic } from "./errors.js";
+export { ContractError, formatDiagnostic, formatLocation, isContractError } from "./errors.js";
+export type { GenerateOptions, GenerateResult } from "./generate.js";
+export { generate, generateFiles } from "./generate.js";
+export type { LintOptions, LintResult } from "./lint.js";
+export { lint } from "./lint.js";
+export type { LoadedContracts } from "./load/index.js";
+export { loadContracts } from "./load/index.js";
+export type {
+  AliasDecl,
+  Constraints,
+  ContractFile,
+  ContractKind,
+  ContractModel,
+  Decl,
+  EnumDecl,
+  EnumValueDecl,
+  FieldDecl,
+  Idempotency,
+  JsonValue,
+  MapKeyType,
+  MessageDecl,
+  MethodDecl,
+  OneofDecl,
+  Presence,
+  ScalarType,
+  ServiceDecl,
+  SourceLocation,
+  UnionDecl,
+  UnionMember,
+  ValueType,
+  WellKnownType,
+} from "./model/types.js";
+export type { GeneratedFile } from "./ts/printer.js";
+export type { JsonSchema } from "./wire/index.js";
+export { wireId, wireSchemas } from "./wire/index.js";

@@ -1,0 +1,122 @@
+import { _ } from "ajv";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import standaloneCode from "ajv/dist/standalone/index.js";
+import addFormats from "ajv-formats";
+import { ContractError } from "../errors.js";
+import type { ContractModel } from "../model/types.js";
+import { compareStrings } from "../util/names.js";
+import { wireId } from "../wire/ids.js";
+import type { JsonSchema } from "../wire/protojson.js";
+import { jsonSchemaTypeName } from "./jsonschema-types.js";
+import { type GeneratedFile, preamble } from "./printer.js";
+
+/** Path (without extension) of the validators module of a JSON Schema package. */
+export function validatorsPath(pkg: string): string {
+  return `ts/jsonschema/${pkg ? pkg.split(".").join("/") : "_"}/validators`;
+}
+
+/** Export name of the validator of a declaration. */
+export function validatorName(fullName: string): string {
+  return `validate${jsonSchemaTypeName(fullName).replace(/\$$/, "_")}`;
+}
+
+/** An ajv instance that knows every wire schema; the one configuration generation and runtime share. */
+export function createWireAjv(wire: ReadonlyMap<string, JsonSchema>, forCode: boolean): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    allowUnionTypes: true,
+    discriminator: true,
+    validateFormats: true,
+    // Annotations that contracts may carry: kept in the schema, ignored by validation.
+    keywords: ["x-enum-descriptions"],
+    ...(forCode ? { code: { source: true, esm: true, lines: true, formats: _`ajvFormats` } } : {}),
+  });
+  addFormats.default(ajv);
+  for (const schema of wire.values()) ajv.addSchema(schema);
+  return ajv;
+}
+
+/**
+ * One module of validators per JSON Schema package, compiled by ajv at generation time (standalone
+ * code), with a declaration file typing each validator as a type guard for its generated type.
+ */
+export function emitValidators(
+  model: ContractModel,
+  wire: ReadonlyMap<string, JsonSchema>,
+  names: Iterable<string>,
+): GeneratedFile[] {
+  const packages = new Map<string, string[]>();
+  for (const fullName of names) {
+    const decl = model.decls.get(fullName);
+    if (!decl) continue;
+    const list = packages.get(decl.package) ?? [];
+    list.push(fullName);
+    packages.set(decl.package, list);
+  }
+  let ajv: Ajv2020;
+  try {
+    ajv = createWireAjv(wire, true);
+  } catch (e) {
+    throw new ContractError(
+      { code: "schema_invalid", message: `ajv rejects a schema: ${(e as Error).message}` },
+      { cause: e },
+    );
+  }
+  const files: GeneratedFile[] = [];
+  for (const pkg of [...packages.keys()].sort(compareStrings)) {
+    const fullNames = (packages.get(pkg) ?? []).sort(compareStrings);
+    const exports: Record<string, string> = {};
+    for (const fullName of fullNames) exports[validatorName(fullName)] = wireId(fullName);
+    let code: string;
+    try {
+      code = standaloneCode.default(ajv, exports);
+    } catch (e) {
+      throw new ContractError(
+        { code: "schema_invalid", message: `ajv cannot compile package ${pkg}: ${(e as Error).message}` },
+        { cause: e },
+      );
+    }
+    const sources = [...new Set(fullNames.map((n) => model.decls.get(n)?.location.file ?? ""))].sort(
+      compareStrings,
+    );
+    const body = code
+      .replace(/^"use strict";/, "")
+      .replace(/require\("ajv\/dist\/runtime\/([a-z_0-9]+)"\)/g, (_m, name: string) => `ajvRuntime.${name}`);
+    if (/require\(/.test(body)) {
+      throw new ContractError({
+        code: "unsupported",
+        message: `ajv emitted a require() contractgen cannot map in package ${pkg}`,
+      });
+    }
+    const js = [
+      ...preamble(sources, "//"),
+      "// Validators compiled by ajv from the wire JSON Schemas (gen/schema).",
+      "/* eslint-disable */",
+      "",
+      'import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";',
+      "",
+      body.replace(/;(?=export const |const |function )/g, ";\n"),
+      "",
+    ].join("\n");
+    const typesModule = "./types.js";
+    const dts = [
+      ...preamble(sources, "//"),
+      "",
+      'import type { Validator } from "contractgen/runtime";',
+      `import type { ${fullNames.map((n) => jsonSchemaTypeName(n)).join(", ")} } from "${typesModule}";`,
+      "",
+      ...fullNames.flatMap((n) => [
+        `/** Checks a value against the JSON Schema of ${n}; on failure, \`errors\` says where and why. */`,
+        `export declare const ${validatorName(n)}: Validator<${jsonSchemaTypeName(n)}>;`,
+      ]),
+      "",
+    ].join("\n");
+    files.push(
+      { path: `${validatorsPath(pkg)}.js`, content: js },
+      { path: `${validatorsPath(pkg)}.d.ts`, content: dts },
+    );
+  }
+  return files;
+}

@@ -1,0 +1,324 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Code, ConnectError } from "@connectrpc/connect";
+import {
+  codeToString,
+  HTTP_STATUS_OF_CODE,
+  type JsonHandlerContext,
+  type JsonMethodDefinition,
+  type JsonServiceDefinition,
+  type JsonServiceImpl,
+  REQUEST_ID_HEADER,
+  type ValidationIssue,
+} from "./json-service.js";
+
+/** Options of {@link createJsonServiceHandler}; every key optional (see {@link DEFAULT_SERVER_OPTIONS}). */
+export interface JsonServerOptions {
+  /** Largest request body accepted, in bytes; larger ones get `resource_exhausted`. */
+  readonly maxBodyBytes: number;
+  /** Check responses against the contract before sending them (a handler bug becomes `internal`). */
+  readonly validateResponses: boolean;
+  /** Called for every error a handler throws that is not a ConnectError (for logging). */
+  readonly onError: ((error: unknown, context: JsonHandlerContext) => void) | undefined;
+  /** Handles requests for paths no JSON Schema service serves (e.g. connect-node's adapter). */
+  readonly fallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+}
+
+export const DEFAULT_SERVER_OPTIONS: JsonServerOptions = {
+  maxBodyBytes: 4 * 1024 * 1024,
+  validateResponses: true,
+  onError: undefined,
+  fallback: undefined,
+};
+
+/** A service definition paired with its implementation. */
+export type JsonServiceRegistration = readonly [
+  JsonServiceDefinition,
+  JsonServiceImpl<JsonServiceDefinition>,
+];
+
+/** Pairs a service with its implementation, type-checking the implementation against the service. */
+export function jsonService<S extends JsonServiceDefinition>(
+  service: S,
+  impl: JsonServiceImpl<S>,
+): JsonServiceRegistration {
+  return [service, impl as unknown as JsonServiceImpl<JsonServiceDefinition>];
+}
+
+interface Route {
+  readonly service: JsonServiceDefinition;
+  readonly method: JsonMethodDefinition<unknown, unknown>;
+  readonly handler: (request: unknown, context: JsonHandlerContext) => unknown;
+}
+
+/**
+ * A `node:http` request handler serving JSON Schema services with the Connect protocol (unary, JSON
+ * codec): `POST /<package>.<Service>/<Method>`, and GET for `no_side_effects` methods. Requests for other
+ * paths go to `fallback` (mount connect-node's adapter there to serve proto services on the same server).
+ */
+export function createJsonServiceHandler(
+  services: readonly JsonServiceRegistration[],
+  options: Partial<JsonServerOptions> = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const opts: JsonServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
+  const routes = new Map<string, Route>();
+  for (const [service, impl] of services) {
+    for (const [local, method] of Object.entries(service.methods)) {
+      const fn = (impl as Record<string, unknown>)[local];
+      if (typeof fn !== "function") {
+        throw new TypeError(
+          `implementation of ${service.typeName} has no function ${local} (method ${method.name})`,
+        );
+      }
+      routes.set(`/${service.typeName}/${method.name}`, {
+        service,
+        method,
+        handler: fn.bind(impl) as Route["handler"],
+      });
+    }
+  }
+  return (req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const route = routes.get(url.pathname);
+    if (!route) {
+      if (opts.fallback) return opts.fallback(req, res);
+      return writeError(res, new ConnectError(`no method ${url.pathname}`, Code.Unimplemented), undefined);
+    }
+    serve(route, req, res, url, opts).catch((e: unknown) => {
+      // serve() answers every error itself; this only guards against a failure while writing.
+      if (!res.headersSent) writeError(res, new ConnectError("internal error", Code.Internal), undefined);
+      else res.destroy(e instanceof Error ? e : undefined);
+    });
+  };
+}
+
+async function serve(
+  route: Route,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  opts: JsonServerOptions,
+): Promise<void> {
+  const requestId = headerValue(req, REQUEST_ID_HEADER) || randomUUID();
+  res.setHeader(REQUEST_ID_HEADER, requestId);
+  const abort = new AbortController();
+  req.on("close", () => {
+    if (!res.writableFinished) abort.abort(new ConnectError("client closed the connection", Code.Canceled));
+  });
+  const timeoutHeader = headerValue(req, "connect-timeout-ms");
+  let timeoutMs: number | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const context: JsonHandlerContext = {
+    service: route.service.typeName,
+    method: route.method.name,
+    signal: abort.signal,
+    requestHeader: toHeaders(req),
+    responseHeader: new Headers(),
+    requestId,
+    get timeoutMs() {
+      return timeoutMs;
+    },
+  };
+  try {
+    if (timeoutHeader) {
+      if (!/^[0-9]{1,10}$/.test(timeoutHeader)) {
+        throw new ConnectError(
+          `Connect-Timeout-Ms must be a positive integer, found ${JSON.stringify(timeoutHeader)}`,
+          Code.InvalidArgument,
+        );
+      }
+      timeoutMs = Number(timeoutHeader);
+      timer = setTimeout(
+        () => abort.abort(new ConnectError(`deadline of ${timeoutMs} ms exceeded`, Code.DeadlineExceeded)),
+        timeoutMs,
+      );
+    }
+    const request = await readRequest(route, req, url, opts);
+    if (!route.method.input(request)) {
+      throw validationError(`invalid ${route.method.name} request`, route.method.input.errors);
+    }
+    const result = await Promise.race([
+      Promise.resolve(route.handler(request, context)),
+      new Promise<never>((_, reject) => {
+        if (abort.signal.aborted) reject(abort.signal.reason);
+        abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true });
+      }),
+    ]);
+    if (opts.validateResponses && !route.method.output(result)) {
+      const detail = describeIssues(route.method.output.errors);
+      opts.onError?.(new Error(`response of ${route.method.name} breaks the contract: ${detail}`), context);
+      throw new ConnectError(
+        `the server's ${route.method.name} response breaks the contract: ${detail}`,
+        Code.Internal,
+      );
+    }
+    const body = JSON.stringify(result);
+    context.responseHeader.forEach((value, key) => {
+      res.setHeader(key, value);
+    });
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+  } catch (e) {
+    if (!(e instanceof ConnectError)) opts.onError?.(e, context);
+    context.responseHeader.forEach((value, key) => {
+      res.setHeader(key, value);
+    });
+    writeError(res, e, requestId);
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+}
+
+async function readRequest(
+  route: Route,
+  req: IncomingMessage,
+  url: URL,
+  opts: JsonServerOptions,
+): Promise<unknown> {
+  if (req.method === "GET") {
+    if (route.method.idempotency !== "no_side_effects") {
+      throw new ConnectError(
+        `${route.method.name} has side effects and must be called with POST`,
+        Code.Unimplemented,
+      );
+    }
+    const encoding = url.searchParams.get("encoding");
+    if (encoding !== "json") {
+      throw new ConnectError(
+        `GET requests need encoding=json, found ${JSON.stringify(encoding)}`,
+        Code.InvalidArgument,
+      );
+    }
+    let message = url.searchParams.get("message") ?? "{}";
+    if (url.searchParams.get("base64") === "1") message = Buffer.from(message, "base64url").toString("utf8");
+    return parseJsonBody(message);
+  }
+  if (req.method !== "POST") {
+    throw new ConnectError(`HTTP method ${req.method ?? "?"} is not allowed: use POST`, Code.Unimplemented);
+  }
+  const contentType = (headerValue(req, "content-type") || "").split(";")[0]?.trim().toLowerCase();
+  if (contentType !== "application/json") {
+    throw new ConnectError(
+      `content type ${JSON.stringify(contentType)} is not supported: send application/json (Connect unary JSON)`,
+      Code.InvalidArgument,
+    );
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > opts.maxBodyBytes) {
+      throw new ConnectError(`request body exceeds ${opts.maxBodyBytes} bytes`, Code.ResourceExhausted);
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const bytes = Buffer.concat(chunks);
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new ConnectError("request body is not valid UTF-8", Code.InvalidArgument);
+  }
+  return parseJsonBody(text);
+}
+
+function parseJsonBody(text: string): unknown {
+  if (text.trim() === "") {
+    throw new ConnectError(
+      "request body is empty: expected a JSON object (a PHP json_encode() that failed returns false, which sends nothing)",
+      Code.InvalidArgument,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConnectError(`request body is not JSON: ${(e as Error).message}`, Code.InvalidArgument);
+  }
+}
+
+/** An `invalid_argument` error listing every violation with its JSON path. */
+export function validationError(
+  prefix: string,
+  issues: readonly ValidationIssue[] | null | undefined,
+): ConnectError {
+  const error = new ConnectError(`${prefix}: ${describeIssues(issues)}`, Code.InvalidArgument);
+  (error as ConnectError & { violations?: unknown }).violations = (issues ?? []).map((i) => ({
+    path: i.instancePath || "/",
+    keyword: i.keyword,
+    message: i.message ?? "",
+  }));
+  return error;
+}
+
+/** `/a/b: must be integer; /c: must have required property 'x'`. */
+export function describeIssues(issues: readonly ValidationIssue[] | null | undefined): string {
+  if (!issues || issues.length === 0) return "does not match its schema";
+  return issues
+    .slice(0, 20)
+    .map((i) => `${i.instancePath || "/"}: ${i.message ?? i.keyword}${paramsHint(i)}`)
+    .join("; ")
+    .concat(issues.length > 20 ? `; and ${issues.length - 20} more` : "");
+}
+
+function paramsHint(issue: ValidationIssue): string {
+  const p = issue.params ?? {};
+  if (issue.keyword === "additionalProperties" && typeof p["additionalProperty"] === "string") {
+    return ` (${JSON.stringify(p["additionalProperty"])})`;
+  }
+  if (issue.keyword === "enum" && Array.isArray(p["allowedValues"])) {
+    return ` (${(p["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")})`;
+  }
+  return "";
+}
+
+/** Writes a Connect error response: HTTP status from the code, JSON body `{code, message, details}`. */
+export function writeError(res: ServerResponse, error: unknown, requestId: string | undefined): void {
+  const ce = ConnectError.from(error);
+  const violations = (ce as ConnectError & { violations?: unknown[] }).violations;
+  const details = ce.details.map((d) =>
+    "desc" in d
+      ? { type: d.desc.typeName, value: "" }
+      : {
+          type: d.type,
+          value: Buffer.from(d.value).toString("base64").replace(/=+$/, ""),
+          ...(d.debug !== undefined ? { debug: d.debug } : {}),
+        },
+  );
+  if (violations && violations.length > 0) {
+    const json = JSON.stringify({ violations });
+    details.push({
+      type: "contractgen.v1.Violations",
+      value: Buffer.from(json).toString("base64").replace(/=+$/, ""),
+      debug: { violations } as never,
+    });
+  }
+  const body = JSON.stringify({
+    code: codeToString(ce.code),
+    message: ce.rawMessage,
+    ...(details.length > 0 ? { details } : {}),
+  });
+  if (requestId && !res.hasHeader(REQUEST_ID_HEADER)) res.setHeader(REQUEST_ID_HEADER, requestId);
+  ce.metadata.forEach((value, key) => {
+    res.setHeader(key, value);
+  });
+  res.writeHead(HTTP_STATUS_OF_CODE[ce.code], {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function headerValue(req: IncomingMessage, name: string): string {
+  const v = req.headers[name];
+  return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
+}
+
+function toHeaders(req: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v);
+    else headers.set(key, value);
+  }
+  return headers;
+}
