@@ -1,0 +1,113 @@
+import { spawn } from "node:child_process";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { resolveConfig } from "../codegen/config.js";
+import { generateFiles } from "../codegen/generate.js";
+import { loadContracts } from "../codegen/load/index.js";
+import type { GeneratedFile } from "../codegen/ts/printer.js";
+
+/** The repository root. */
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+/**
+ * A scratch folder inside the repository (test/tmp, git-ignored), so generated code there resolves
+ * `contractgen/runtime` through the package's own exports, as it does in a user's project.
+ */
+export async function scratchDir(prefix: string): Promise<string> {
+  const base = join(ROOT, "test", "tmp");
+  await mkdir(base, { recursive: true });
+  return mkdtemp(join(base, `${prefix}-`));
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Writes `files` (path → content) below `dir`. */
+export async function writeTree(dir: string, files: Readonly<Record<string, string>>): Promise<void> {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(dir, path);
+    await mkdir(dirname(full), { recursive: true });
+    await writeFile(full, content);
+  }
+}
+
+/** A minimal buf.yaml for a one-module workspace whose protos are in `proto/`. */
+export const BUF_YAML = "version: v2\nmodules:\n  - path: proto\nlint:\n  use:\n    - STANDARD\n";
+
+/**
+ * The in-memory harness: writes an inline contract set to a scratch folder and returns the generated
+ * files by path. `files` uses project-relative paths (`buf.yaml`, `proto/a/v1/a.proto`,
+ * `contracts/jsonschema/a/v1/x.schema.json`).
+ */
+export async function generateInline(
+  files: Readonly<Record<string, string>>,
+): Promise<{ dir: string; out: Map<string, string> }> {
+  const dir = await scratchDir("inline");
+  await writeTree(dir, files);
+  const loaded = await loadContracts(resolveConfig(dir));
+  const generated = await generateFiles(loaded, ["ts"]);
+  return { dir, out: new Map(generated.map((f: GeneratedFile) => [f.path, f.content])) };
+}
+
+/** Result of a child process. */
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a command to completion (with a timeout), capturing its output. */
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 120_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+  });
+}
+
+/** Path of the TypeScript compiler of the repository. */
+export const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+
+/**
+ * Type-checks the `.ts` files below `dir` under the project's strict settings with the real tsc.
+ * Returns tsc's output; empty when the code compiles.
+ */
+export async function typecheck(dir: string): Promise<RunResult> {
+  // Beside the folder, not in it: the folder may be a generated output that must hold only generated files.
+  const tsconfig = `${dir.replace(/\/+$/, "")}.tsconfig.json`;
+  await writeFile(
+    tsconfig,
+    JSON.stringify({
+      extends: join(ROOT, "tsconfig.json"),
+      compilerOptions: { noEmit: true, rootDir: ROOT, declaration: false, sourceMap: false },
+      include: [join(dir, "**/*.ts")],
+      exclude: [],
+    }),
+  );
+  return run(process.execPath, [TSC, "-p", tsconfig], { cwd: dir });
+}
+
+/** The CLI entry point built by `npm run build` (tests that spawn the real binary use it). */
+export const CLI = join(ROOT, "dist", "cli", "bin.js");
