@@ -1,6 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { type ConfigOverrides, resolveConfig, type Target } from "./config.js";
+import { emitPhp } from "../php-gen/index.js";
 import { ContractError } from "./errors.js";
 import { type LoadedContracts, loadContracts } from "./load/index.js";
 import { emitJsonSchemaService } from "./ts/jsonschema-service.js";
@@ -54,8 +55,22 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
   };
   const loaded = await time("load contracts (buf build, JSON Schema)", () => loadContracts(config));
-  const files = await generateFiles(loaded, config.targets, time);
-  const result = await time("write", () => writeOutput(config.out, files, options.check === true));
+  const files = await generateFiles(loaded, config.targets, time, config.phpNamespace);
+  const result = await time("write", () =>
+    writeOutput(config.out, files, options.check === true).catch((e: unknown) => {
+      const err = e as NodeJS.ErrnoException;
+      if (err.code === "ENOTDIR" || err.code === "EEXIST" || err.code === "EACCES" || err.code === "EROFS") {
+        throw new ContractError(
+          {
+            code: "config",
+            message: `cannot write the output folder ${config.out}: ${err.code === "EACCES" || err.code === "EROFS" ? "permission denied" : "a file stands where a folder is needed"} (${err.path ?? config.out})`,
+          },
+          { cause: e },
+        );
+      }
+      throw e;
+    }),
+  );
   return { ...result, out: config.out, files, timings };
 }
 
@@ -66,6 +81,7 @@ export async function generateFiles(
   loaded: LoadedContracts,
   targets: readonly Target[],
   time: Timer = async (_p, fn) => fn(),
+  phpNamespace?: string,
 ): Promise<GeneratedFile[]> {
   const wire = await time("wire schemas", () => wireSchemas(loaded));
   const files: GeneratedFile[] = [];
@@ -93,10 +109,9 @@ export async function generateFiles(
     for (const list of await Promise.all(tasks)) files.push(...list);
   }
   if (targets.includes("php")) {
-    throw new ContractError({
-      code: "unsupported",
-      message: "the php target is not available in this version of contractgen; use --target ts",
-    });
+    files.push(
+      ...(await time("php", () => emitPhp(loaded, wire, phpNamespace !== undefined ? { namespace: phpNamespace } : {}))),
+    );
   }
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }

@@ -347,6 +347,15 @@ class Lowering {
     const fields: FieldDecl[] = [];
     for (const [prop, propNode] of Object.entries(properties)) {
       const propPointer = appendPointer(pointer, "properties", prop);
+      if (prop === "__proto__") {
+        // ajv (like most JavaScript JSON tooling) skips this name, so it could never be validated.
+        this.diagnostics.push({
+          code: "unsupported",
+          message: `property name "__proto__" is not supported: JavaScript validators cannot check it; rename the property`,
+          location: { file: doc.path, pointer: propPointer },
+        });
+        continue;
+      }
       if (!isSchemaNode(propNode)) {
         this.diagnostics.push({
           code: "schema_invalid",

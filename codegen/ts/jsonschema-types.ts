@@ -2,6 +2,7 @@ import { compile, type JSONSchema } from "json-schema-to-typescript";
 import { ContractError } from "../errors.js";
 import type { ContractModel } from "../model/types.js";
 import { compareStrings } from "../util/names.js";
+import { setOwn } from "../util/own.js";
 import { fullNameOfWireId } from "../wire/ids.js";
 import type { JsonSchema } from "../wire/protojson.js";
 import { type GeneratedFile, preamble, relativeImport, safeIdentifier } from "./printer.js";
@@ -79,7 +80,7 @@ export async function emitJsonSchemaTypes(
     const rewriteEach = (obj: Record<string, unknown>): Record<string, unknown> => {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(obj)) {
-        out[k] = k === "const" || k === "enum" || k === "examples" || k === "default" ? v : rewrite(v);
+        setOwn(out, k, k === "const" || k === "enum" || k === "examples" || k === "default" ? v : rewrite(v));
       }
       return out;
     };

@@ -25,6 +25,10 @@ export function createWireAjv(wire: ReadonlyMap<string, JsonSchema>, forCode: bo
   const ajv = new Ajv2020({
     allErrors: true,
     strict: true,
+    // Wire schemas forbid spelling a field twice (`orderId` and `order_id`) with `not: {required}`.
+    strictRequired: false,
+    // Contracts may name properties `constructor` or `toString`: never read them from the prototype.
+    ownProperties: true,
     strictTypes: false,
     allowUnionTypes: true,
     discriminator: true,

@@ -1,6 +1,7 @@
 import { ContractError, type Diagnostic } from "../errors.js";
 import type { LoweredJsonSchema, SchemaDocument } from "../load/jsonschema.js";
 import { appendPointer } from "../util/json-pointer.js";
+import { setOwn } from "../util/own.js";
 import { wireId } from "./ids.js";
 import type { JsonSchema } from "./protojson.js";
 
@@ -58,10 +59,10 @@ export function jsonSchemaWireSchemas(lowered: LoweredJsonSchema): Map<string, J
       }
       // Values of these keywords are data or names, not schemas: copy them as they are.
       if (key === "const" || key === "enum" || key === "examples" || key === "default") {
-        result[key] = value;
+        setOwn(result, key, value);
         continue;
       }
-      result[key] = rewrite(doc, appendPointer(pointer, key), value, inlining);
+      setOwn(result, key, rewrite(doc, appendPointer(pointer, key), value, inlining));
     }
     return result;
   };
@@ -72,7 +73,7 @@ export function jsonSchemaWireSchemas(lowered: LoweredJsonSchema): Map<string, J
       continue;
     }
     const schema: JsonSchema = {};
-    for (const [key, value] of Object.entries(copy)) if (!FILE_KEYWORDS.has(key)) schema[key] = value;
+    for (const [key, value] of Object.entries(copy)) if (!FILE_KEYWORDS.has(key)) setOwn(schema, key, value);
     out.set(fullName, schema);
   }
   if (diagnostics.length > 0) throw new ContractError(diagnostics);

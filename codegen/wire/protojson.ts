@@ -7,6 +7,7 @@ import type {
   ScalarType,
   ValueType,
 } from "../model/types.js";
+import { setOwn } from "../util/own.js";
 import { wireId } from "./ids.js";
 
 /** A JSON Schema document (draft 2020-12), as plain data. */
@@ -201,9 +202,9 @@ export function protoMessageWireSchema(decl: MessageDecl): JsonSchema {
   const exclusions: string[][] = [];
   for (const field of decl.fields) {
     const schema = { ...docKeywords(field.doc, field.deprecated), ...fieldSchema(field) };
-    properties[field.jsonName] = schema;
+    setOwn(properties, field.jsonName, schema);
     if (field.name !== field.jsonName) {
-      properties[field.name] = { $ref: `#/properties/${escapeToken(field.jsonName)}` };
+      setOwn(properties, field.name, { $ref: `#/properties/${escapeToken(field.jsonName)}` });
       exclusions.push([field.jsonName, field.name]);
     }
   }

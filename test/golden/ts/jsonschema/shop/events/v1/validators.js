@@ -49,10 +49,11 @@ validate20.evaluated = {"dynamicProps":false,"dynamicItems":false};
 export const validateOrderCancelled = validate21;
 const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.OrderCancelled","title":"shop.events.v1.OrderCancelled","description":"Published to the `shop.orders` queue after an order has been cancelled. Consumers release stock and notify the customer.","type":"object","properties":{"eventId":{"description":"Unique identifier of this event, used for deduplication.","type":"string","format":"uuid"},"occurredAt":{"description":"When the order was cancelled.","type":"string","format":"date-time"},"orderId":{"description":"Identifier of the cancelled order.","type":"integer","minimum":1},"reason":{"description":"Why the order was cancelled.","$ref":"urn:contractgen:shop.events.v1.CancellationReason"},"cancelledByUserId":{"description":"Customer or staff member who cancelled the order, or null when it was cancelled automatically.","type":["integer","null"],"minimum":1},"refund":{"description":"Amount refunded to the customer; absent when nothing had been paid yet.","$ref":"urn:contractgen:shop.shared.v1.Money"},"note":{"description":"Explanation entered by support staff, or null.","type":["string","null"],"maxLength":500},"releasedSkuIds":{"description":"Stock-keeping units whose reserved stock was returned to the pool.","type":"array","items":{"type":"integer","minimum":1},"uniqueItems":true}},"required":["eventId","occurredAt","orderId","reason","cancelledByUserId","releasedSkuIds"],"additionalProperties":false,"examples":[{"eventId":"d2c4a8e1-7b3f-4e90-a1d5-6f8b2c0e9a37","occurredAt":"2025-11-28T09:41:10Z","orderId":7310442,"reason":"customer_request","cancelledByUserId":48213,"refund":{"currency":"EUR","amountMinor":26198},"note":null,"releasedSkuIds":[100234,100871]}]};
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Money","title":"shop.shared.v1.Money","description":"An amount of money in a specific currency, expressed as an integer number of the currency's minor unit (e.g. cents) so that no floating-point rounding ever happens.","type":"object","properties":{"currency":{"description":"Three-letter ISO 4217 currency code, upper case (e.g. \"EUR\").","type":"string","pattern":"^[A-Z]{3}$"},"amountMinor":{"description":"Amount in minor units of `currency` (1999 with EUR means 19.99 EUR). Negative for credits.","type":"integer"}},"required":["currency","amountMinor"],"additionalProperties":false,"examples":[{"currency":"EUR","amountMinor":1999}]};
+const func0 = Object.prototype.hasOwnProperty;
+const func77 = ajvRuntime.ucs2length.default;
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const formats2 = ajvFormats["date-time"];
 const pattern4 = new RegExp("^[A-Z]{3}$", "u");
-const func1 = ajvRuntime.ucs2length.default;
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:contractgen:shop.events.v1.OrderCancelled" */;
@@ -66,7 +67,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.eventId === undefined){
+if((data.eventId === undefined) || (!(func0.call(data, "eventId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eventId"},message:"must have required property '"+"eventId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -76,7 +77,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.occurredAt === undefined){
+if((data.occurredAt === undefined) || (!(func0.call(data, "occurredAt")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "occurredAt"},message:"must have required property '"+"occurredAt"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -86,7 +87,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.orderId === undefined){
+if((data.orderId === undefined) || (!(func0.call(data, "orderId")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -96,7 +97,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.reason === undefined){
+if((data.reason === undefined) || (!(func0.call(data, "reason")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -106,7 +107,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.cancelledByUserId === undefined){
+if((data.cancelledByUserId === undefined) || (!(func0.call(data, "cancelledByUserId")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "cancelledByUserId"},message:"must have required property '"+"cancelledByUserId"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -116,7 +117,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.releasedSkuIds === undefined){
+if((data.releasedSkuIds === undefined) || (!(func0.call(data, "releasedSkuIds")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "releasedSkuIds"},message:"must have required property '"+"releasedSkuIds"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -126,7 +127,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((((((key0 === "eventId") || (key0 === "occurredAt")) || (key0 === "orderId")) || (key0 === "reason")) || (key0 === "cancelledByUserId")) || (key0 === "refund")) || (key0 === "note")) || (key0 === "releasedSkuIds"))){
 const err6 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -138,7 +139,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.eventId !== undefined){
+if(data.eventId !== undefined && func0.call(data, "eventId")){
 let data0 = data.eventId;
 if(typeof data0 === "string"){
 if(!(formats0.test(data0))){
@@ -163,7 +164,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.occurredAt !== undefined){
+if(data.occurredAt !== undefined && func0.call(data, "occurredAt")){
 let data1 = data.occurredAt;
 if(typeof data1 === "string"){
 if(!(formats2.validate(data1))){
@@ -188,7 +189,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.orderId !== undefined){
+if(data.orderId !== undefined && func0.call(data, "orderId")){
 let data2 = data.orderId;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err11 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -213,7 +214,7 @@ errors++;
 }
 }
 }
-if(data.reason !== undefined){
+if(data.reason !== undefined && func0.call(data, "reason")){
 let data3 = data.reason;
 if(typeof data3 !== "string"){
 const err13 = {instancePath:instancePath+"/reason",schemaPath:"urn:contractgen:shop.events.v1.CancellationReason/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -236,7 +237,7 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.cancelledByUserId !== undefined){
+if(data.cancelledByUserId !== undefined && func0.call(data, "cancelledByUserId")){
 let data4 = data.cancelledByUserId;
 if((!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))) && (data4 !== null)){
 const err15 = {instancePath:instancePath+"/cancelledByUserId",schemaPath:"#/properties/cancelledByUserId/type",keyword:"type",params:{type: schema32.properties.cancelledByUserId.type},message:"must be integer,null"};
@@ -261,10 +262,10 @@ errors++;
 }
 }
 }
-if(data.refund !== undefined){
+if(data.refund !== undefined && func0.call(data, "refund")){
 let data5 = data.refund;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.currency === undefined){
+if((data5.currency === undefined) || (!(func0.call(data5, "currency")))){
 const err17 = {instancePath:instancePath+"/refund",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err17];
@@ -274,7 +275,7 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(data5.amountMinor === undefined){
+if((data5.amountMinor === undefined) || (!(func0.call(data5, "amountMinor")))){
 const err18 = {instancePath:instancePath+"/refund",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err18];
@@ -284,7 +285,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-for(const key1 in data5){
+for(const key1 of Object.keys(data5)){
 if(!((key1 === "currency") || (key1 === "amountMinor"))){
 const err19 = {instancePath:instancePath+"/refund",schemaPath:"urn:contractgen:shop.shared.v1.Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -296,7 +297,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data5.currency !== undefined){
+if(data5.currency !== undefined && func0.call(data5, "currency")){
 let data6 = data5.currency;
 if(typeof data6 === "string"){
 if(!pattern4.test(data6)){
@@ -321,7 +322,7 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data5.amountMinor !== undefined){
+if(data5.amountMinor !== undefined && func0.call(data5, "amountMinor")){
 let data7 = data5.amountMinor;
 if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
 const err22 = {instancePath:instancePath+"/refund/amountMinor",schemaPath:"urn:contractgen:shop.shared.v1.Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -346,7 +347,7 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data.note !== undefined){
+if(data.note !== undefined && func0.call(data, "note")){
 let data8 = data.note;
 if((typeof data8 !== "string") && (data8 !== null)){
 const err24 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/type",keyword:"type",params:{type: schema32.properties.note.type},message:"must be string,null"};
@@ -359,7 +360,7 @@ vErrors.push(err24);
 errors++;
 }
 if(typeof data8 === "string"){
-if(func1(data8) > 500){
+if(func77(data8) > 500){
 const err25 = {instancePath:instancePath+"/note",schemaPath:"#/properties/note/maxLength",keyword:"maxLength",params:{limit: 500},message:"must NOT have more than 500 characters"};
 if(vErrors === null){
 vErrors = [err25];
@@ -371,7 +372,7 @@ errors++;
 }
 }
 }
-if(data.releasedSkuIds !== undefined){
+if(data.releasedSkuIds !== undefined && func0.call(data, "releasedSkuIds")){
 let data9 = data.releasedSkuIds;
 if(Array.isArray(data9)){
 const len0 = data9.length;
@@ -456,7 +457,6 @@ export const validateOrderCreated = validate22;
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.OrderCreated","title":"shop.events.v1.OrderCreated","description":"Published to the `shop.orders` queue after an order has been placed. Consumers must ignore events whose `eventId` they have already processed.","type":"object","properties":{"eventId":{"description":"Unique identifier of this event, used for deduplication.","type":"string","format":"uuid"},"occurredAt":{"description":"When the order was placed.","type":"string","format":"date-time"},"orderId":{"description":"Identifier of the new order.","type":"integer","minimum":1},"userId":{"description":"Identifier of the customer who placed the order.","type":"integer","minimum":1},"customerEmail":{"description":"Email address the order confirmation is sent to.","type":"string","format":"email","maxLength":254},"channel":{"description":"Sales channel the order came through.","$ref":"urn:contractgen:shop.events.v1.SalesChannel"},"items":{"description":"Ordered items.","type":"array","items":{"$ref":"urn:contractgen:shop.events.v1.OrderLine"},"minItems":1,"maxItems":100},"total":{"description":"Amount to be paid, after discounts and including shipping.","$ref":"urn:contractgen:shop.shared.v1.Money"},"shippingAddress":{"description":"Where the order is shipped to.","$ref":"urn:contractgen:shop.shared.v1.Address"},"couponCode":{"description":"Coupon redeemed on the order, or null when none was used.","type":["string","null"],"minLength":1,"maxLength":32,"pattern":"^[A-Z0-9-]+$"},"metadata":{"description":"Key/value pairs set by the sales channel, copied from the order.","type":"object","additionalProperties":{"type":"string"}}},"required":["eventId","occurredAt","orderId","userId","customerEmail","channel","items","total","shippingAddress"],"additionalProperties":false,"examples":[{"eventId":"0b6e2f9c-5a41-4d8e-b3c7-91f2e4a6d015","occurredAt":"2025-11-28T09:12:44Z","orderId":7310442,"userId":48213,"customerEmail":"erika.mustermann@example.com","channel":"web","items":[{"skuId":100234,"productName":"Espresso machine X200","quantity":1,"unitPrice":{"currency":"EUR","amountMinor":24900}},{"skuId":100871,"productName":"Descaler, 500 ml","quantity":2,"unitPrice":{"currency":"EUR","amountMinor":899}}],"total":{"currency":"EUR","amountMinor":26198},"shippingAddress":{"recipientName":"Erika Mustermann","lines":["Heidestraße 17"],"city":"Köln","postalCode":"51147","countryCode":"DE","phoneNumber":null},"couponCode":"BF-2025","metadata":{"campaign":"black-friday"}}]};
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.SalesChannel","title":"shop.events.v1.SalesChannel","description":"Sales channel an order was placed through.","type":"string","enum":["web","ios_app","android_app","marketplace"]};
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Address","title":"shop.shared.v1.Address","description":"A postal address that parcels can be shipped to.","type":"object","properties":{"recipientName":{"description":"Full name of the person receiving the parcel.","type":"string","minLength":1,"maxLength":100},"lines":{"description":"Street address lines, most significant first.","type":"array","items":{"type":"string","minLength":1,"maxLength":100},"minItems":1,"maxItems":3},"city":{"description":"City or locality.","type":"string","minLength":1,"maxLength":100},"postalCode":{"description":"Postal or ZIP code, as written locally.","type":"string","minLength":1,"maxLength":16},"countryCode":{"description":"Two-letter ISO 3166-1 alpha-2 country code, upper case (e.g. \"DE\").","type":"string","pattern":"^[A-Z]{2}$"},"phoneNumber":{"description":"Phone number for the carrier in E.164 format, or null when the customer did not provide one.","type":["string","null"],"pattern":"^\\+[1-9][0-9]{6,14}$"}},"required":["recipientName","lines","city","postalCode","countryCode"],"additionalProperties":false,"examples":[{"recipientName":"Erika Mustermann","lines":["Heidestraße 17","3. OG"],"city":"Köln","postalCode":"51147","countryCode":"DE","phoneNumber":"+4922112345678"}]};
-const func2 = Object.prototype.hasOwnProperty;
 const formats8 = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 const schema37 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.OrderLine","title":"shop.events.v1.OrderLine","description":"One line of an order: a quantity of a single stock-keeping unit.","type":"object","properties":{"skuId":{"description":"Identifier of the stock-keeping unit.","type":"integer","minimum":1},"productName":{"description":"Product name at the time the order was placed.","type":"string","minLength":1,"maxLength":200},"quantity":{"description":"Number of units ordered.","type":"integer","minimum":1,"maximum":999},"unitPrice":{"description":"Price of one unit at the time the order was placed.","$ref":"urn:contractgen:shop.shared.v1.Money"}},"required":["skuId","productName","quantity","unitPrice"],"additionalProperties":false};
 
@@ -472,7 +472,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.skuId === undefined){
+if((data.skuId === undefined) || (!(func0.call(data, "skuId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skuId"},message:"must have required property '"+"skuId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -482,7 +482,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.productName === undefined){
+if((data.productName === undefined) || (!(func0.call(data, "productName")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "productName"},message:"must have required property '"+"productName"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -492,7 +492,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.quantity === undefined){
+if((data.quantity === undefined) || (!(func0.call(data, "quantity")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -502,7 +502,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.unitPrice === undefined){
+if((data.unitPrice === undefined) || (!(func0.call(data, "unitPrice")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unitPrice"},message:"must have required property '"+"unitPrice"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -512,7 +512,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "skuId") || (key0 === "productName")) || (key0 === "quantity")) || (key0 === "unitPrice"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -524,7 +524,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.skuId !== undefined){
+if(data.skuId !== undefined && func0.call(data, "skuId")){
 let data0 = data.skuId;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err5 = {instancePath:instancePath+"/skuId",schemaPath:"#/properties/skuId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -549,10 +549,10 @@ errors++;
 }
 }
 }
-if(data.productName !== undefined){
+if(data.productName !== undefined && func0.call(data, "productName")){
 let data1 = data.productName;
 if(typeof data1 === "string"){
-if(func1(data1) > 200){
+if(func77(data1) > 200){
 const err7 = {instancePath:instancePath+"/productName",schemaPath:"#/properties/productName/maxLength",keyword:"maxLength",params:{limit: 200},message:"must NOT have more than 200 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -562,7 +562,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(func1(data1) < 1){
+if(func77(data1) < 1){
 const err8 = {instancePath:instancePath+"/productName",schemaPath:"#/properties/productName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -584,7 +584,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.quantity !== undefined){
+if(data.quantity !== undefined && func0.call(data, "quantity")){
 let data2 = data.quantity;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err10 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -619,10 +619,10 @@ errors++;
 }
 }
 }
-if(data.unitPrice !== undefined){
+if(data.unitPrice !== undefined && func0.call(data, "unitPrice")){
 let data3 = data.unitPrice;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.currency === undefined){
+if((data3.currency === undefined) || (!(func0.call(data3, "currency")))){
 const err13 = {instancePath:instancePath+"/unitPrice",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err13];
@@ -632,7 +632,7 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data3.amountMinor === undefined){
+if((data3.amountMinor === undefined) || (!(func0.call(data3, "amountMinor")))){
 const err14 = {instancePath:instancePath+"/unitPrice",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err14];
@@ -642,7 +642,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-for(const key1 in data3){
+for(const key1 of Object.keys(data3)){
 if(!((key1 === "currency") || (key1 === "amountMinor"))){
 const err15 = {instancePath:instancePath+"/unitPrice",schemaPath:"urn:contractgen:shop.shared.v1.Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -654,7 +654,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.currency !== undefined){
+if(data3.currency !== undefined && func0.call(data3, "currency")){
 let data4 = data3.currency;
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
@@ -679,7 +679,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3.amountMinor !== undefined){
+if(data3.amountMinor !== undefined && func0.call(data3, "amountMinor")){
 let data5 = data3.amountMinor;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err18 = {instancePath:instancePath+"/unitPrice/amountMinor",schemaPath:"urn:contractgen:shop.shared.v1.Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -736,7 +736,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.eventId === undefined){
+if((data.eventId === undefined) || (!(func0.call(data, "eventId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eventId"},message:"must have required property '"+"eventId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -746,7 +746,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.occurredAt === undefined){
+if((data.occurredAt === undefined) || (!(func0.call(data, "occurredAt")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "occurredAt"},message:"must have required property '"+"occurredAt"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -756,7 +756,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.orderId === undefined){
+if((data.orderId === undefined) || (!(func0.call(data, "orderId")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -766,7 +766,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.userId === undefined){
+if((data.userId === undefined) || (!(func0.call(data, "userId")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "userId"},message:"must have required property '"+"userId"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -776,7 +776,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.customerEmail === undefined){
+if((data.customerEmail === undefined) || (!(func0.call(data, "customerEmail")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customerEmail"},message:"must have required property '"+"customerEmail"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -786,7 +786,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.channel === undefined){
+if((data.channel === undefined) || (!(func0.call(data, "channel")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "channel"},message:"must have required property '"+"channel"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -796,7 +796,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.items === undefined){
+if((data.items === undefined) || (!(func0.call(data, "items")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -806,7 +806,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.total === undefined){
+if((data.total === undefined) || (!(func0.call(data, "total")))){
 const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
 if(vErrors === null){
 vErrors = [err7];
@@ -816,7 +816,7 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.shippingAddress === undefined){
+if((data.shippingAddress === undefined) || (!(func0.call(data, "shippingAddress")))){
 const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "shippingAddress"},message:"must have required property '"+"shippingAddress"+"'"};
 if(vErrors === null){
 vErrors = [err8];
@@ -826,8 +826,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema35.properties, key0))){
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema35.properties, key0))){
 const err9 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err9];
@@ -838,7 +838,7 @@ vErrors.push(err9);
 errors++;
 }
 }
-if(data.eventId !== undefined){
+if(data.eventId !== undefined && func0.call(data, "eventId")){
 let data0 = data.eventId;
 if(typeof data0 === "string"){
 if(!(formats0.test(data0))){
@@ -863,7 +863,7 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.occurredAt !== undefined){
+if(data.occurredAt !== undefined && func0.call(data, "occurredAt")){
 let data1 = data.occurredAt;
 if(typeof data1 === "string"){
 if(!(formats2.validate(data1))){
@@ -888,7 +888,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.orderId !== undefined){
+if(data.orderId !== undefined && func0.call(data, "orderId")){
 let data2 = data.orderId;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err14 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -913,7 +913,7 @@ errors++;
 }
 }
 }
-if(data.userId !== undefined){
+if(data.userId !== undefined && func0.call(data, "userId")){
 let data3 = data.userId;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err16 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -938,10 +938,10 @@ errors++;
 }
 }
 }
-if(data.customerEmail !== undefined){
+if(data.customerEmail !== undefined && func0.call(data, "customerEmail")){
 let data4 = data.customerEmail;
 if(typeof data4 === "string"){
-if(func1(data4) > 254){
+if(func77(data4) > 254){
 const err18 = {instancePath:instancePath+"/customerEmail",schemaPath:"#/properties/customerEmail/maxLength",keyword:"maxLength",params:{limit: 254},message:"must NOT have more than 254 characters"};
 if(vErrors === null){
 vErrors = [err18];
@@ -973,7 +973,7 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.channel !== undefined){
+if(data.channel !== undefined && func0.call(data, "channel")){
 let data5 = data.channel;
 if(typeof data5 !== "string"){
 const err21 = {instancePath:instancePath+"/channel",schemaPath:"urn:contractgen:shop.events.v1.SalesChannel/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -996,7 +996,7 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.items !== undefined){
+if(data.items !== undefined && func0.call(data, "items")){
 let data6 = data.items;
 if(Array.isArray(data6)){
 if(data6.length > 100){
@@ -1038,10 +1038,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.total !== undefined){
+if(data.total !== undefined && func0.call(data, "total")){
 let data8 = data.total;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-if(data8.currency === undefined){
+if((data8.currency === undefined) || (!(func0.call(data8, "currency")))){
 const err26 = {instancePath:instancePath+"/total",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err26];
@@ -1051,7 +1051,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(data8.amountMinor === undefined){
+if((data8.amountMinor === undefined) || (!(func0.call(data8, "amountMinor")))){
 const err27 = {instancePath:instancePath+"/total",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err27];
@@ -1061,7 +1061,7 @@ vErrors.push(err27);
 }
 errors++;
 }
-for(const key1 in data8){
+for(const key1 of Object.keys(data8)){
 if(!((key1 === "currency") || (key1 === "amountMinor"))){
 const err28 = {instancePath:instancePath+"/total",schemaPath:"urn:contractgen:shop.shared.v1.Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1073,7 +1073,7 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data8.currency !== undefined){
+if(data8.currency !== undefined && func0.call(data8, "currency")){
 let data9 = data8.currency;
 if(typeof data9 === "string"){
 if(!pattern4.test(data9)){
@@ -1098,7 +1098,7 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data8.amountMinor !== undefined){
+if(data8.amountMinor !== undefined && func0.call(data8, "amountMinor")){
 let data10 = data8.amountMinor;
 if(!(((typeof data10 == "number") && (!(data10 % 1) && !isNaN(data10))) && (isFinite(data10)))){
 const err31 = {instancePath:instancePath+"/total/amountMinor",schemaPath:"urn:contractgen:shop.shared.v1.Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1123,10 +1123,10 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.shippingAddress !== undefined){
+if(data.shippingAddress !== undefined && func0.call(data, "shippingAddress")){
 let data11 = data.shippingAddress;
 if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-if(data11.recipientName === undefined){
+if((data11.recipientName === undefined) || (!(func0.call(data11, "recipientName")))){
 const err33 = {instancePath:instancePath+"/shippingAddress",schemaPath:"urn:contractgen:shop.shared.v1.Address/required",keyword:"required",params:{missingProperty: "recipientName"},message:"must have required property '"+"recipientName"+"'"};
 if(vErrors === null){
 vErrors = [err33];
@@ -1136,7 +1136,7 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data11.lines === undefined){
+if((data11.lines === undefined) || (!(func0.call(data11, "lines")))){
 const err34 = {instancePath:instancePath+"/shippingAddress",schemaPath:"urn:contractgen:shop.shared.v1.Address/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
 vErrors = [err34];
@@ -1146,7 +1146,7 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data11.city === undefined){
+if((data11.city === undefined) || (!(func0.call(data11, "city")))){
 const err35 = {instancePath:instancePath+"/shippingAddress",schemaPath:"urn:contractgen:shop.shared.v1.Address/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
 if(vErrors === null){
 vErrors = [err35];
@@ -1156,7 +1156,7 @@ vErrors.push(err35);
 }
 errors++;
 }
-if(data11.postalCode === undefined){
+if((data11.postalCode === undefined) || (!(func0.call(data11, "postalCode")))){
 const err36 = {instancePath:instancePath+"/shippingAddress",schemaPath:"urn:contractgen:shop.shared.v1.Address/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
 if(vErrors === null){
 vErrors = [err36];
@@ -1166,7 +1166,7 @@ vErrors.push(err36);
 }
 errors++;
 }
-if(data11.countryCode === undefined){
+if((data11.countryCode === undefined) || (!(func0.call(data11, "countryCode")))){
 const err37 = {instancePath:instancePath+"/shippingAddress",schemaPath:"urn:contractgen:shop.shared.v1.Address/required",keyword:"required",params:{missingProperty: "countryCode"},message:"must have required property '"+"countryCode"+"'"};
 if(vErrors === null){
 vErrors = [err37];
@@ -1176,7 +1176,7 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key2 in data11){
+for(const key2 of Object.keys(data11)){
 if(!((((((key2 === "recipientName") || (key2 === "lines")) || (key2 === "city")) || (key2 === "postalCode")) || (key2 === "countryCode")) || (key2 === "phoneNumber"))){
 const err38 = {instancePath:instancePath+"/shippingAddress",schemaPath:"urn:contractgen:shop.shared.v1.Address/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1188,10 +1188,10 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data11.recipientName !== undefined){
+if(data11.recipientName !== undefined && func0.call(data11, "recipientName")){
 let data12 = data11.recipientName;
 if(typeof data12 === "string"){
-if(func1(data12) > 100){
+if(func77(data12) > 100){
 const err39 = {instancePath:instancePath+"/shippingAddress/recipientName",schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/recipientName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err39];
@@ -1201,7 +1201,7 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(func1(data12) < 1){
+if(func77(data12) < 1){
 const err40 = {instancePath:instancePath+"/shippingAddress/recipientName",schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/recipientName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err40];
@@ -1223,7 +1223,7 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data11.lines !== undefined){
+if(data11.lines !== undefined && func0.call(data11, "lines")){
 let data13 = data11.lines;
 if(Array.isArray(data13)){
 if(data13.length > 3){
@@ -1250,7 +1250,7 @@ const len1 = data13.length;
 for(let i1=0; i1<len1; i1++){
 let data14 = data13[i1];
 if(typeof data14 === "string"){
-if(func1(data14) > 100){
+if(func77(data14) > 100){
 const err44 = {instancePath:instancePath+"/shippingAddress/lines/" + i1,schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/lines/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err44];
@@ -1260,7 +1260,7 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(func1(data14) < 1){
+if(func77(data14) < 1){
 const err45 = {instancePath:instancePath+"/shippingAddress/lines/" + i1,schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/lines/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err45];
@@ -1294,10 +1294,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data11.city !== undefined){
+if(data11.city !== undefined && func0.call(data11, "city")){
 let data15 = data11.city;
 if(typeof data15 === "string"){
-if(func1(data15) > 100){
+if(func77(data15) > 100){
 const err48 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err48];
@@ -1307,7 +1307,7 @@ vErrors.push(err48);
 }
 errors++;
 }
-if(func1(data15) < 1){
+if(func77(data15) < 1){
 const err49 = {instancePath:instancePath+"/shippingAddress/city",schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err49];
@@ -1329,10 +1329,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data11.postalCode !== undefined){
+if(data11.postalCode !== undefined && func0.call(data11, "postalCode")){
 let data16 = data11.postalCode;
 if(typeof data16 === "string"){
-if(func1(data16) > 16){
+if(func77(data16) > 16){
 const err51 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err51];
@@ -1342,7 +1342,7 @@ vErrors.push(err51);
 }
 errors++;
 }
-if(func1(data16) < 1){
+if(func77(data16) < 1){
 const err52 = {instancePath:instancePath+"/shippingAddress/postalCode",schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err52];
@@ -1364,7 +1364,7 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data11.countryCode !== undefined){
+if(data11.countryCode !== undefined && func0.call(data11, "countryCode")){
 let data17 = data11.countryCode;
 if(typeof data17 === "string"){
 if(!pattern7.test(data17)){
@@ -1389,7 +1389,7 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data11.phoneNumber !== undefined){
+if(data11.phoneNumber !== undefined && func0.call(data11, "phoneNumber")){
 let data18 = data11.phoneNumber;
 if((typeof data18 !== "string") && (data18 !== null)){
 const err56 = {instancePath:instancePath+"/shippingAddress/phoneNumber",schemaPath:"urn:contractgen:shop.shared.v1.Address/properties/phoneNumber/type",keyword:"type",params:{type: schema40.properties.phoneNumber.type},message:"must be string,null"};
@@ -1426,7 +1426,7 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data.couponCode !== undefined){
+if(data.couponCode !== undefined && func0.call(data, "couponCode")){
 let data19 = data.couponCode;
 if((typeof data19 !== "string") && (data19 !== null)){
 const err59 = {instancePath:instancePath+"/couponCode",schemaPath:"#/properties/couponCode/type",keyword:"type",params:{type: schema35.properties.couponCode.type},message:"must be string,null"};
@@ -1439,7 +1439,7 @@ vErrors.push(err59);
 errors++;
 }
 if(typeof data19 === "string"){
-if(func1(data19) > 32){
+if(func77(data19) > 32){
 const err60 = {instancePath:instancePath+"/couponCode",schemaPath:"#/properties/couponCode/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err60];
@@ -1449,7 +1449,7 @@ vErrors.push(err60);
 }
 errors++;
 }
-if(func1(data19) < 1){
+if(func77(data19) < 1){
 const err61 = {instancePath:instancePath+"/couponCode",schemaPath:"#/properties/couponCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err61];
@@ -1471,10 +1471,10 @@ errors++;
 }
 }
 }
-if(data.metadata !== undefined){
+if(data.metadata !== undefined && func0.call(data, "metadata")){
 let data20 = data.metadata;
 if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key3 in data20){
+for(const key3 of Object.keys(data20)){
 if(typeof data20[key3] !== "string"){
 const err63 = {instancePath:instancePath+"/metadata/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){

@@ -9,7 +9,8 @@ import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";
 
 export const validateAddress = validate26;
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Address","title":"shop.shared.v1.Address","description":"A postal address that parcels can be shipped to.","type":"object","properties":{"recipientName":{"description":"Full name of the person receiving the parcel.","type":"string","minLength":1,"maxLength":100},"lines":{"description":"Street address lines, most significant first.","type":"array","items":{"type":"string","minLength":1,"maxLength":100},"minItems":1,"maxItems":3},"city":{"description":"City or locality.","type":"string","minLength":1,"maxLength":100},"postalCode":{"description":"Postal or ZIP code, as written locally.","type":"string","minLength":1,"maxLength":16},"countryCode":{"description":"Two-letter ISO 3166-1 alpha-2 country code, upper case (e.g. \"DE\").","type":"string","pattern":"^[A-Z]{2}$"},"phoneNumber":{"description":"Phone number for the carrier in E.164 format, or null when the customer did not provide one.","type":["string","null"],"pattern":"^\\+[1-9][0-9]{6,14}$"}},"required":["recipientName","lines","city","postalCode","countryCode"],"additionalProperties":false,"examples":[{"recipientName":"Erika Mustermann","lines":["Heidestraße 17","3. OG"],"city":"Köln","postalCode":"51147","countryCode":"DE","phoneNumber":"+4922112345678"}]};
-const func1 = ajvRuntime.ucs2length.default;
+const func0 = Object.prototype.hasOwnProperty;
+const func77 = ajvRuntime.ucs2length.default;
 const pattern7 = new RegExp("^[A-Z]{2}$", "u");
 const pattern8 = new RegExp("^\\+[1-9][0-9]{6,14}$", "u");
 
@@ -25,7 +26,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.recipientName === undefined){
+if((data.recipientName === undefined) || (!(func0.call(data, "recipientName")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "recipientName"},message:"must have required property '"+"recipientName"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -35,7 +36,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.lines === undefined){
+if((data.lines === undefined) || (!(func0.call(data, "lines")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "lines"},message:"must have required property '"+"lines"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -45,7 +46,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.city === undefined){
+if((data.city === undefined) || (!(func0.call(data, "city")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "city"},message:"must have required property '"+"city"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -55,7 +56,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.postalCode === undefined){
+if((data.postalCode === undefined) || (!(func0.call(data, "postalCode")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "postalCode"},message:"must have required property '"+"postalCode"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -65,7 +66,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.countryCode === undefined){
+if((data.countryCode === undefined) || (!(func0.call(data, "countryCode")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "countryCode"},message:"must have required property '"+"countryCode"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -75,7 +76,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((((key0 === "recipientName") || (key0 === "lines")) || (key0 === "city")) || (key0 === "postalCode")) || (key0 === "countryCode")) || (key0 === "phoneNumber"))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -87,10 +88,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.recipientName !== undefined){
+if(data.recipientName !== undefined && func0.call(data, "recipientName")){
 let data0 = data.recipientName;
 if(typeof data0 === "string"){
-if(func1(data0) > 100){
+if(func77(data0) > 100){
 const err6 = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -100,7 +101,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(func1(data0) < 1){
+if(func77(data0) < 1){
 const err7 = {instancePath:instancePath+"/recipientName",schemaPath:"#/properties/recipientName/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err7];
@@ -122,7 +123,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.lines !== undefined){
+if(data.lines !== undefined && func0.call(data, "lines")){
 let data1 = data.lines;
 if(Array.isArray(data1)){
 if(data1.length > 3){
@@ -149,7 +150,7 @@ const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
 let data2 = data1[i0];
 if(typeof data2 === "string"){
-if(func1(data2) > 100){
+if(func77(data2) > 100){
 const err11 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err11];
@@ -159,7 +160,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(func1(data2) < 1){
+if(func77(data2) < 1){
 const err12 = {instancePath:instancePath+"/lines/" + i0,schemaPath:"#/properties/lines/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err12];
@@ -193,10 +194,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.city !== undefined){
+if(data.city !== undefined && func0.call(data, "city")){
 let data3 = data.city;
 if(typeof data3 === "string"){
-if(func1(data3) > 100){
+if(func77(data3) > 100){
 const err15 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err15];
@@ -206,7 +207,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(func1(data3) < 1){
+if(func77(data3) < 1){
 const err16 = {instancePath:instancePath+"/city",schemaPath:"#/properties/city/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err16];
@@ -228,10 +229,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.postalCode !== undefined){
+if(data.postalCode !== undefined && func0.call(data, "postalCode")){
 let data4 = data.postalCode;
 if(typeof data4 === "string"){
-if(func1(data4) > 16){
+if(func77(data4) > 16){
 const err18 = {instancePath:instancePath+"/postalCode",schemaPath:"#/properties/postalCode/maxLength",keyword:"maxLength",params:{limit: 16},message:"must NOT have more than 16 characters"};
 if(vErrors === null){
 vErrors = [err18];
@@ -241,7 +242,7 @@ vErrors.push(err18);
 }
 errors++;
 }
-if(func1(data4) < 1){
+if(func77(data4) < 1){
 const err19 = {instancePath:instancePath+"/postalCode",schemaPath:"#/properties/postalCode/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err19];
@@ -263,7 +264,7 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.countryCode !== undefined){
+if(data.countryCode !== undefined && func0.call(data, "countryCode")){
 let data5 = data.countryCode;
 if(typeof data5 === "string"){
 if(!pattern7.test(data5)){
@@ -288,7 +289,7 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.phoneNumber !== undefined){
+if(data.phoneNumber !== undefined && func0.call(data, "phoneNumber")){
 let data6 = data.phoneNumber;
 if((typeof data6 !== "string") && (data6 !== null)){
 const err23 = {instancePath:instancePath+"/phoneNumber",schemaPath:"#/properties/phoneNumber/type",keyword:"type",params:{type: schema40.properties.phoneNumber.type},message:"must be string,null"};
@@ -345,7 +346,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.currency === undefined){
+if((data.currency === undefined) || (!(func0.call(data, "currency")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -355,7 +356,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.amountMinor === undefined){
+if((data.amountMinor === undefined) || (!(func0.call(data, "amountMinor")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -365,7 +366,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "currency") || (key0 === "amountMinor"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -377,7 +378,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.currency !== undefined){
+if(data.currency !== undefined && func0.call(data, "currency")){
 let data0 = data.currency;
 if(typeof data0 === "string"){
 if(!pattern4.test(data0)){
@@ -402,7 +403,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.amountMinor !== undefined){
+if(data.amountMinor !== undefined && func0.call(data, "amountMinor")){
 let data1 = data.amountMinor;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err5 = {instancePath:instancePath+"/amountMinor",schemaPath:"#/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};

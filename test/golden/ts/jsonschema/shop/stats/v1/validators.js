@@ -13,6 +13,7 @@ import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";
 export const validateAddToCart = validate28;
 const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.AddToCart","title":"shop.stats.v1.AddToCart","description":"A product was added to the shopping cart.","type":"object","properties":{"kind":{"description":"Discriminator; always \"add_to_cart\".","const":"add_to_cart"},"skuId":{"description":"Identifier of the stock-keeping unit added.","type":"integer","minimum":1},"quantity":{"description":"Number of units added.","type":"integer","exclusiveMinimum":0,"maximum":99},"unitPrice":{"description":"Price of one unit shown to the customer.","$ref":"urn:contractgen:shop.shared.v1.Money"}},"required":["kind","skuId","quantity","unitPrice"],"additionalProperties":false};
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Money","title":"shop.shared.v1.Money","description":"An amount of money in a specific currency, expressed as an integer number of the currency's minor unit (e.g. cents) so that no floating-point rounding ever happens.","type":"object","properties":{"currency":{"description":"Three-letter ISO 4217 currency code, upper case (e.g. \"EUR\").","type":"string","pattern":"^[A-Z]{3}$"},"amountMinor":{"description":"Amount in minor units of `currency` (1999 with EUR means 19.99 EUR). Negative for credits.","type":"integer"}},"required":["currency","amountMinor"],"additionalProperties":false,"examples":[{"currency":"EUR","amountMinor":1999}]};
+const func0 = Object.prototype.hasOwnProperty;
 const pattern4 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -27,7 +28,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
+if((data.kind === undefined) || (!(func0.call(data, "kind")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -37,7 +38,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.skuId === undefined){
+if((data.skuId === undefined) || (!(func0.call(data, "skuId")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skuId"},message:"must have required property '"+"skuId"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -47,7 +48,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.quantity === undefined){
+if((data.quantity === undefined) || (!(func0.call(data, "quantity")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "quantity"},message:"must have required property '"+"quantity"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -57,7 +58,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.unitPrice === undefined){
+if((data.unitPrice === undefined) || (!(func0.call(data, "unitPrice")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unitPrice"},message:"must have required property '"+"unitPrice"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -67,7 +68,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "kind") || (key0 === "skuId")) || (key0 === "quantity")) || (key0 === "unitPrice"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -79,7 +80,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.kind !== undefined){
+if(data.kind !== undefined && func0.call(data, "kind")){
 if("add_to_cart" !== data.kind){
 const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "add_to_cart"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -91,7 +92,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.skuId !== undefined){
+if(data.skuId !== undefined && func0.call(data, "skuId")){
 let data1 = data.skuId;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err6 = {instancePath:instancePath+"/skuId",schemaPath:"#/properties/skuId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -116,7 +117,7 @@ errors++;
 }
 }
 }
-if(data.quantity !== undefined){
+if(data.quantity !== undefined && func0.call(data, "quantity")){
 let data2 = data.quantity;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err8 = {instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -151,10 +152,10 @@ errors++;
 }
 }
 }
-if(data.unitPrice !== undefined){
+if(data.unitPrice !== undefined && func0.call(data, "unitPrice")){
 let data3 = data.unitPrice;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.currency === undefined){
+if((data3.currency === undefined) || (!(func0.call(data3, "currency")))){
 const err11 = {instancePath:instancePath+"/unitPrice",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -164,7 +165,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data3.amountMinor === undefined){
+if((data3.amountMinor === undefined) || (!(func0.call(data3, "amountMinor")))){
 const err12 = {instancePath:instancePath+"/unitPrice",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err12];
@@ -174,7 +175,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-for(const key1 in data3){
+for(const key1 of Object.keys(data3)){
 if(!((key1 === "currency") || (key1 === "amountMinor"))){
 const err13 = {instancePath:instancePath+"/unitPrice",schemaPath:"urn:contractgen:shop.shared.v1.Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -186,7 +187,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.currency !== undefined){
+if(data3.currency !== undefined && func0.call(data3, "currency")){
 let data4 = data3.currency;
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
@@ -211,7 +212,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.amountMinor !== undefined){
+if(data3.amountMinor !== undefined && func0.call(data3, "amountMinor")){
 let data5 = data3.amountMinor;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err16 = {instancePath:instancePath+"/unitPrice/amountMinor",schemaPath:"urn:contractgen:shop.shared.v1.Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -268,7 +269,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
+if((data.kind === undefined) || (!(func0.call(data, "kind")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -278,7 +279,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.orderId === undefined){
+if((data.orderId === undefined) || (!(func0.call(data, "orderId")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "orderId"},message:"must have required property '"+"orderId"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -288,7 +289,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.itemCount === undefined){
+if((data.itemCount === undefined) || (!(func0.call(data, "itemCount")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "itemCount"},message:"must have required property '"+"itemCount"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -298,7 +299,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.total === undefined){
+if((data.total === undefined) || (!(func0.call(data, "total")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "total"},message:"must have required property '"+"total"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -308,7 +309,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.paymentMethod === undefined){
+if((data.paymentMethod === undefined) || (!(func0.call(data, "paymentMethod")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "paymentMethod"},message:"must have required property '"+"paymentMethod"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -318,7 +319,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((((key0 === "kind") || (key0 === "orderId")) || (key0 === "itemCount")) || (key0 === "total")) || (key0 === "paymentMethod"))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -330,7 +331,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.kind !== undefined){
+if(data.kind !== undefined && func0.call(data, "kind")){
 if("checkout" !== data.kind){
 const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "checkout"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -342,7 +343,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.orderId !== undefined){
+if(data.orderId !== undefined && func0.call(data, "orderId")){
 let data1 = data.orderId;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err7 = {instancePath:instancePath+"/orderId",schemaPath:"#/properties/orderId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -367,7 +368,7 @@ errors++;
 }
 }
 }
-if(data.itemCount !== undefined){
+if(data.itemCount !== undefined && func0.call(data, "itemCount")){
 let data2 = data.itemCount;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err9 = {instancePath:instancePath+"/itemCount",schemaPath:"#/properties/itemCount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -392,10 +393,10 @@ errors++;
 }
 }
 }
-if(data.total !== undefined){
+if(data.total !== undefined && func0.call(data, "total")){
 let data3 = data.total;
 if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.currency === undefined){
+if((data3.currency === undefined) || (!(func0.call(data3, "currency")))){
 const err11 = {instancePath:instancePath+"/total",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err11];
@@ -405,7 +406,7 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data3.amountMinor === undefined){
+if((data3.amountMinor === undefined) || (!(func0.call(data3, "amountMinor")))){
 const err12 = {instancePath:instancePath+"/total",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err12];
@@ -415,7 +416,7 @@ vErrors.push(err12);
 }
 errors++;
 }
-for(const key1 in data3){
+for(const key1 of Object.keys(data3)){
 if(!((key1 === "currency") || (key1 === "amountMinor"))){
 const err13 = {instancePath:instancePath+"/total",schemaPath:"urn:contractgen:shop.shared.v1.Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -427,7 +428,7 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data3.currency !== undefined){
+if(data3.currency !== undefined && func0.call(data3, "currency")){
 let data4 = data3.currency;
 if(typeof data4 === "string"){
 if(!pattern4.test(data4)){
@@ -452,7 +453,7 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.amountMinor !== undefined){
+if(data3.amountMinor !== undefined && func0.call(data3, "amountMinor")){
 let data5 = data3.amountMinor;
 if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
 const err16 = {instancePath:instancePath+"/total/amountMinor",schemaPath:"urn:contractgen:shop.shared.v1.Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -477,7 +478,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.paymentMethod !== undefined){
+if(data.paymentMethod !== undefined && func0.call(data, "paymentMethod")){
 let data6 = data.paymentMethod;
 if(typeof data6 !== "string"){
 const err18 = {instancePath:instancePath+"/paymentMethod",schemaPath:"urn:contractgen:shop.stats.v1.PaymentMethod/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -557,7 +558,7 @@ validate30.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const validateFieldViolation = validate31;
 const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.FieldViolation","title":"shop.stats.v1.FieldViolation","description":"One invalid field of a request.","type":"object","properties":{"field":{"description":"Dotted path of the invalid field (e.g. \"event.quantity\").","type":"string","minLength":1},"description":{"description":"Human-readable explanation of what is wrong with the field.","type":"string"}},"required":["field","description"],"additionalProperties":false};
-const func1 = ajvRuntime.ucs2length.default;
+const func77 = ajvRuntime.ucs2length.default;
 
 function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:contractgen:shop.stats.v1.FieldViolation" */;
@@ -571,7 +572,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.field === undefined){
+if((data.field === undefined) || (!(func0.call(data, "field")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -581,7 +582,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.description === undefined){
+if((data.description === undefined) || (!(func0.call(data, "description")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -591,7 +592,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "field") || (key0 === "description"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -603,10 +604,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.field !== undefined){
+if(data.field !== undefined && func0.call(data, "field")){
 let data0 = data.field;
 if(typeof data0 === "string"){
-if(func1(data0) < 1){
+if(func77(data0) < 1){
 const err3 = {instancePath:instancePath+"/field",schemaPath:"#/properties/field/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err3];
@@ -628,7 +629,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.description !== undefined){
+if(data.description !== undefined && func0.call(data, "description")){
 if(typeof data.description !== "string"){
 const err5 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -671,7 +672,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.violations === undefined){
+if((data.violations === undefined) || (!(func0.call(data, "violations")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "violations"},message:"must have required property '"+"violations"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -681,7 +682,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(key0 === "violations")){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -693,7 +694,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.violations !== undefined){
+if(data.violations !== undefined && func0.call(data, "violations")){
 let data0 = data.violations;
 if(Array.isArray(data0)){
 if(data0.length < 1){
@@ -710,7 +711,7 @@ const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
 let data1 = data0[i0];
 if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.field === undefined){
+if((data1.field === undefined) || (!(func0.call(data1, "field")))){
 const err3 = {instancePath:instancePath+"/violations/" + i0,schemaPath:"urn:contractgen:shop.stats.v1.FieldViolation/required",keyword:"required",params:{missingProperty: "field"},message:"must have required property '"+"field"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -720,7 +721,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data1.description === undefined){
+if((data1.description === undefined) || (!(func0.call(data1, "description")))){
 const err4 = {instancePath:instancePath+"/violations/" + i0,schemaPath:"urn:contractgen:shop.stats.v1.FieldViolation/required",keyword:"required",params:{missingProperty: "description"},message:"must have required property '"+"description"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -730,7 +731,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key1 in data1){
+for(const key1 of Object.keys(data1)){
 if(!((key1 === "field") || (key1 === "description"))){
 const err5 = {instancePath:instancePath+"/violations/" + i0,schemaPath:"urn:contractgen:shop.stats.v1.FieldViolation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -742,10 +743,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data1.field !== undefined){
+if(data1.field !== undefined && func0.call(data1, "field")){
 let data2 = data1.field;
 if(typeof data2 === "string"){
-if(func1(data2) < 1){
+if(func77(data2) < 1){
 const err6 = {instancePath:instancePath+"/violations/" + i0+"/field",schemaPath:"urn:contractgen:shop.stats.v1.FieldViolation/properties/field/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err6];
@@ -767,7 +768,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data1.description !== undefined){
+if(data1.description !== undefined && func0.call(data1, "description")){
 if(typeof data1.description !== "string"){
 const err8 = {instancePath:instancePath+"/violations/" + i0+"/description",schemaPath:"urn:contractgen:shop.stats.v1.FieldViolation/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -821,8 +822,8 @@ validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateGetDailyReportRequest = validate33;
 const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.GetDailyReportRequest","title":"shop.stats.v1.GetDailyReportRequest","description":"Asks for the aggregated storefront statistics of one calendar day.","type":"object","properties":{"date":{"description":"Calendar day to report on, in `timezone`.","type":"string","format":"date"},"timezone":{"description":"IANA time zone the day is interpreted in; defaults to UTC.","type":"string","maxLength":64,"pattern":"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$","default":"UTC"},"kinds":{"description":"Event kinds to count; all kinds when absent.","type":"array","items":{"$ref":"urn:contractgen:shop.stats.v1.EventKind"},"minItems":1,"maxItems":3,"uniqueItems":true},"topSkuLimit":{"description":"How many best-selling SKUs to include in the report.","type":"integer","minimum":1,"maximum":100,"default":10}},"required":["date"],"additionalProperties":false,"examples":[{"date":"2025-11-21"},{"date":"2025-11-28","timezone":"Europe/Berlin","kinds":["add_to_cart","checkout"],"topSkuLimit":5}]};
+const func27 = ajvRuntime.equal.default;
 const formats10 = ajvFormats.date;
-const func0 = ajvRuntime.equal.default;
 const pattern15 = new RegExp("^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$", "u");
 
 function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -837,7 +838,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.date === undefined){
+if((data.date === undefined) || (!(func0.call(data, "date")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -847,7 +848,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "date") || (key0 === "timezone")) || (key0 === "kinds")) || (key0 === "topSkuLimit"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -859,7 +860,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.date !== undefined){
+if(data.date !== undefined && func0.call(data, "date")){
 let data0 = data.date;
 if(typeof data0 === "string"){
 if(!(formats10.validate(data0))){
@@ -884,10 +885,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.timezone !== undefined){
+if(data.timezone !== undefined && func0.call(data, "timezone")){
 let data1 = data.timezone;
 if(typeof data1 === "string"){
-if(func1(data1) > 64){
+if(func77(data1) > 64){
 const err4 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -919,7 +920,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.kinds !== undefined){
+if(data.kinds !== undefined && func0.call(data, "kinds")){
 let data2 = data.kinds;
 if(Array.isArray(data2)){
 if(data2.length > 3){
@@ -972,7 +973,7 @@ if(i1 > 1){
 outer0:
 for(;i1--;){
 for(j0 = i1; j0--;){
-if(func0(data2[i1], data2[j0])){
+if(func27(data2[i1], data2[j0])){
 const err11 = {instancePath:instancePath+"/kinds",schemaPath:"#/properties/kinds/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
 vErrors = [err11];
@@ -998,7 +999,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.topSkuLimit !== undefined){
+if(data.topSkuLimit !== undefined && func0.call(data, "topSkuLimit")){
 let data4 = data.topSkuLimit;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err13 = {instancePath:instancePath+"/topSkuLimit",schemaPath:"#/properties/topSkuLimit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1051,7 +1052,6 @@ validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateGetDailyReportResponse = validate34;
 const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.GetDailyReportResponse","title":"shop.stats.v1.GetDailyReportResponse","description":"Aggregated storefront statistics of one calendar day.","type":"object","properties":{"date":{"description":"Calendar day the report covers.","type":"string","format":"date"},"timezone":{"description":"IANA time zone the day was interpreted in.","type":"string"},"eventCounts":{"description":"Number of events per kind, keyed by event kind (e.g. \"page_view\").","type":"object","additionalProperties":{"type":"integer","minimum":0}},"revenue":{"description":"Sum of all checkout totals of the day.","$ref":"urn:contractgen:shop.shared.v1.Money"},"conversionRate":{"description":"Share of sessions that ended in a checkout, from 0 to 1.","type":"number","minimum":0,"maximum":1},"averageOrderValueMinor":{"description":"Average checkout total in minor units of the revenue currency, or null when there was no checkout.","type":["integer","null"],"minimum":0},"topSkus":{"description":"Best-selling SKUs by revenue, best first.","type":"array","items":{"$ref":"urn:contractgen:shop.stats.v1.SkuStats"},"maxItems":100},"complete":{"description":"False while events of the day may still arrive and the numbers can change.","type":"boolean"},"generatedAt":{"description":"When the report was computed.","type":"string","format":"date-time"}},"required":["date","timezone","eventCounts","revenue","conversionRate","topSkus","complete","generatedAt"],"additionalProperties":false};
-const func2 = Object.prototype.hasOwnProperty;
 const formats2 = ajvFormats["date-time"];
 const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.SkuStats","title":"shop.stats.v1.SkuStats","description":"Statistics of a single stock-keeping unit over the reported day.","type":"object","properties":{"skuId":{"description":"Identifier of the stock-keeping unit.","type":"integer","minimum":1},"views":{"description":"Number of product page views.","type":"integer","minimum":0},"addToCarts":{"description":"Number of times the SKU was added to a cart.","type":"integer","minimum":0},"unitsSold":{"description":"Number of units sold through checkouts.","type":"integer","minimum":0},"revenue":{"description":"Revenue generated by the SKU.","$ref":"urn:contractgen:shop.shared.v1.Money"}},"required":["skuId","views","addToCarts","unitsSold","revenue"],"additionalProperties":false};
 
@@ -1067,7 +1067,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.skuId === undefined){
+if((data.skuId === undefined) || (!(func0.call(data, "skuId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "skuId"},message:"must have required property '"+"skuId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1077,7 +1077,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.views === undefined){
+if((data.views === undefined) || (!(func0.call(data, "views")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "views"},message:"must have required property '"+"views"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1087,7 +1087,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.addToCarts === undefined){
+if((data.addToCarts === undefined) || (!(func0.call(data, "addToCarts")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "addToCarts"},message:"must have required property '"+"addToCarts"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1097,7 +1097,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.unitsSold === undefined){
+if((data.unitsSold === undefined) || (!(func0.call(data, "unitsSold")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "unitsSold"},message:"must have required property '"+"unitsSold"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1107,7 +1107,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.revenue === undefined){
+if((data.revenue === undefined) || (!(func0.call(data, "revenue")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "revenue"},message:"must have required property '"+"revenue"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1117,7 +1117,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!(((((key0 === "skuId") || (key0 === "views")) || (key0 === "addToCarts")) || (key0 === "unitsSold")) || (key0 === "revenue"))){
 const err5 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1129,7 +1129,7 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data.skuId !== undefined){
+if(data.skuId !== undefined && func0.call(data, "skuId")){
 let data0 = data.skuId;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
 const err6 = {instancePath:instancePath+"/skuId",schemaPath:"#/properties/skuId/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1154,7 +1154,7 @@ errors++;
 }
 }
 }
-if(data.views !== undefined){
+if(data.views !== undefined && func0.call(data, "views")){
 let data1 = data.views;
 if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
 const err8 = {instancePath:instancePath+"/views",schemaPath:"#/properties/views/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1179,7 +1179,7 @@ errors++;
 }
 }
 }
-if(data.addToCarts !== undefined){
+if(data.addToCarts !== undefined && func0.call(data, "addToCarts")){
 let data2 = data.addToCarts;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
 const err10 = {instancePath:instancePath+"/addToCarts",schemaPath:"#/properties/addToCarts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1204,7 +1204,7 @@ errors++;
 }
 }
 }
-if(data.unitsSold !== undefined){
+if(data.unitsSold !== undefined && func0.call(data, "unitsSold")){
 let data3 = data.unitsSold;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err12 = {instancePath:instancePath+"/unitsSold",schemaPath:"#/properties/unitsSold/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1229,10 +1229,10 @@ errors++;
 }
 }
 }
-if(data.revenue !== undefined){
+if(data.revenue !== undefined && func0.call(data, "revenue")){
 let data4 = data.revenue;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.currency === undefined){
+if((data4.currency === undefined) || (!(func0.call(data4, "currency")))){
 const err14 = {instancePath:instancePath+"/revenue",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err14];
@@ -1242,7 +1242,7 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data4.amountMinor === undefined){
+if((data4.amountMinor === undefined) || (!(func0.call(data4, "amountMinor")))){
 const err15 = {instancePath:instancePath+"/revenue",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err15];
@@ -1252,7 +1252,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-for(const key1 in data4){
+for(const key1 of Object.keys(data4)){
 if(!((key1 === "currency") || (key1 === "amountMinor"))){
 const err16 = {instancePath:instancePath+"/revenue",schemaPath:"urn:contractgen:shop.shared.v1.Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1264,7 +1264,7 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data4.currency !== undefined){
+if(data4.currency !== undefined && func0.call(data4, "currency")){
 let data5 = data4.currency;
 if(typeof data5 === "string"){
 if(!pattern4.test(data5)){
@@ -1289,7 +1289,7 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data4.amountMinor !== undefined){
+if(data4.amountMinor !== undefined && func0.call(data4, "amountMinor")){
 let data6 = data4.amountMinor;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err19 = {instancePath:instancePath+"/revenue/amountMinor",schemaPath:"urn:contractgen:shop.shared.v1.Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1343,7 +1343,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.date === undefined){
+if((data.date === undefined) || (!(func0.call(data, "date")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "date"},message:"must have required property '"+"date"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1353,7 +1353,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.timezone === undefined){
+if((data.timezone === undefined) || (!(func0.call(data, "timezone")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "timezone"},message:"must have required property '"+"timezone"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1363,7 +1363,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.eventCounts === undefined){
+if((data.eventCounts === undefined) || (!(func0.call(data, "eventCounts")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eventCounts"},message:"must have required property '"+"eventCounts"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -1373,7 +1373,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.revenue === undefined){
+if((data.revenue === undefined) || (!(func0.call(data, "revenue")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "revenue"},message:"must have required property '"+"revenue"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -1383,7 +1383,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.conversionRate === undefined){
+if((data.conversionRate === undefined) || (!(func0.call(data, "conversionRate")))){
 const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "conversionRate"},message:"must have required property '"+"conversionRate"+"'"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1393,7 +1393,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.topSkus === undefined){
+if((data.topSkus === undefined) || (!(func0.call(data, "topSkus")))){
 const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "topSkus"},message:"must have required property '"+"topSkus"+"'"};
 if(vErrors === null){
 vErrors = [err5];
@@ -1403,7 +1403,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.complete === undefined){
+if((data.complete === undefined) || (!(func0.call(data, "complete")))){
 const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "complete"},message:"must have required property '"+"complete"+"'"};
 if(vErrors === null){
 vErrors = [err6];
@@ -1413,7 +1413,7 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.generatedAt === undefined){
+if((data.generatedAt === undefined) || (!(func0.call(data, "generatedAt")))){
 const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "generatedAt"},message:"must have required property '"+"generatedAt"+"'"};
 if(vErrors === null){
 vErrors = [err7];
@@ -1423,8 +1423,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(func2.call(schema55.properties, key0))){
+for(const key0 of Object.keys(data)){
+if(!(func0.call(schema55.properties, key0))){
 const err8 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err8];
@@ -1435,7 +1435,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.date !== undefined){
+if(data.date !== undefined && func0.call(data, "date")){
 let data0 = data.date;
 if(typeof data0 === "string"){
 if(!(formats10.validate(data0))){
@@ -1460,7 +1460,7 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.timezone !== undefined){
+if(data.timezone !== undefined && func0.call(data, "timezone")){
 if(typeof data.timezone !== "string"){
 const err11 = {instancePath:instancePath+"/timezone",schemaPath:"#/properties/timezone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
@@ -1472,10 +1472,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.eventCounts !== undefined){
+if(data.eventCounts !== undefined && func0.call(data, "eventCounts")){
 let data2 = data.eventCounts;
 if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-for(const key1 in data2){
+for(const key1 of Object.keys(data2)){
 let data3 = data2[key1];
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err12 = {instancePath:instancePath+"/eventCounts/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/eventCounts/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1512,10 +1512,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.revenue !== undefined){
+if(data.revenue !== undefined && func0.call(data, "revenue")){
 let data4 = data.revenue;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.currency === undefined){
+if((data4.currency === undefined) || (!(func0.call(data4, "currency")))){
 const err15 = {instancePath:instancePath+"/revenue",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err15];
@@ -1525,7 +1525,7 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data4.amountMinor === undefined){
+if((data4.amountMinor === undefined) || (!(func0.call(data4, "amountMinor")))){
 const err16 = {instancePath:instancePath+"/revenue",schemaPath:"urn:contractgen:shop.shared.v1.Money/required",keyword:"required",params:{missingProperty: "amountMinor"},message:"must have required property '"+"amountMinor"+"'"};
 if(vErrors === null){
 vErrors = [err16];
@@ -1535,7 +1535,7 @@ vErrors.push(err16);
 }
 errors++;
 }
-for(const key2 in data4){
+for(const key2 of Object.keys(data4)){
 if(!((key2 === "currency") || (key2 === "amountMinor"))){
 const err17 = {instancePath:instancePath+"/revenue",schemaPath:"urn:contractgen:shop.shared.v1.Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1547,7 +1547,7 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data4.currency !== undefined){
+if(data4.currency !== undefined && func0.call(data4, "currency")){
 let data5 = data4.currency;
 if(typeof data5 === "string"){
 if(!pattern4.test(data5)){
@@ -1572,7 +1572,7 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data4.amountMinor !== undefined){
+if(data4.amountMinor !== undefined && func0.call(data4, "amountMinor")){
 let data6 = data4.amountMinor;
 if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
 const err20 = {instancePath:instancePath+"/revenue/amountMinor",schemaPath:"urn:contractgen:shop.shared.v1.Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1597,7 +1597,7 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.conversionRate !== undefined){
+if(data.conversionRate !== undefined && func0.call(data, "conversionRate")){
 let data7 = data.conversionRate;
 if((typeof data7 == "number") && (isFinite(data7))){
 if(data7 > 1 || isNaN(data7)){
@@ -1632,7 +1632,7 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.averageOrderValueMinor !== undefined){
+if(data.averageOrderValueMinor !== undefined && func0.call(data, "averageOrderValueMinor")){
 let data8 = data.averageOrderValueMinor;
 if((!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))) && (data8 !== null)){
 const err25 = {instancePath:instancePath+"/averageOrderValueMinor",schemaPath:"#/properties/averageOrderValueMinor/type",keyword:"type",params:{type: schema55.properties.averageOrderValueMinor.type},message:"must be integer,null"};
@@ -1657,7 +1657,7 @@ errors++;
 }
 }
 }
-if(data.topSkus !== undefined){
+if(data.topSkus !== undefined && func0.call(data, "topSkus")){
 let data9 = data.topSkus;
 if(Array.isArray(data9)){
 if(data9.length > 100){
@@ -1689,7 +1689,7 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data.complete !== undefined){
+if(data.complete !== undefined && func0.call(data, "complete")){
 if(typeof data.complete !== "boolean"){
 const err29 = {instancePath:instancePath+"/complete",schemaPath:"#/properties/complete/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
@@ -1701,7 +1701,7 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data.generatedAt !== undefined){
+if(data.generatedAt !== undefined && func0.call(data, "generatedAt")){
 let data12 = data.generatedAt;
 if(typeof data12 === "string"){
 if(!(formats2.validate(data12))){
@@ -1758,7 +1758,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
+if((data.kind === undefined) || (!(func0.call(data, "kind")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1768,7 +1768,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.path === undefined){
+if((data.path === undefined) || (!(func0.call(data, "path")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -1778,7 +1778,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "kind") || (key0 === "path")) || (key0 === "referrer")) || (key0 === "durationMs"))){
 const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1790,7 +1790,7 @@ vErrors.push(err2);
 errors++;
 }
 }
-if(data.kind !== undefined){
+if(data.kind !== undefined && func0.call(data, "kind")){
 if("page_view" !== data.kind){
 const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "page_view"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -1802,10 +1802,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.path !== undefined){
+if(data.path !== undefined && func0.call(data, "path")){
 let data1 = data.path;
 if(typeof data1 === "string"){
-if(func1(data1) > 2048){
+if(func77(data1) > 2048){
 const err4 = {instancePath:instancePath+"/path",schemaPath:"#/properties/path/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err4];
@@ -1837,7 +1837,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.referrer !== undefined){
+if(data.referrer !== undefined && func0.call(data, "referrer")){
 let data2 = data.referrer;
 if((typeof data2 !== "string") && (data2 !== null)){
 const err7 = {instancePath:instancePath+"/referrer",schemaPath:"#/properties/referrer/type",keyword:"type",params:{type: schema59.properties.referrer.type},message:"must be string,null"};
@@ -1850,7 +1850,7 @@ vErrors.push(err7);
 errors++;
 }
 if(typeof data2 === "string"){
-if(func1(data2) > 2048){
+if(func77(data2) > 2048){
 const err8 = {instancePath:instancePath+"/referrer",schemaPath:"#/properties/referrer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err8];
@@ -1862,7 +1862,7 @@ errors++;
 }
 }
 }
-if(data.durationMs !== undefined){
+if(data.durationMs !== undefined && func0.call(data, "durationMs")){
 let data3 = data.durationMs;
 if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
 const err9 = {instancePath:instancePath+"/durationMs",schemaPath:"#/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -1958,7 +1958,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.reason === undefined){
+if((data.reason === undefined) || (!(func0.call(data, "reason")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -1968,7 +1968,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((key0 === "reason") || (key0 === "retryAfterSeconds"))){
 const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -1980,7 +1980,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.reason !== undefined){
+if(data.reason !== undefined && func0.call(data, "reason")){
 let data0 = data.reason;
 if(typeof data0 !== "string"){
 const err2 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
@@ -2003,7 +2003,7 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.retryAfterSeconds !== undefined){
+if(data.retryAfterSeconds !== undefined && func0.call(data, "retryAfterSeconds")){
 let data1 = data.retryAfterSeconds;
 if((!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))) && (data1 !== null)){
 const err4 = {instancePath:instancePath+"/retryAfterSeconds",schemaPath:"#/properties/retryAfterSeconds/type",keyword:"type",params:{type: schema61.properties.retryAfterSeconds.type},message:"must be integer,null"};
@@ -2062,7 +2062,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.eventId === undefined){
+if((data.eventId === undefined) || (!(func0.call(data, "eventId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eventId"},message:"must have required property '"+"eventId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2072,7 +2072,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.occurredAt === undefined){
+if((data.occurredAt === undefined) || (!(func0.call(data, "occurredAt")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "occurredAt"},message:"must have required property '"+"occurredAt"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2082,7 +2082,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.sessionId === undefined){
+if((data.sessionId === undefined) || (!(func0.call(data, "sessionId")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "sessionId"},message:"must have required property '"+"sessionId"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2092,7 +2092,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.event === undefined){
+if((data.event === undefined) || (!(func0.call(data, "event")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "event"},message:"must have required property '"+"event"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -2102,7 +2102,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((((((key0 === "eventId") || (key0 === "occurredAt")) || (key0 === "sessionId")) || (key0 === "userId")) || (key0 === "timezoneOffsetMinutes")) || (key0 === "event")) || (key0 === "attributes")) || (key0 === "tags"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2114,7 +2114,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.eventId !== undefined){
+if(data.eventId !== undefined && func0.call(data, "eventId")){
 let data0 = data.eventId;
 if(typeof data0 === "string"){
 if(!(formats0.test(data0))){
@@ -2139,7 +2139,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.occurredAt !== undefined){
+if(data.occurredAt !== undefined && func0.call(data, "occurredAt")){
 let data1 = data.occurredAt;
 if(typeof data1 === "string"){
 if(!(formats2.validate(data1))){
@@ -2164,10 +2164,10 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.sessionId !== undefined){
+if(data.sessionId !== undefined && func0.call(data, "sessionId")){
 let data2 = data.sessionId;
 if(typeof data2 === "string"){
-if(func1(data2) > 64){
+if(func77(data2) > 64){
 const err9 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/maxLength",keyword:"maxLength",params:{limit: 64},message:"must NOT have more than 64 characters"};
 if(vErrors === null){
 vErrors = [err9];
@@ -2177,7 +2177,7 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(func1(data2) < 8){
+if(func77(data2) < 8){
 const err10 = {instancePath:instancePath+"/sessionId",schemaPath:"#/properties/sessionId/minLength",keyword:"minLength",params:{limit: 8},message:"must NOT have fewer than 8 characters"};
 if(vErrors === null){
 vErrors = [err10];
@@ -2209,7 +2209,7 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.userId !== undefined){
+if(data.userId !== undefined && func0.call(data, "userId")){
 let data3 = data.userId;
 if((!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))) && (data3 !== null)){
 const err13 = {instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: schema62.properties.userId.type},message:"must be integer,null"};
@@ -2234,7 +2234,7 @@ errors++;
 }
 }
 }
-if(data.timezoneOffsetMinutes !== undefined){
+if(data.timezoneOffsetMinutes !== undefined && func0.call(data, "timezoneOffsetMinutes")){
 let data4 = data.timezoneOffsetMinutes;
 if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
 const err15 = {instancePath:instancePath+"/timezoneOffsetMinutes",schemaPath:"#/properties/timezoneOffsetMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2280,14 +2280,14 @@ errors++;
 }
 }
 }
-if(data.event !== undefined){
+if(data.event !== undefined && func0.call(data, "event")){
 let data5 = data.event;
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
 const tag0 = data5.kind;
 if(typeof tag0 == "string"){
 if(tag0 === "page_view"){
 if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-if(data5.kind === undefined){
+if((data5.kind === undefined) || (!(func0.call(data5, "kind")))){
 const err19 = {instancePath:instancePath+"/event",schemaPath:"urn:contractgen:shop.stats.v1.PageView/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err19];
@@ -2297,7 +2297,7 @@ vErrors.push(err19);
 }
 errors++;
 }
-if(data5.path === undefined){
+if((data5.path === undefined) || (!(func0.call(data5, "path")))){
 const err20 = {instancePath:instancePath+"/event",schemaPath:"urn:contractgen:shop.stats.v1.PageView/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err20];
@@ -2307,7 +2307,7 @@ vErrors.push(err20);
 }
 errors++;
 }
-for(const key1 in data5){
+for(const key1 of Object.keys(data5)){
 if(!((((key1 === "kind") || (key1 === "path")) || (key1 === "referrer")) || (key1 === "durationMs"))){
 const err21 = {instancePath:instancePath+"/event",schemaPath:"urn:contractgen:shop.stats.v1.PageView/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2319,7 +2319,7 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data5.kind !== undefined){
+if(data5.kind !== undefined && func0.call(data5, "kind")){
 if("page_view" !== data5.kind){
 const err22 = {instancePath:instancePath+"/event/kind",schemaPath:"urn:contractgen:shop.stats.v1.PageView/properties/kind/const",keyword:"const",params:{allowedValue: "page_view"},message:"must be equal to constant"};
 if(vErrors === null){
@@ -2331,10 +2331,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data5.path !== undefined){
+if(data5.path !== undefined && func0.call(data5, "path")){
 let data7 = data5.path;
 if(typeof data7 === "string"){
-if(func1(data7) > 2048){
+if(func77(data7) > 2048){
 const err23 = {instancePath:instancePath+"/event/path",schemaPath:"urn:contractgen:shop.stats.v1.PageView/properties/path/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err23];
@@ -2366,7 +2366,7 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data5.referrer !== undefined){
+if(data5.referrer !== undefined && func0.call(data5, "referrer")){
 let data8 = data5.referrer;
 if((typeof data8 !== "string") && (data8 !== null)){
 const err26 = {instancePath:instancePath+"/event/referrer",schemaPath:"urn:contractgen:shop.stats.v1.PageView/properties/referrer/type",keyword:"type",params:{type: schema59.properties.referrer.type},message:"must be string,null"};
@@ -2379,7 +2379,7 @@ vErrors.push(err26);
 errors++;
 }
 if(typeof data8 === "string"){
-if(func1(data8) > 2048){
+if(func77(data8) > 2048){
 const err27 = {instancePath:instancePath+"/event/referrer",schemaPath:"urn:contractgen:shop.stats.v1.PageView/properties/referrer/maxLength",keyword:"maxLength",params:{limit: 2048},message:"must NOT have more than 2048 characters"};
 if(vErrors === null){
 vErrors = [err27];
@@ -2391,7 +2391,7 @@ errors++;
 }
 }
 }
-if(data5.durationMs !== undefined){
+if(data5.durationMs !== undefined && func0.call(data5, "durationMs")){
 let data9 = data5.durationMs;
 if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
 const err28 = {instancePath:instancePath+"/event/durationMs",schemaPath:"urn:contractgen:shop.stats.v1.PageView/properties/durationMs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
@@ -2480,13 +2480,13 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data.attributes !== undefined){
+if(data.attributes !== undefined && func0.call(data, "attributes")){
 let data10 = data.attributes;
 if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key2 in data10){
+for(const key2 of Object.keys(data10)){
 let data11 = data10[key2];
 if(typeof data11 === "string"){
-if(func1(data11) > 256){
+if(func77(data11) > 256){
 const err34 = {instancePath:instancePath+"/attributes/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/attributes/additionalProperties/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err34];
@@ -2520,7 +2520,7 @@ vErrors.push(err36);
 errors++;
 }
 }
-if(data.tags !== undefined){
+if(data.tags !== undefined && func0.call(data, "tags")){
 let data12 = data.tags;
 if(Array.isArray(data12)){
 if(data12.length > 10){
@@ -2537,7 +2537,7 @@ const len0 = data12.length;
 for(let i0=0; i0<len0; i0++){
 let data13 = data12[i0];
 if(typeof data13 === "string"){
-if(func1(data13) > 32){
+if(func77(data13) > 32){
 const err38 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/maxLength",keyword:"maxLength",params:{limit: 32},message:"must NOT have more than 32 characters"};
 if(vErrors === null){
 vErrors = [err38];
@@ -2547,7 +2547,7 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(func1(data13) < 1){
+if(func77(data13) < 1){
 const err39 = {instancePath:instancePath+"/tags/" + i0,schemaPath:"#/properties/tags/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err39];
@@ -2646,7 +2646,7 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.eventId === undefined){
+if((data.eventId === undefined) || (!(func0.call(data, "eventId")))){
 const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "eventId"},message:"must have required property '"+"eventId"+"'"};
 if(vErrors === null){
 vErrors = [err0];
@@ -2656,7 +2656,7 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.accepted === undefined){
+if((data.accepted === undefined) || (!(func0.call(data, "accepted")))){
 const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accepted"},message:"must have required property '"+"accepted"+"'"};
 if(vErrors === null){
 vErrors = [err1];
@@ -2666,7 +2666,7 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.duplicate === undefined){
+if((data.duplicate === undefined) || (!(func0.call(data, "duplicate")))){
 const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "duplicate"},message:"must have required property '"+"duplicate"+"'"};
 if(vErrors === null){
 vErrors = [err2];
@@ -2676,7 +2676,7 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.receivedAt === undefined){
+if((data.receivedAt === undefined) || (!(func0.call(data, "receivedAt")))){
 const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "receivedAt"},message:"must have required property '"+"receivedAt"+"'"};
 if(vErrors === null){
 vErrors = [err3];
@@ -2686,7 +2686,7 @@ vErrors.push(err3);
 }
 errors++;
 }
-for(const key0 in data){
+for(const key0 of Object.keys(data)){
 if(!((((key0 === "eventId") || (key0 === "accepted")) || (key0 === "duplicate")) || (key0 === "receivedAt"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
@@ -2698,7 +2698,7 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data.eventId !== undefined){
+if(data.eventId !== undefined && func0.call(data, "eventId")){
 let data0 = data.eventId;
 if(typeof data0 === "string"){
 if(!(formats0.test(data0))){
@@ -2723,7 +2723,7 @@ vErrors.push(err6);
 errors++;
 }
 }
-if(data.accepted !== undefined){
+if(data.accepted !== undefined && func0.call(data, "accepted")){
 if(typeof data.accepted !== "boolean"){
 const err7 = {instancePath:instancePath+"/accepted",schemaPath:"#/properties/accepted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
@@ -2735,7 +2735,7 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data.duplicate !== undefined){
+if(data.duplicate !== undefined && func0.call(data, "duplicate")){
 if(typeof data.duplicate !== "boolean"){
 const err8 = {instancePath:instancePath+"/duplicate",schemaPath:"#/properties/duplicate/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
@@ -2747,7 +2747,7 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.receivedAt !== undefined){
+if(data.receivedAt !== undefined && func0.call(data, "receivedAt")){
 let data3 = data.receivedAt;
 if(typeof data3 === "string"){
 if(!(formats2.validate(data3))){
