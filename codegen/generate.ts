@@ -1,7 +1,7 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import { type ConfigOverrides, resolveConfig, type Target } from "./config.js";
 import { emitPhp } from "../php-gen/index.js";
+import { type ConfigOverrides, resolveConfig, type Target } from "./config.js";
 import { ContractError } from "./errors.js";
 import { type LoadedContracts, loadContracts } from "./load/index.js";
 import { emitJsonSchemaService } from "./ts/jsonschema-service.js";
@@ -110,7 +110,9 @@ export async function generateFiles(
   }
   if (targets.includes("php")) {
     files.push(
-      ...(await time("php", () => emitPhp(loaded, wire, phpNamespace !== undefined ? { namespace: phpNamespace } : {}))),
+      ...(await time("php", () =>
+        emitPhp(loaded, wire, phpNamespace !== undefined ? { namespace: phpNamespace } : {}),
+      )),
     );
   }
   return files.sort((a, b) => compareStrings(a.path, b.path));

@@ -1,0 +1,159 @@
+/**
+ * The PHP file printer. A generated PHP file is built line by line; classes from other namespaces are
+ * requested with {@link PhpFile.use}, which returns the name to write and records the `use` statement
+ * (aliased when the short name is taken). The header — preamble, `declare(strict_types=1)`, namespace,
+ * sorted `use` statements — is derived at the end from what was used, in PSR-12 order.
+ */
+import type { GeneratedFile } from "../codegen/ts/printer.js";
+import { packageVersion } from "../codegen/util/package-root.js";
+
+/** A PHP single-quoted string literal. Only `\` and `'` are special inside one; both are escaped. */
+export function phpString(value: string): string {
+  return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/** A PHP literal for a JSON value (`null`, `true`, numbers, strings, arrays). */
+export function phpLiteral(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "boolean") return value ? "true" : "false";
+  if (typeof value === "number") {
+    if (Number.isInteger(value) && Math.abs(value) <= Number.MAX_SAFE_INTEGER) return String(value);
+    if (Number.isNaN(value)) return "\\NAN";
+    if (!Number.isFinite(value)) return value > 0 ? "\\INF" : "-\\INF";
+    const s = String(value);
+    return /[.eE]/.test(s) ? s : `${s}.0`;
+  }
+  if (typeof value === "string") return phpString(value);
+  if (Array.isArray(value)) return `[${value.map(phpLiteral).join(", ")}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `[${entries.map(([k, v]) => `${phpString(k)} => ${phpLiteral(v)}`).join(", ")}]`;
+}
+
+/**
+ * Makes contract text safe inside a `/** … *\/` doc comment: `*\/` cannot close it (written `*\/`),
+ * `?>` cannot leave PHP mode (written `?\>`), and line breaks are normalised.
+ */
+export function docText(text: string): string[] {
+  const lines = text
+    .replace(/\r\n?/g, "\n")
+    .split("\n")
+    .map((l) => l.replace(/\*\//g, "*\\/").replace(/\?>/g, "?\\>").replace(/\s+$/, ""));
+  while (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  while (lines.length > 0 && lines[0] === "") lines.shift();
+  return lines;
+}
+
+/**
+ * A PHP doc comment for contract `text` followed by `tags` (`@param …`, `@var …`), indented by `indent`.
+ * Returns no lines when both are empty.
+ */
+export function docComment(text: string, indent = "", tags: readonly string[] = []): string[] {
+  const body = docText(text);
+  const safeTags = tags.flatMap((t) => docText(t));
+  const lines = [...body, ...(body.length > 0 && safeTags.length > 0 ? [""] : []), ...safeTags];
+  if (lines.length === 0) return [];
+  return [
+    `${indent}/**`,
+    ...lines.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)),
+    `${indent} */`,
+  ];
+}
+
+/** One indentation level (PSR-12: four spaces). */
+export const INDENT = "    ";
+
+/** Splits a fully qualified class name (`Shop\Order\V1\Order`) into namespace and short name. */
+export function splitFqcn(fqcn: string): { namespace: string; name: string } {
+  const i = fqcn.lastIndexOf("\\");
+  return i < 0 ? { namespace: "", name: fqcn } : { namespace: fqcn.slice(0, i), name: fqcn.slice(i + 1) };
+}
+
+/**
+ * A PHP file under construction: one class, interface or enum in `namespace`. The file's own short name
+ * is reserved first; every other class goes through {@link PhpFile.use}.
+ */
+export class PhpFile {
+  private readonly body: string[] = [];
+  /** lower-case local name → FQCN that owns it */
+  private readonly locals = new Map<string, string>();
+  /** FQCN → local name */
+  private readonly uses = new Map<string, string>();
+
+  /**
+   * @param path output path, relative to the output folder (`php/src/Shop/Order/V1/Order.php`)
+   * @param namespace namespace of the file's declaration
+   * @param name short name of the file's declaration
+   * @param sources contract files the declaration comes from (named in the preamble)
+   */
+  constructor(
+    readonly path: string,
+    readonly namespace: string,
+    readonly name: string,
+    private readonly sources: readonly string[],
+  ) {
+    this.locals.set(name.toLowerCase(), namespace === "" ? name : `${namespace}\\${name}`);
+  }
+
+  /**
+   * The name to write for class `fqcn` in this file: the short name when it is in the file's namespace
+   * or imported; aliased (`Money as CommonMoney`, then `Money2`, …) when the short name is taken.
+   */
+  use(fqcn: string): string {
+    const clean = fqcn.replace(/^\\/, "");
+    const known = this.uses.get(clean);
+    if (known !== undefined) return known;
+    const { namespace, name } = splitFqcn(clean);
+    if (namespace === this.namespace) {
+      const owner = this.locals.get(name.toLowerCase());
+      if (owner === undefined || owner === clean) {
+        this.locals.set(name.toLowerCase(), clean);
+        this.uses.set(clean, name);
+        return name;
+      }
+      // The short name is taken by an import: refer to the same-namespace class with `namespace\`.
+      this.uses.set(clean, `namespace\\${name}`);
+      return `namespace\\${name}`;
+    }
+    let local = name;
+    if (this.locals.has(local.toLowerCase())) {
+      const parent = splitFqcn(namespace).name;
+      local = `${parent}${name}`;
+      for (let i = 2; this.locals.has(local.toLowerCase()); i++) local = `${parent}${name}${i}`;
+    }
+    this.locals.set(local.toLowerCase(), clean);
+    this.uses.set(clean, local);
+    return local;
+  }
+
+  /** Appends lines (each already indented by the caller). */
+  add(...lines: string[]): void {
+    for (const l of lines) this.body.push(l);
+  }
+
+  /** The finished file: preamble, `declare`, namespace, sorted imports, body. */
+  toGeneratedFile(): GeneratedFile {
+    const header: string[] = ["<?php", ""];
+    header.push(
+      ...docComment("", "", [
+        `Generated by contractgen ${packageVersion()} from ${this.sources.length > 0 ? this.sources.join(", ") : "the contractgen runtime"}.`,
+        "DO NOT EDIT: changes are overwritten by `contractgen generate`.",
+      ]),
+    );
+    header.push("", "declare(strict_types=1);", "");
+    if (this.namespace !== "") header.push(`namespace ${this.namespace};`, "");
+    const imports: string[] = [];
+    for (const [fqcn, local] of this.uses) {
+      if (local.startsWith("namespace\\")) continue;
+      const { namespace, name } = splitFqcn(fqcn);
+      if (namespace === this.namespace) continue;
+      imports.push(local === name ? `use ${fqcn};` : `use ${fqcn} as ${local};`);
+    }
+    imports.sort((a, b) =>
+      a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
+    );
+    if (imports.length > 0) header.push(...imports, "");
+    const body = [...this.body];
+    while (body.length > 0 && body[body.length - 1] === "") body.pop();
+    return { path: this.path, content: `${[...header, ...body].join("\n")}\n` };
+  }
+}
