@@ -1,0 +1,285 @@
+/**
+ * The boundary: guards (the PHP pitfall catalogue, with policies) followed by validation, for request
+ * bodies, response bodies and queue messages. Servers and clients of both contract kinds use it.
+ */
+import { Code } from "@connectrpc/connect";
+import type { ValidationIssue, Validator } from "../json-service.js";
+import { type BodyProblem, decodeUtf8, parseJson, preflight, UnreadableBody } from "./body.js";
+import { BoundaryError, type Violation } from "./errors.js";
+import { PITFALLS } from "./pitfalls.js";
+import { type PolicyConfig, type PolicyTable, resolvePolicies } from "./policy.js";
+import { ShapePlanner } from "./shape.js";
+import { type Finding, fixOf, type GuardAction, LimitExceeded, Walk } from "./walk.js";
+
+/** Limits on what the boundary reads. */
+export interface BoundaryLimits {
+  /** Largest body in bytes (UTF-8); larger ones fail with `resource_exhausted`. */
+  readonly maxBodyBytes: number;
+  /** Deepest nesting of arrays and objects. */
+  readonly maxDepth: number;
+  /** Longest array; longer ones fail with `resource_exhausted`. */
+  readonly maxArrayLength: number;
+}
+
+/** Default limits: 4 MiB, 64 levels, 100,000 items. */
+export const DEFAULT_LIMITS: BoundaryLimits = {
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxDepth: 64,
+  maxArrayLength: 100_000,
+};
+
+/** Where a payload was checked. */
+export interface CheckSite {
+  /** Full service name (`shop.order.v1.OrderService`); absent for queue messages. */
+  readonly service?: string;
+  /** Method name (`CreateOrder`). */
+  readonly method?: string;
+  /** `request` on servers, `response` on clients, `message` for queues and other transports. */
+  readonly direction?: "request" | "response" | "message";
+}
+
+/** One guard decision, as reported to the observer. */
+export interface GuardEvent {
+  readonly code: Finding["code"];
+  readonly action: GuardAction;
+  readonly path: string;
+  /** Full name of the checked message (`shop.order.v1.CreateOrderRequest`). */
+  readonly type: string;
+  readonly service: string | undefined;
+  readonly method: string | undefined;
+  readonly direction: "request" | "response" | "message";
+}
+
+/** A validator of the contract's constraints run after the guards, returning violations (empty if valid). */
+export type ConstraintCheck = (value: unknown) => readonly Violation[];
+
+/** Options of {@link createBoundary}; only `schemas` is required. */
+export interface BoundaryOptions {
+  /** The wire JSON Schemas (`gen/schema/*.schema.json` contents, see `loadWireSchemas`). */
+  readonly schemas: Iterable<unknown>;
+  /** Policies per pitfall (default: the `strict` preset). */
+  readonly policies?: PolicyConfig;
+  readonly limits?: Partial<BoundaryLimits>;
+  /** Called for every guard decision (rejected, repaired or warned); see `createGuardMetrics`. */
+  readonly observer?: (event: GuardEvent) => void;
+  /**
+   * Constraint checks by message full name, run after the guards: ajv validators compiled at generation
+   * time (`validators.js` of JSON Schema contracts), or `protovalidateCheck` for proto messages.
+   */
+  readonly validators?: Readonly<Record<string, Validator<unknown> | ConstraintCheck>>;
+}
+
+/** Result of a check that passed: the value (repaired where allowed) and the decisions taken. */
+export interface CheckResult<T = unknown> {
+  readonly value: T;
+  readonly findings: readonly Finding[];
+}
+
+/** Guards and validation for every payload crossing the boundary. */
+export interface Boundary {
+  /** The resolved limits. */
+  readonly limits: BoundaryLimits;
+  /** Whether a wire schema exists for a message full name. */
+  has(type: string): boolean;
+  /**
+   * Checks a payload of message `type` (full name or `urn:contractgen:` id): bytes or text are read
+   * (body pitfalls, UTF-8, exact big integers) and guarded; a value is guarded in place. Returns the
+   * value (repaired where the policy allows); throws a {@link BoundaryError} listing every violation.
+   */
+  check<T = unknown>(
+    type: string,
+    input: Uint8Array | string | unknown,
+    site?: CheckSite,
+    options?: { readonly validate?: boolean },
+  ): CheckResult<T>;
+}
+
+const URN = "urn:contractgen:";
+
+/** Creates a boundary from the wire schemas. Guard plans are compiled lazily, once per message. */
+export function createBoundary(options: BoundaryOptions): Boundary {
+  const planner = new ShapePlanner(options.schemas);
+  const limits: BoundaryLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const tables = new Map<string, PolicyTable>();
+  const policies = options.policies ?? {};
+  const validators = options.validators ?? {};
+  resolvePolicies(policies); // fail at startup on a bad configuration
+  const tableOf = (site: CheckSite): PolicyTable => {
+    const key = `${site.service ?? ""}/${site.method ?? ""}`;
+    let t = tables.get(key);
+    if (!t) {
+      t = resolvePolicies(policies, site.service, site.method);
+      tables.set(key, t);
+    }
+    return t;
+  };
+
+  return {
+    limits,
+    has: (type) => planner.has(type),
+    check<T>(
+      type: string,
+      input: unknown,
+      site: CheckSite = {},
+      opts: { readonly validate?: boolean } = {},
+    ): CheckResult<T> {
+      const name = type.startsWith(URN) ? type.slice(URN.length) : type;
+      const shape = planner.shape(name);
+      const table = tableOf(site);
+      const direction = site.direction ?? "message";
+      const walk = new Walk(table, limits);
+      const subject = site.method !== undefined ? `${direction} of ${site.service}/${site.method}` : name;
+      const emit = (findings: readonly Finding[]) => {
+        if (options.observer) {
+          for (const f of findings) {
+            options.observer({
+              code: f.code,
+              action: f.action,
+              path: f.path,
+              type: name,
+              service: site.service,
+              method: site.method,
+              direction,
+            });
+          }
+        }
+      };
+      const fail = (findings: readonly Finding[], extra: readonly Violation[] = []): never => {
+        emit(findings);
+        const violations = [...findings.filter((f) => f.action === "rejected").map(toViolation), ...extra];
+        const exhausted = findings.some(
+          (f) => f.action === "rejected" && PITFALLS[f.code].exhausted === true,
+        );
+        throw new BoundaryError(
+          subject,
+          violations,
+          exhausted ? Code.ResourceExhausted : Code.InvalidArgument,
+        );
+      };
+      let value: unknown = input;
+      try {
+        if (typeof input === "string" || input instanceof Uint8Array) {
+          const size =
+            typeof input === "string" ? byteLengthUpTo(input, limits.maxBodyBytes) : input.byteLength;
+          if (size > limits.maxBodyBytes) {
+            throw new UnreadableBody({
+              code: "body_too_large",
+              expected: `at most ${limits.maxBodyBytes} bytes`,
+              found: `${size > limits.maxBodyBytes && typeof input === "string" ? "more than " : ""}${size} bytes`,
+            });
+          }
+          const text = typeof input === "string" ? input : decodeUtf8(input);
+          const json = preflight(text, (p: BodyProblem) => {
+            const action =
+              table[p.code] === "repair" && p.repaired !== undefined
+                ? "repaired"
+                : table[p.code] === "warn" && p.repaired !== undefined
+                  ? "warned"
+                  : "rejected";
+            walk.findings.push({
+              code: p.code,
+              path: "",
+              expected: p.expected,
+              found: p.found,
+              suggestion: undefined,
+              action,
+            });
+            return action !== "rejected";
+          });
+          value = parseJson(json);
+        }
+        value = walk.run(value, shape);
+      } catch (e) {
+        if (e instanceof UnreadableBody) {
+          const p = e.problem;
+          if (!walk.findings.some((f) => f.code === p.code)) {
+            walk.findings.push({
+              code: p.code,
+              path: "",
+              expected: p.expected,
+              found: p.found,
+              suggestion: undefined,
+              action: "rejected",
+            });
+          }
+          return fail(walk.findings);
+        }
+        if (e instanceof LimitExceeded) {
+          walk.findings.push(e.finding);
+          return fail(walk.findings);
+        }
+        throw e;
+      }
+      if (walk.findings.some((f) => f.action === "rejected")) return fail(walk.findings);
+      if (opts.validate !== false) {
+        const validator = validators[name];
+        if (validator) {
+          const issues = runValidator(validator, value);
+          if (issues.length > 0) return fail(walk.findings, issues);
+        }
+      }
+      emit(walk.findings);
+      return { value: value as T, findings: walk.findings };
+    },
+  };
+}
+
+/** The byte length of `s` in UTF-8, counting no further than just past `limit`. */
+function byteLengthUpTo(s: string, limit: number): number {
+  if (s.length * 3 <= limit) return s.length; // cannot exceed: skip the count
+  return Buffer.byteLength(s, "utf8");
+}
+
+function toViolation(f: Finding): Violation {
+  const fix = fixOf(f);
+  const hint = f.suggestion !== undefined ? ` (did you mean "${f.suggestion}"?)` : "";
+  const message =
+    f.code === "unknown_key"
+      ? `${f.path || "/"}: unknown key${hint}, expected ${f.expected}`
+      : `${f.path || "/"}: expected ${f.expected}, found ${f.found}${hint}`;
+  return { path: f.path, code: f.code, expected: f.expected, found: f.found, fix, message };
+}
+
+/** Violations of an ajv validator (or a constraint check) in the boundary's format. */
+export function runValidator(
+  validator: Validator<unknown> | ConstraintCheck,
+  value: unknown,
+): readonly Violation[] {
+  const result = (validator as (v: unknown) => unknown)(value);
+  if (Array.isArray(result)) return result as Violation[];
+  if (result === true) return [];
+  const issues = (validator as Validator<unknown>).errors ?? [];
+  if (issues.length === 0)
+    return [
+      {
+        path: "",
+        code: "schema.invalid",
+        expected: "a value matching the contract",
+        found: "a value that does not",
+        fix: "send a value the contract allows",
+        message: "/: does not match its schema",
+      },
+    ];
+  return issues.map(issueToViolation);
+}
+
+/** One ajv issue as a violation. */
+export function issueToViolation(i: ValidationIssue): Violation {
+  const path = i.instancePath;
+  const params = i.params ?? {};
+  const extra =
+    i.keyword === "additionalProperties" && typeof params["additionalProperty"] === "string"
+      ? ` (${JSON.stringify(params["additionalProperty"])})`
+      : i.keyword === "enum" && Array.isArray(params["allowedValues"])
+        ? ` (${(params["allowedValues"] as unknown[]).map((v) => JSON.stringify(v)).join(", ")})`
+        : "";
+  const message = `${i.message ?? i.keyword}${extra}`;
+  return {
+    path,
+    code: `schema.${i.keyword}`,
+    expected: message,
+    found: "a value that breaks it",
+    fix: `the contract requires: ${message}`,
+    message: `${path || "/"}: ${message}`,
+  };
+}

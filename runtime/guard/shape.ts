@@ -1,0 +1,194 @@
+/**
+ * Guard plans: each wire JSON Schema (`gen/schema/*.schema.json`) compiled once into a small tree of
+ * shapes — what JSON type is expected at every path — which the guard walks in one pass over a value.
+ * Everything finer (patterns, ranges, required keys) is left to the validators that run afterwards.
+ */
+
+/** What is expected at one path. */
+export type Shape = ObjectShape | ArrayShape | ScalarShape | AnyShape;
+
+interface ShapeBase {
+  /** `null` is allowed (ProtoJSON: null means the default; JSON Schema: `"type": [..., "null"]`). */
+  nullable: boolean;
+}
+
+/** A message/object (`props` set) or a map (`props` undefined, `extra` set). */
+export interface ObjectShape extends ShapeBase {
+  kind: "object";
+  props: Map<string, Shape> | undefined;
+  /** Shape of keys not in `props`; undefined when the contract forbids them. */
+  extra: Shape | undefined;
+  /** Property names, for did-you-mean suggestions. */
+  names: readonly string[];
+}
+
+export interface ArrayShape extends ShapeBase {
+  kind: "array";
+  items: Shape;
+}
+
+/** A string, number, integer or boolean, or a union of them (ProtoJSON int64: string or integer). */
+export interface ScalarShape extends ShapeBase {
+  kind: "scalar";
+  string: boolean;
+  integer: boolean;
+  number: boolean;
+  boolean: boolean;
+  /** `format: date-time`. */
+  dateTime: boolean;
+}
+
+/** Anything (google.protobuf.Value, `{}`); only limits and forbidden keys are checked. */
+export interface AnyShape extends ShapeBase {
+  kind: "any";
+}
+
+type Json = Record<string, unknown>;
+
+const URN = "urn:contractgen:";
+
+/** Error in a wire schema itself (a broken `$ref`): a bug in the generated schemas, not in a payload. */
+export class SchemaPlanError extends Error {
+  override name = "SchemaPlanError";
+  readonly code = "schema_plan";
+}
+
+/**
+ * Compiles wire schemas into shapes lazily, each schema once, and caches the result; recursive schemas
+ * (google.protobuf.Value, Struct) become cyclic shapes.
+ */
+export class ShapePlanner {
+  private readonly docs = new Map<string, Json>();
+  private readonly cache = new Map<string, Shape>();
+
+  constructor(schemas: Iterable<unknown>) {
+    for (const s of schemas) {
+      if (typeof s === "object" && s !== null && typeof (s as Json)["$id"] === "string") {
+        this.docs.set((s as Json)["$id"] as string, s as Json);
+      }
+    }
+  }
+
+  /** Whether a schema with this full name (`shop.order.v1.Order`) or `$id` is known. */
+  has(name: string): boolean {
+    return this.docs.has(name.startsWith(URN) ? name : URN + name);
+  }
+
+  /** The shape of a full name (`shop.order.v1.Order`) or `$id`. */
+  shape(name: string): Shape {
+    const id = name.startsWith(URN) ? name : URN + name;
+    const cached = this.cache.get(id);
+    if (cached) return cached;
+    const doc = this.docs.get(id);
+    if (!doc) throw new SchemaPlanError(`no wire schema with $id ${JSON.stringify(id)}`);
+    const shape = { kind: "any", nullable: false } as Shape;
+    this.cache.set(id, shape);
+    Object.assign(shape, this.compile(doc, doc, new Set()));
+    return shape;
+  }
+
+  private compile(schema: unknown, root: Json, refs: Set<string>): Shape {
+    if (schema === true || schema === undefined) return { kind: "any", nullable: true };
+    if (typeof schema !== "object" || schema === null) return { kind: "any", nullable: true };
+    const s = schema as Json;
+    const ref = s["$ref"];
+    if (typeof ref === "string") {
+      if (ref.startsWith(URN)) return this.shape(ref);
+      if (ref.startsWith("#/")) {
+        if (refs.has(ref)) return { kind: "any", nullable: true };
+        let target: unknown = root;
+        for (const part of ref.slice(2).split("/")) {
+          const key = decodeURIComponent(part).replace(/~1/g, "/").replace(/~0/g, "~");
+          target = typeof target === "object" && target !== null ? (target as Json)[key] : undefined;
+        }
+        if (target === undefined) throw new SchemaPlanError(`${String(root["$id"])}: unresolved $ref ${ref}`);
+        return this.compile(target, root, new Set([...refs, ref]));
+      }
+      throw new SchemaPlanError(`${String(root["$id"])}: unsupported $ref ${ref}`);
+    }
+    const branches = (s["anyOf"] ?? s["oneOf"]) as unknown[] | undefined;
+    if (Array.isArray(branches)) return this.union(branches.map((b) => this.compile(b, root, refs)));
+    let types = s["type"];
+    if (types === undefined) types = inferTypes(s);
+    const list = (Array.isArray(types) ? types : [types]).filter((t): t is string => typeof t === "string");
+    if (list.length === 0) return { kind: "any", nullable: true };
+    const nullable = list.includes("null");
+    const hasObject = list.includes("object");
+    const hasArray = list.includes("array");
+    if ((hasObject && hasArray) || ((hasObject || hasArray) && list.length > (nullable ? 2 : 1))) {
+      return { kind: "any", nullable };
+    }
+    if (hasObject) {
+      const propsJson = s["properties"] as Json | undefined;
+      const props = propsJson ? new Map<string, Shape>() : undefined;
+      if (propsJson)
+        for (const [k, v] of Object.entries(propsJson)) props?.set(k, this.compile(v, root, refs));
+      const ap = s["additionalProperties"];
+      const extra = ap === false ? undefined : this.compile(ap ?? true, root, refs);
+      return {
+        kind: "object",
+        nullable,
+        props: props && props.size > 0 ? props : ap === false ? new Map() : undefined,
+        extra,
+        names: propsJson ? Object.keys(propsJson) : [],
+      };
+    }
+    if (hasArray) return { kind: "array", nullable, items: this.compile(s["items"] ?? true, root, refs) };
+    return {
+      kind: "scalar",
+      nullable,
+      string: list.includes("string"),
+      integer: list.includes("integer"),
+      number: list.includes("number"),
+      boolean: list.includes("boolean"),
+      dateTime: s["format"] === "date-time",
+    };
+  }
+
+  /** `anyOf` of branches: null branches make the rest nullable; scalars merge; anything else is any. */
+  private union(shapes: Shape[]): Shape {
+    const nullable = shapes.some((b) => b.nullable);
+    const rest = shapes.filter(
+      (b) => !(b.kind === "scalar" && !b.string && !b.integer && !b.number && !b.boolean),
+    );
+    if (rest.length === 1) {
+      const only = rest[0] as Shape;
+      // A cached (named) shape is shared: wrap instead of changing it.
+      return only.nullable === nullable ? only : ({ ...only, nullable } as Shape);
+    }
+    if (rest.length > 0 && rest.every((b) => b.kind === "scalar")) {
+      const scalars = rest as ScalarShape[];
+      return {
+        kind: "scalar",
+        nullable,
+        string: scalars.some((b) => b.string),
+        integer: scalars.some((b) => b.integer),
+        number: scalars.some((b) => b.number),
+        boolean: scalars.some((b) => b.boolean),
+        dateTime: scalars.some((b) => b.dateTime),
+      };
+    }
+    return { kind: "any", nullable: true };
+  }
+}
+
+function inferTypes(s: Json): string[] | undefined {
+  const values = Array.isArray(s["enum"])
+    ? (s["enum"] as unknown[])
+    : "const" in s
+      ? [s["const"]]
+      : undefined;
+  if (values) {
+    const types = new Set<string>();
+    for (const v of values) {
+      if (v === null) types.add("null");
+      else if (typeof v === "number") types.add(Number.isInteger(v) ? "integer" : "number");
+      else if (Array.isArray(v)) types.add("array");
+      else types.add(typeof v);
+    }
+    return [...types];
+  }
+  if (s["properties"] !== undefined || s["additionalProperties"] !== undefined) return ["object"];
+  if (s["items"] !== undefined) return ["array"];
+  return undefined;
+}

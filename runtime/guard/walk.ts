@@ -1,0 +1,369 @@
+/**
+ * The guard pass: one walk over a parsed value against its shape that classifies every mismatch into
+ * the pitfall catalogue and applies the policy of each (repairing in place where allowed).
+ */
+
+import { isPhpDateTime, phpDateTimeToRfc3339 } from "./datetime.js";
+import { preview } from "./errors.js";
+import { PITFALLS, type PitfallCode } from "./pitfalls.js";
+import type { PolicyTable } from "./policy.js";
+import type { ObjectShape, ScalarShape, Shape } from "./shape.js";
+
+/** What the guard did about one pitfall. */
+export type GuardAction = "rejected" | "repaired" | "warned";
+
+/** One pitfall found by the guard (or by the body reader), with the decision taken. */
+export interface Finding {
+  readonly code: PitfallCode;
+  /** JSON pointer (`/items/0/quantity`); `""` is the whole body. */
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string;
+  readonly suggestion: string | undefined;
+  readonly action: GuardAction;
+}
+
+/** Limits on the parsed value. */
+export interface WalkLimits {
+  readonly maxDepth: number;
+  readonly maxArrayLength: number;
+}
+
+/** ES2024 String.prototype.isWellFormed (Node ≥ 20), missing from the configured lib. */
+type WellFormed = string & { isWellFormed(): boolean };
+
+const NO_REPAIR: unique symbol = Symbol("no repair");
+const DROP: unique symbol = Symbol("drop key");
+const FORBIDDEN = new Set(["__proto__", "constructor", "prototype"]);
+const CANONICAL_INT = /^-?(0|[1-9][0-9]*)$/;
+const CANONICAL_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
+const NUMERIC = /^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$/;
+const INDEX = /^(0|[1-9][0-9]{0,8})$/;
+
+/** Stops the walk: an exhausted limit makes the rest of the value irrelevant. */
+export class LimitExceeded {
+  constructor(readonly finding: Finding) {}
+}
+
+/** The state of one walk. */
+export class Walk {
+  readonly findings: Finding[] = [];
+  private readonly path: (string | number)[] = [];
+
+  constructor(
+    private readonly table: PolicyTable,
+    private readonly limits: WalkLimits,
+  ) {}
+
+  /** Walks `value` against `shape`; returns the value to use (repaired where the policy allows). */
+  run(value: unknown, shape: Shape): unknown {
+    return this.walk(value, shape, 0);
+  }
+
+  /** Records a pitfall at the current path and returns the value to continue with. */
+  report(
+    code: PitfallCode,
+    value: unknown,
+    expected: string,
+    repaired: unknown = NO_REPAIR,
+    suggestion?: string,
+    warned: unknown = value,
+  ): unknown {
+    const policy = this.table[code];
+    let action: GuardAction;
+    let result: unknown;
+    if (policy === "repair" && repaired !== NO_REPAIR) {
+      action = "repaired";
+      result = repaired;
+    } else if (policy === "warn") {
+      action = "warned";
+      result = warned;
+    } else {
+      action = "rejected";
+      result = value;
+    }
+    this.findings.push({ code, path: this.pointer(), expected, found: describe(value), suggestion, action });
+    return result;
+  }
+
+  private limit(code: PitfallCode, value: unknown, expected: string): never {
+    throw new LimitExceeded({
+      code,
+      path: this.pointer(),
+      expected,
+      found: describe(value),
+      suggestion: undefined,
+      action: "rejected",
+    });
+  }
+
+  private pointer(): string {
+    let s = "";
+    for (const p of this.path)
+      s += `/${typeof p === "number" ? p : p.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+    return s;
+  }
+
+  private walk(v: unknown, s: Shape, depth: number): unknown {
+    if (v === null) {
+      if (s.nullable || s.kind === "any") return v;
+      return this.report("null_for_required", v, expectation(s));
+    }
+    if (typeof v === "string") {
+      if (!(v as WellFormed).isWellFormed())
+        return this.report("lone_surrogate", v, "a valid Unicode string");
+      if (s.kind === "scalar") return s.string ? v : this.scalarFromString(v, s);
+      if (s.kind === "any") return v;
+      return this.report("wrong_type", v, expectation(s));
+    }
+    if (typeof v !== "object") {
+      if (s.kind === "scalar") return this.scalar(v, s);
+      if (s.kind === "any")
+        return typeof v === "bigint"
+          ? this.report(
+              "unsafe_integer",
+              v,
+              "a number JavaScript can hold exactly",
+              NO_REPAIR,
+              undefined,
+              Number(v),
+            )
+          : v;
+      if (v === false) return this.report("false_for_object", v, expectation(s));
+      return this.report("wrong_type", v, expectation(s));
+    }
+    if (depth >= this.limits.maxDepth)
+      this.limit("too_deep", v, `at most ${this.limits.maxDepth} levels of nesting`);
+    if (Array.isArray(v)) {
+      if (v.length > this.limits.maxArrayLength)
+        this.limit("array_too_long", v, `at most ${this.limits.maxArrayLength} items`);
+      if (s.kind === "array") return this.list(v, s.items, depth);
+      if (s.kind === "any") return this.list(v, s, depth);
+      if (s.kind === "object") {
+        if (v.length === 0) return this.report("empty_array_for_object", v, expectation(s), {});
+        if (s.props === undefined && s.extra !== undefined) {
+          const asMap: Record<string, unknown> = {};
+          for (let i = 0; i < v.length; i++) asMap[i] = v[i];
+          const result = this.report("list_for_map", v, expectation(s), asMap);
+          return result === asMap ? this.object(asMap, s, depth) : result;
+        }
+        return this.report("wrong_type", v, expectation(s));
+      }
+      return this.report("wrong_type", v, expectation(s));
+    }
+    const o = v as Record<string, unknown>;
+    if (s.kind === "object") return this.object(o, s, depth);
+    if (s.kind === "any") return this.anyObject(o, s, depth);
+    if (s.kind === "array") {
+      const keys = Object.keys(o);
+      if (keys.every((k) => INDEX.test(k))) {
+        const list = keys
+          .map(Number)
+          .sort((a, b) => a - b)
+          .map((k) => o[k]);
+        const result = this.report("sparse_list_as_object", v, expectation(s), list);
+        return result === list ? this.list(list, s.items, depth) : result;
+      }
+      return this.report("wrong_type", v, expectation(s));
+    }
+    if (s.string && s.dateTime && isPhpDateTime(o)) {
+      const text = phpDateTimeToRfc3339(o);
+      return this.report("datetime_object", v, "an RFC 3339 date-time string", text ?? NO_REPAIR);
+    }
+    return this.report("wrong_type", v, expectation(s));
+  }
+
+  private list(v: unknown[], items: Shape, depth: number): unknown[] {
+    const d = depth + 1;
+    for (let i = 0; i < v.length; i++) {
+      const item = v[i];
+      this.path.push(i);
+      const next = this.walk(item, items, d);
+      this.path.pop();
+      if (next !== item) v[i] = next;
+    }
+    return v;
+  }
+
+  private object(o: Record<string, unknown>, s: ObjectShape, depth: number): unknown {
+    const d = depth + 1;
+    const props = s.props;
+    for (const key of Object.keys(o)) {
+      const item = o[key];
+      this.path.push(key);
+      let child = props?.get(key);
+      let next: unknown;
+      if (FORBIDDEN.has(key)) {
+        next = this.report(
+          "forbidden_key",
+          item,
+          "no __proto__, constructor or prototype keys",
+          NO_REPAIR,
+          undefined,
+          DROP,
+        );
+        child = undefined;
+      } else if (child === undefined && s.extra === undefined) {
+        next = this.report("unknown_key", item, expectation(s), NO_REPAIR, suggest(key, s.names), DROP);
+      } else {
+        next = this.walk(item, child ?? (s.extra as Shape), d);
+      }
+      this.path.pop();
+      if (next === DROP) delete o[key];
+      else if (next !== item) o[key] = next;
+    }
+    return o;
+  }
+
+  private anyObject(o: Record<string, unknown>, s: Shape, depth: number): unknown {
+    const d = depth + 1;
+    for (const key of Object.keys(o)) {
+      const item = o[key];
+      this.path.push(key);
+      const next = FORBIDDEN.has(key)
+        ? this.report(
+            "forbidden_key",
+            item,
+            "no __proto__, constructor or prototype keys",
+            NO_REPAIR,
+            undefined,
+            DROP,
+          )
+        : this.walk(item, s, d);
+      this.path.pop();
+      if (next === DROP) delete o[key];
+      else if (next !== item) o[key] = next;
+    }
+    return o;
+  }
+
+  private scalar(v: unknown, s: ScalarShape): unknown {
+    if (typeof v === "number") {
+      if (s.number || (s.integer && Number.isInteger(v))) return v;
+      if (s.boolean && (v === 0 || v === 1)) return this.report("int_for_bool", v, "a boolean", v === 1);
+      if (s.string && !s.integer) {
+        return this.report(
+          "number_for_string",
+          v,
+          expectation(s),
+          Number.isSafeInteger(v) ? String(v) : NO_REPAIR,
+        );
+      }
+      return this.report("wrong_type", v, expectation(s));
+    }
+    if (typeof v === "boolean") return s.boolean ? v : this.report("wrong_type", v, expectation(s));
+    if (typeof v === "bigint") {
+      // An integer beyond ±2^53 that the reader kept exact (see body.ts).
+      const exact = v.toString();
+      if (s.string && s.integer)
+        return this.report("unsafe_integer", v, "a 64-bit integer as a string", exact, undefined, exact);
+      if (s.string) return this.report("number_for_string", v, expectation(s), exact, undefined, exact);
+      if (s.integer || s.number)
+        return this.report(
+          "unsafe_integer",
+          v,
+          "a number JavaScript can hold exactly",
+          NO_REPAIR,
+          undefined,
+          Number(v),
+        );
+      return this.report("wrong_type", v, expectation(s), NO_REPAIR, undefined, Number(v));
+    }
+    return this.report("wrong_type", v, expectation(s));
+  }
+
+  private scalarFromString(v: string, s: ScalarShape): unknown {
+    if ((s.integer || s.number) && NUMERIC.test(v)) {
+      let repaired: unknown = NO_REPAIR;
+      if (s.number ? CANONICAL_DECIMAL.test(v) : CANONICAL_INT.test(v)) {
+        const n = Number(v);
+        if (s.number ? Number.isFinite(n) : Number.isSafeInteger(n)) repaired = n;
+      }
+      return this.report("numeric_string", v, expectation(s), repaired);
+    }
+    if (s.boolean) {
+      const b = v === "1" || v === "true" ? true : v === "0" || v === "" || v === "false" ? false : undefined;
+      if (b !== undefined) return this.report("string_for_bool", v, "a boolean", b);
+    }
+    return this.report("wrong_type", v, expectation(s));
+  }
+}
+
+/** Human description of what a shape expects. */
+export function expectation(s: Shape): string {
+  const base = ((): string => {
+    switch (s.kind) {
+      case "any":
+        return "any JSON value";
+      case "array":
+        return "a list (JSON array)";
+      case "object":
+        return s.props === undefined
+          ? "a map (JSON object)"
+          : s.names.length > 0
+            ? `an object with keys ${s.names.slice(0, 8).join(", ")}${s.names.length > 8 ? ", …" : ""}`
+            : "an object";
+      case "scalar": {
+        const t: string[] = [];
+        if (s.string) t.push(s.dateTime ? "an RFC 3339 date-time string" : "a string");
+        if (s.integer && !s.number) t.push("an integer");
+        if (s.number) t.push("a number");
+        if (s.boolean) t.push("a boolean");
+        return t.join(" or ");
+      }
+    }
+  })();
+  return s.nullable ? `${base} or null` : base;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (typeof v === "bigint") return `the integer ${v}`;
+  if (Array.isArray(v)) return v.length === 0 ? "[] (empty array)" : `a list: ${preview(v)}`;
+  if (typeof v === "object") return `an object: ${preview(v)}`;
+  if (typeof v === "string") return `the string ${preview(v)}`;
+  return `${typeof v} ${preview(v)}`;
+}
+
+/** A did-you-mean for a misspelt key: same name ignoring case and `_`, or at most a few edits away. */
+export function suggest(key: string, names: readonly string[]): string | undefined {
+  const norm = (n: string) => n.toLowerCase().replace(/[_-]/g, "");
+  const k = norm(key);
+  if (k.length > 64) return undefined;
+  let best: string | undefined;
+  let bestDistance = Math.max(1, Math.floor(k.length / 3));
+  for (const name of names) {
+    if (name.includes("_") && names.some((n) => n !== name && norm(n) === norm(name))) continue; // the proto-name alias
+    const d = distance(k, norm(name), bestDistance);
+    if (d === 0) return name;
+    if (d <= bestDistance) {
+      best = name;
+      bestDistance = d - 1;
+    }
+  }
+  return best;
+}
+
+function distance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/** The fix text of a finding, with its suggestion. */
+export function fixOf(f: Finding): string {
+  return f.suggestion !== undefined
+    ? `did you mean "${f.suggestion}"? ${PITFALLS[f.code].fix}`
+    : PITFALLS[f.code].fix;
+}
