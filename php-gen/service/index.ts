@@ -1,10 +1,21 @@
+/**
+ * PHP services: for every service of the contracts (proto and JSON Schema alike), a client class, a
+ * handler interface and a dispatcher, on the runtime under `Contractgen\Runtime\Http` and
+ * `Contractgen\Runtime\Server`. Documented in docs/php-services.md.
+ */
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import type { PhpContext } from "../context.js";
+import { emitClient } from "./client.js";
+import { phpService } from "./common.js";
+import { emitDispatcher } from "./dispatcher.js";
+import { emitHandler } from "./handler.js";
 
-/**
- * PHP clients, handler interfaces and dispatchers for every service. Placeholder created by the DTO
- * side so php-gen/index.ts compiles; the PHP-services agent owns this file and replaces it.
- */
-export function emitPhpServices(_ctx: PhpContext): GeneratedFile[] {
-  return [];
+/** Client, handler interface and dispatcher files of every service, in model order. */
+export function emitPhpServices(ctx: PhpContext): GeneratedFile[] {
+  const out: GeneratedFile[] = [];
+  for (const service of ctx.model.services.values()) {
+    const s = phpService(ctx, service);
+    out.push(emitClient(ctx, s), emitHandler(ctx, s), emitDispatcher(ctx, s));
+  }
+  return out;
 }

@@ -1,0 +1,240 @@
+<?php
+
+/**
+ * Part of the contractgen PHP runtime, copied into generated code. DO NOT EDIT the copy.
+ */
+
+declare(strict_types=1);
+
+namespace Contractgen\Runtime\Http;
+
+/**
+ * Connect unary calls with the JSON codec over HTTP/1.1: what every generated client delegates to.
+ * `POST <baseUrl>/<package>.<Service>/<Method>` with `Content-Type: application/json` and
+ * `Connect-Protocol-Version: 1`; GET with `?connect=v1&encoding=json&message=…` for methods without side
+ * effects. Every failure is a {@see ConnectException}: the server's Connect error with its code, message
+ * and details, or a clear one for an answer that is not Connect (HTML from a proxy, an empty body, invalid
+ * JSON, PHP warnings in the body) and for a response that breaks the contract.
+ */
+final class ConnectClient
+{
+    public const REQUEST_ID_HEADER = 'x-request-id';
+
+    private readonly string $baseUrl;
+    private readonly Transport $transport;
+
+    /**
+     * @param string $baseUrl e.g. `http://orders.internal:8080` (a path prefix is kept)
+     * @param Transport|null $transport default: the shared {@see CurlTransport}
+     * @param array<string, string> $headers sent with every call
+     * @param int|null $timeoutMs default deadline of every call
+     * @param bool $useHttpGet call methods without side effects with GET (cacheable); default true
+     */
+    public function __construct(
+        string $baseUrl,
+        ?Transport $transport = null,
+        private readonly array $headers = [],
+        private readonly ?int $timeoutMs = null,
+        private readonly bool $useHttpGet = true,
+    ) {
+        if (!preg_match('#^https?://[^/]+#i', $baseUrl)) {
+            throw new \InvalidArgumentException("base URL must start with http:// or https://, found \"{$baseUrl}\"");
+        }
+        $this->baseUrl = rtrim($baseUrl, '/');
+        $this->transport = $transport ?? CurlTransport::shared();
+    }
+
+    /**
+     * Calls a method and waits for its response.
+     *
+     * @template T
+     * @param string $service full service name (`shop.order.v1.OrderService`)
+     * @param string $method method name (`CreateOrder`)
+     * @param bool $noSideEffects whether the method may be called with GET
+     * @param object $request the request DTO (has `toJson(): string`)
+     * @param \Closure(array<mixed>|\stdClass): T $decode builds the response DTO (`Response::fromArray(...)`)
+     * @return T
+     * @throws ConnectException
+     */
+    public function unary(string $service, string $method, bool $noSideEffects, object $request, \Closure $decode, ?CallOptions $options = null): mixed
+    {
+        return $this->unaryAsync($service, $method, $noSideEffects, $request, $decode, $options)->wait();
+    }
+
+    /**
+     * Starts a call and returns at once; see {@see Future} and {@see Batch}.
+     *
+     * @template T
+     * @param \Closure(array<mixed>|\stdClass): T $decode
+     * @return Future<T>
+     */
+    public function unaryAsync(string $service, string $method, bool $noSideEffects, object $request, \Closure $decode, ?CallOptions $options = null): Future
+    {
+        $options ??= new CallOptions();
+        $label = "{$service}/{$method}";
+        try {
+            $body = self::encodeRequest($request, $label);
+        } catch (ConnectException $e) {
+            return Future::failed($e);
+        }
+        $headers = ['user-agent' => 'contractgen-php', 'connect-protocol-version' => '1'];
+        foreach ([$this->headers, $options->headers] as $extra) {
+            foreach ($extra as $name => $value) {
+                $headers[strtolower((string) $name)] = (string) $value;
+            }
+        }
+        $headers[self::REQUEST_ID_HEADER] = $options->requestId ?? $headers[self::REQUEST_ID_HEADER] ?? self::newRequestId();
+        $timeoutMs = $options->timeoutMs ?? $this->timeoutMs;
+        if ($timeoutMs !== null) {
+            $headers['connect-timeout-ms'] = (string) $timeoutMs;
+        }
+        $url = $this->baseUrl . '/' . $service . '/' . $method;
+        if ($noSideEffects && $this->useHttpGet) {
+            $url .= '?connect=v1&encoding=json&message=' . rawurlencode($body);
+            $httpRequest = new HttpRequest('GET', $url, $headers, '', $timeoutMs);
+        } else {
+            $headers['content-type'] = 'application/json';
+            $httpRequest = new HttpRequest('POST', $url, $headers, $body, $timeoutMs);
+        }
+        return new Future(
+            $this->transport->start($httpRequest),
+            static fn (HttpResponse $response): mixed => self::decodeResponse($response, $label, $decode),
+        );
+    }
+
+    /** A random request id (UUID version 4). */
+    public static function newRequestId(): string
+    {
+        $bytes = random_bytes(16);
+        $bytes[6] = chr((ord($bytes[6]) & 0x0f) | 0x40);
+        $bytes[8] = chr((ord($bytes[8]) & 0x3f) | 0x80);
+        return vsprintf('%s%s-%s-%s-%s-%s%s%s', str_split(bin2hex($bytes), 4));
+    }
+
+    private static function encodeRequest(object $request, string $label): string
+    {
+        try {
+            if (method_exists($request, 'toJson')) {
+                $json = $request->toJson();
+            } else {
+                $json = json_encode($request, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION | JSON_THROW_ON_ERROR);
+            }
+        } catch (\Throwable $e) {
+            throw new ConnectException(Code::InvalidArgument, "{$label}: the request cannot be encoded as JSON: {$e->getMessage()}", [], [], $e);
+        }
+        if (!is_string($json) || $json === '') {
+            throw new ConnectException(Code::InvalidArgument, "{$label}: the request encoded to an empty body");
+        }
+        return $json;
+    }
+
+    /**
+     * @template T
+     * @param \Closure(array<mixed>|\stdClass): T $decode
+     * @return T
+     */
+    private static function decodeResponse(HttpResponse $response, string $label, \Closure $decode): mixed
+    {
+        $contentType = strtolower(trim(explode(';', $response->header('content-type'))[0]));
+        if ($response->status !== 200) {
+            throw self::errorFromResponse($response, $contentType, $label);
+        }
+        if ($contentType !== 'application/json') {
+            throw new ConnectException(
+                Code::Internal,
+                sprintf('%s: expected an application/json response, got %s: %s', $label, $contentType === '' ? 'no content type' : $contentType, self::preview($response->body)),
+                [],
+                $response->headers,
+            );
+        }
+        $data = self::parseJsonObject($response->body);
+        if (is_string($data)) {
+            throw new ConnectException(Code::Internal, "{$label}: the response is not a JSON object ({$data}): " . self::preview($response->body), [], $response->headers);
+        }
+        try {
+            return $decode($data);
+        } catch (ConnectException $e) {
+            throw $e;
+        } catch (\Throwable $e) {
+            // DecodeException lists every violation; anything else would be a bug in the DTO code and is
+            // reported the same way rather than escaping as a TypeError.
+            throw new ConnectException(
+                Code::Internal,
+                "{$label}: the server's response breaks the contract: {$e->getMessage()}",
+                [],
+                $response->headers,
+                $e,
+            );
+        }
+    }
+
+    /**
+     * The body as a JSON object (\stdClass, so `{}` and `[]` stay distinct), or a string saying why it is
+     * not one.
+     */
+    private static function parseJsonObject(string $body): \stdClass|string
+    {
+        if (trim($body) === '') {
+            return 'empty body';
+        }
+        try {
+            $data = json_decode($body, false, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);
+        } catch (\JsonException $e) {
+            $hint = preg_match('/<b>(Warning|Notice|Deprecated|Fatal error|Parse error)<\/b>|^(PHP )?(Warning|Notice|Deprecated|Fatal error):/mi', $body)
+                ? 'the body contains PHP error output; '
+                : '';
+            return $hint . 'invalid JSON: ' . $e->getMessage();
+        }
+        if (!$data instanceof \stdClass) {
+            return 'found ' . get_debug_type($data);
+        }
+        return $data;
+    }
+
+    private static function errorFromResponse(HttpResponse $response, string $contentType, string $label): ConnectException
+    {
+        if ($contentType === 'application/json') {
+            $data = self::parseJsonObject($response->body);
+            if ($data instanceof \stdClass && isset($data->code) && is_string($data->code) && Code::tryFrom($data->code) !== null) {
+                $details = [];
+                foreach (is_array($data->details ?? null) ? $data->details : [] as $d) {
+                    if ($d instanceof \stdClass && isset($d->type) && is_string($d->type)) {
+                        $debug = isset($d->debug) ? json_decode(json_encode($d->debug, JSON_THROW_ON_ERROR), true, 512, JSON_THROW_ON_ERROR) : null;
+                        $details[] = new ErrorDetail($d->type, isset($d->value) && is_string($d->value) ? $d->value : '', $debug);
+                    }
+                }
+                return new ConnectException(
+                    Code::from($data->code),
+                    isset($data->message) && is_string($data->message) ? $data->message : '',
+                    $details,
+                    $response->headers,
+                );
+            }
+        }
+        return new ConnectException(
+            Code::fromHttpStatus($response->status),
+            sprintf(
+                '%s: HTTP %d without a Connect error body (%s): %s',
+                $label,
+                $response->status,
+                $contentType === '' ? 'no content type' : $contentType,
+                self::preview($response->body),
+            ),
+            [],
+            $response->headers,
+        );
+    }
+
+    /** The start of a body on one line, for messages. */
+    private static function preview(string $body): string
+    {
+        $flat = trim((string) preg_replace('/\s+/', ' ', $body));
+        if ($flat === '') {
+            return 'empty body';
+        }
+        if (strlen($flat) > 160) {
+            $flat = substr($flat, 0, 160) . '…';
+        }
+        return json_encode($flat, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE) ?: '"?"';
+    }
+}

@@ -1,0 +1,72 @@
+<?php
+
+/**
+ * Part of the contractgen PHP runtime, copied into generated code. DO NOT EDIT the copy.
+ */
+
+declare(strict_types=1);
+
+namespace Contractgen\Runtime\Http;
+
+/**
+ * Sends requests through any PSR-18 HTTP client (Guzzle, Symfony HttpClient, …). The PSR interfaces
+ * are used by their method names only, so contractgen needs no Composer package: pass objects that
+ * implement `Psr\Http\Client\ClientInterface`, `Psr\Http\Message\RequestFactoryInterface` and
+ * `Psr\Http\Message\StreamFactoryInterface`.
+ *
+ * PSR-18 is synchronous: a request is sent when its response is waited for, so async calls on this
+ * transport run one after the other. A PSR-18 client cannot be told a deadline; the timeout is still
+ * sent as `Connect-Timeout-Ms`, and a response that arrives after it fails with `deadline_exceeded`.
+ */
+final class Psr18Transport implements Transport
+{
+    public function __construct(
+        private readonly object $client,
+        private readonly object $requestFactory,
+        private readonly object $streamFactory,
+    ) {
+        foreach ([[$client, 'sendRequest'], [$requestFactory, 'createRequest'], [$streamFactory, 'createStream']] as [$o, $m]) {
+            if (!method_exists($o, $m)) {
+                throw new \InvalidArgumentException(sprintf('%s has no method %s(): not a PSR-18/PSR-17 object', $o::class, $m));
+            }
+        }
+    }
+
+    public function start(HttpRequest $request): PendingResponse
+    {
+        return new PendingResponse(fn (): HttpResponse => $this->send($request), static fn (): bool => false);
+    }
+
+    private function send(HttpRequest $request): HttpResponse
+    {
+        /** @var object $psrRequest */
+        $psrRequest = $this->requestFactory->createRequest($request->method, $request->url);
+        foreach ($request->headers as $name => $value) {
+            $psrRequest = $psrRequest->withHeader($name, $value);
+        }
+        if ($request->method === 'POST') {
+            $psrRequest = $psrRequest->withBody($this->streamFactory->createStream($request->body));
+        }
+        $started = hrtime(true);
+        try {
+            $psrResponse = $this->client->sendRequest($psrRequest);
+        } catch (\Throwable $e) {
+            if ($e instanceof \Psr\Http\Client\ClientExceptionInterface || $e instanceof \RuntimeException) {
+                throw new ConnectException(Code::Unavailable, "cannot reach {$request->url}: {$e->getMessage()}", [], [], $e);
+            }
+            throw $e;
+        }
+        $elapsedMs = (hrtime(true) - $started) / 1e6;
+        if ($request->timeoutMs !== null && $elapsedMs > $request->timeoutMs) {
+            throw new ConnectException(
+                Code::DeadlineExceeded,
+                sprintf('deadline of %d ms exceeded calling %s (answered after %d ms)', $request->timeoutMs, $request->url, $elapsedMs),
+            );
+        }
+        $headers = [];
+        foreach ($psrResponse->getHeaders() as $name => $values) {
+            $headers[strtolower((string) $name)] = implode(', ', (array) $values);
+        }
+        return new HttpResponse((int) $psrResponse->getStatusCode(), $headers, (string) $psrResponse->getBody());
+    }
+}
