@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { type Boundary, type CheckSite, issueToViolation } from "./guard/engine.js";
+import { BoundaryError } from "./guard/errors.js";
 import {
   codeFromString,
   codeOfHttpStatus,
@@ -9,6 +11,7 @@ import {
   type JsonServiceDefinition,
   REQUEST_ID_HEADER,
 } from "./json-service.js";
+import { currentRequestId } from "./request-id.js";
 import { describeIssues } from "./server.js";
 
 /** Options of {@link createJsonClient}; only `baseUrl` is required. */
@@ -25,6 +28,11 @@ export interface JsonClientOptions {
   readonly validateResponses?: boolean;
   /** Use HTTP GET for `no_side_effects` methods (default false). */
   readonly useHttpGet?: boolean;
+  /**
+   * Guards (PHP pitfalls, with policies) run on every response body before validation, e.g. when the
+   * server is PHP. Without it responses are only validated.
+   */
+  readonly boundary?: Boundary;
 }
 
 /**
@@ -39,8 +47,18 @@ export function createJsonClient<S extends JsonServiceDefinition>(
   const client: Record<string, unknown> = {};
   const base = options.baseUrl.replace(/\/+$/, "");
   for (const [local, method] of Object.entries(service.methods)) {
+    const site = { service: service.typeName, method: method.name, direction: "response" as const };
+    const outputType =
+      method.outputType ??
+      `${service.typeName.slice(0, Math.max(0, service.typeName.lastIndexOf(".")))}.${method.name}Response`;
+    if (options.boundary && !options.boundary.has(outputType)) {
+      throw new TypeError(
+        `${service.typeName}/${method.name}: the boundary has no wire schema for ${outputType}; set outputType on the method or pass its schema`,
+      );
+    }
+    const guard = options.boundary ? { boundary: options.boundary, outputType, site } : undefined;
     client[local] = (request: unknown, callOptions: JsonCallOptions = {}) =>
-      call(`${base}/${service.typeName}/${method.name}`, method, request, options, callOptions);
+      call(`${base}/${service.typeName}/${method.name}`, method, request, options, callOptions, guard);
   }
   return client as JsonClient<S>;
 }
@@ -51,13 +69,17 @@ async function call(
   request: unknown,
   options: JsonClientOptions,
   callOptions: JsonCallOptions,
+  guard: { boundary: Boundary; outputType: string; site: CheckSite } | undefined,
 ): Promise<unknown> {
   const headers = new Headers(options.headers);
   new Headers(callOptions.headers).forEach((v, k) => {
     headers.set(k, v);
   });
   headers.set("connect-protocol-version", "1");
-  headers.set(REQUEST_ID_HEADER, callOptions.requestId ?? headers.get(REQUEST_ID_HEADER) ?? randomUUID());
+  headers.set(
+    REQUEST_ID_HEADER,
+    callOptions.requestId ?? headers.get(REQUEST_ID_HEADER) ?? currentRequestId() ?? randomUUID(),
+  );
   const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
   const signals: AbortSignal[] = [];
   if (callOptions.signal) signals.push(callOptions.signal);
@@ -79,9 +101,11 @@ async function call(
   const fetchFn = options.fetch ?? globalThis.fetch;
   let response: Response;
   let text: string;
+  let bytes: Uint8Array;
   try {
     response = await fetchFn(target, init);
-    text = await response.text();
+    bytes = new Uint8Array(await response.arrayBuffer());
+    text = guard ? "" : new TextDecoder().decode(bytes);
   } catch (e) {
     if (
       e instanceof Error &&
@@ -108,12 +132,24 @@ async function call(
     );
   }
   const contentType = (response.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (guard && (response.status !== 200 || contentType !== "application/json"))
+    text = new TextDecoder().decode(bytes);
   if (response.status !== 200) throw errorFromResponse(method.name, response.status, contentType, text);
   if (contentType !== "application/json") {
     throw new ConnectError(
       `${method.name}: expected an application/json response, got ${contentType || "no content type"}: ${preview(text)}`,
       Code.Internal,
     );
+  }
+  if (guard) {
+    const value = guard.boundary.check(guard.outputType, bytes, guard.site).value;
+    if (options.validateResponses !== false && !method.output(value)) {
+      throw new BoundaryError(
+        `response of ${guard.site.service}/${guard.site.method}`,
+        (method.output.errors ?? []).map(issueToViolation),
+      );
+    }
+    return value;
   }
   let value: unknown;
   try {

@@ -23,6 +23,13 @@ export interface JsonMethodDefinition<I = unknown, O = unknown> {
   readonly idempotency: Idempotency;
   readonly input: Validator<I>;
   readonly output: Validator<O>;
+  /**
+   * Full name of the request message (`shop.stats.v1.TrackEventRequest`), whose wire schema the
+   * boundary guards; default `<package>.<Method>Request`.
+   */
+  readonly inputType?: string;
+  /** Full name of the response message; default `<package>.<Method>Response`. */
+  readonly outputType?: string;
 }
 
 /** A JSON Schema service: its full name and its methods keyed by their local (lowerCamel) name. */

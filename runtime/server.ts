@@ -1,6 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, ConnectError } from "@connectrpc/connect";
+import { readBody } from "./connect-node.js";
+import { type Boundary, issueToViolation } from "./guard/engine.js";
+import { BoundaryError, VIOLATIONS_DETAIL_TYPE } from "./guard/errors.js";
 import {
   codeToString,
   HTTP_STATUS_OF_CODE,
@@ -11,6 +13,7 @@ import {
   REQUEST_ID_HEADER,
   type ValidationIssue,
 } from "./json-service.js";
+import { requestIdOf, withRequestId } from "./request-id.js";
 
 /** Options of {@link createJsonServiceHandler}; every key optional (see {@link DEFAULT_SERVER_OPTIONS}). */
 export interface JsonServerOptions {
@@ -22,6 +25,11 @@ export interface JsonServerOptions {
   readonly onError: ((error: unknown, context: JsonHandlerContext) => void) | undefined;
   /** Handles requests for paths no JSON Schema service serves (e.g. connect-node's adapter). */
   readonly fallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
+  /**
+   * Guards (PHP pitfalls, with policies) and limits run on every request body before validation; its
+   * `maxBodyBytes` replaces the option above. Without it requests are only validated.
+   */
+  readonly boundary: Boundary | undefined;
 }
 
 export const DEFAULT_SERVER_OPTIONS: JsonServerOptions = {
@@ -29,6 +37,7 @@ export const DEFAULT_SERVER_OPTIONS: JsonServerOptions = {
   validateResponses: true,
   onError: undefined,
   fallback: undefined,
+  boundary: undefined,
 };
 
 /** A service definition paired with its implementation. */
@@ -48,6 +57,8 @@ export function jsonService<S extends JsonServiceDefinition>(
 interface Route {
   readonly service: JsonServiceDefinition;
   readonly method: JsonMethodDefinition<unknown, unknown>;
+  /** Full name of the request message, when the boundary guards it. */
+  readonly inputType: string | undefined;
   readonly handler: (request: unknown, context: JsonHandlerContext) => unknown;
 }
 
@@ -70,9 +81,19 @@ export function createJsonServiceHandler(
           `implementation of ${service.typeName} has no function ${local} (method ${method.name})`,
         );
       }
+      let inputType: string | undefined;
+      if (opts.boundary) {
+        inputType = method.inputType ?? `${packageOf(service.typeName)}.${method.name}Request`;
+        if (!opts.boundary.has(inputType)) {
+          throw new TypeError(
+            `${service.typeName}/${method.name}: the boundary has no wire schema for ${inputType}; set inputType on the method or pass its schema`,
+          );
+        }
+      }
       routes.set(`/${service.typeName}/${method.name}`, {
         service,
         method,
+        inputType,
         handler: fn.bind(impl) as Route["handler"],
       });
     }
@@ -99,7 +120,7 @@ async function serve(
   url: URL,
   opts: JsonServerOptions,
 ): Promise<void> {
-  const requestId = headerValue(req, REQUEST_ID_HEADER) || randomUUID();
+  const requestId = requestIdOf(headerValue(req, REQUEST_ID_HEADER));
   res.setHeader(REQUEST_ID_HEADER, requestId);
   const abort = new AbortController();
   req.on("close", () => {
@@ -133,12 +154,28 @@ async function serve(
         timeoutMs,
       );
     }
-    const request = await readRequest(route, req, url, opts);
-    if (!route.method.input(request)) {
-      throw validationError(`invalid ${route.method.name} request`, route.method.input.errors);
+    const payload = await readRequest(route, req, url, opts);
+    let request: unknown;
+    if (opts.boundary && route.inputType !== undefined) {
+      request = opts.boundary.check(route.inputType, payload, {
+        service: route.service.typeName,
+        method: route.method.name,
+        direction: "request",
+      }).value;
+      if (!route.method.input(request)) {
+        throw new BoundaryError(
+          `request of ${route.service.typeName}/${route.method.name}`,
+          (route.method.input.errors ?? []).map(issueToViolation),
+        );
+      }
+    } else {
+      request = parseJsonBody(typeof payload === "string" ? payload : decodeBody(payload));
+      if (!route.method.input(request)) {
+        throw validationError(`invalid ${route.method.name} request`, route.method.input.errors);
+      }
     }
     const result = await Promise.race([
-      Promise.resolve(route.handler(request, context)),
+      withRequestId(requestId, () => Promise.resolve(route.handler(request, context))),
       new Promise<never>((_, reject) => {
         if (abort.signal.aborted) reject(abort.signal.reason);
         abort.signal.addEventListener("abort", () => reject(abort.signal.reason), { once: true });
@@ -174,7 +211,7 @@ async function readRequest(
   req: IncomingMessage,
   url: URL,
   opts: JsonServerOptions,
-): Promise<unknown> {
+): Promise<string | Uint8Array> {
   if (req.method === "GET") {
     if (route.method.idempotency !== "no_side_effects") {
       throw new ConnectError(
@@ -189,9 +226,9 @@ async function readRequest(
         Code.InvalidArgument,
       );
     }
-    let message = url.searchParams.get("message") ?? "{}";
-    if (url.searchParams.get("base64") === "1") message = Buffer.from(message, "base64url").toString("utf8");
-    return parseJsonBody(message);
+    const message = url.searchParams.get("message") ?? "{}";
+    if (url.searchParams.get("base64") === "1") return Buffer.from(message, "base64url");
+    return message;
   }
   if (req.method !== "POST") {
     throw new ConnectError(`HTTP method ${req.method ?? "?"} is not allowed: use POST`, Code.Unimplemented);
@@ -203,23 +240,19 @@ async function readRequest(
       Code.InvalidArgument,
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > opts.maxBodyBytes) {
-      throw new ConnectError(`request body exceeds ${opts.maxBodyBytes} bytes`, Code.ResourceExhausted);
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const bytes = Buffer.concat(chunks);
-  let text: string;
+  return readBody(req, opts.boundary ? opts.boundary.limits.maxBodyBytes : opts.maxBodyBytes);
+}
+
+function decodeBody(bytes: Uint8Array): string {
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new ConnectError("request body is not valid UTF-8", Code.InvalidArgument);
   }
-  return parseJsonBody(text);
+}
+
+function packageOf(typeName: string): string {
+  return typeName.slice(0, Math.max(0, typeName.lastIndexOf(".")));
 }
 
 function parseJsonBody(text: string): unknown {
@@ -236,17 +269,13 @@ function parseJsonBody(text: string): unknown {
   }
 }
 
-/** An `invalid_argument` error listing every violation with its JSON path. */
+/** An `invalid_argument` error listing every violation with its JSON path (in the boundary's format). */
 export function validationError(
   prefix: string,
   issues: readonly ValidationIssue[] | null | undefined,
 ): ConnectError {
   const error = new ConnectError(`${prefix}: ${describeIssues(issues)}`, Code.InvalidArgument);
-  (error as ConnectError & { violations?: unknown }).violations = (issues ?? []).map((i) => ({
-    path: i.instancePath || "/",
-    keyword: i.keyword,
-    message: i.message ?? "",
-  }));
+  (error as ConnectError & { violations?: unknown }).violations = (issues ?? []).map(issueToViolation);
   return error;
 }
 
@@ -287,7 +316,7 @@ export function writeError(res: ServerResponse, error: unknown, requestId: strin
   if (violations && violations.length > 0) {
     const json = JSON.stringify({ violations });
     details.push({
-      type: "contractgen.v1.Violations",
+      type: VIOLATIONS_DETAIL_TYPE,
       value: Buffer.from(json).toString("base64").replace(/=+$/, ""),
       debug: { violations } as never,
     });
