@@ -1,4 +1,10 @@
 import { Command, CommanderError, Option } from "commander";
+import {
+  checkBreaking,
+  formatReport,
+  isBreakingError,
+  type ReportFormat,
+} from "../codegen/breaking/index.js";
 import { parseTargets } from "../codegen/config.js";
 import { type Diagnostic, formatDiagnostic, isContractError } from "../codegen/errors.js";
 import { generate } from "../codegen/generate.js";
@@ -120,6 +126,52 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     printDiagnostics(io, result.diagnostics, opts["format"] as Format);
     if (result.diagnostics.length > 0) exitCode = EXIT.findings;
     else if (opts["format"] === "text") io.stdout.write("no problems found\n");
+  });
+
+  common(
+    program
+      .command("breaking")
+      .description(
+        "Report breaking changes against an older version: buf breaking for proto, a direction-aware checker for JSON Schema",
+      )
+      .requiredOption(
+        "--against <ref>",
+        "git branch, tag or commit (main, origin/main, HEAD~1), buf's .git#branch=main form, or a directory",
+      )
+      .addOption(
+        new Option(
+          "--direction <direction>",
+          "direction of schemas no manifest references (default: both)",
+        ).choices(["request", "response", "both"]),
+      )
+      .addOption(
+        new Option("-f, --format <format>", "output format")
+          .choices(["text", "json", "github", "junit"])
+          .default("text"),
+      )
+      .addHelpText("after", "\nExit codes: 0 no breaking change, 1 breaking changes, 2 bad input or usage."),
+  ).action(async (opts: Record<string, unknown>) => {
+    try {
+      const report = await checkBreaking({
+        cwd: io.cwd,
+        ...overrides(opts),
+        against: opts["against"] as string,
+        ...(typeof opts["direction"] === "string"
+          ? { direction: opts["direction"] as "request" | "response" | "both" }
+          : {}),
+      });
+      io.stdout.write(formatReport(report, opts["format"] as ReportFormat));
+      exitCode = report.breaking ? EXIT.findings : EXIT.ok;
+    } catch (e) {
+      // Bad input (unknown ref, shallow clone, invalid contracts or config) is exit 2 for this command.
+      if (isBreakingError(e)) {
+        io.stderr.write(`error: ${e.message}\n`);
+        exitCode = EXIT.usage;
+      } else if (isContractError(e)) {
+        printDiagnostics(io, e.diagnostics, "text");
+        exitCode = EXIT.usage;
+      } else throw e;
+    }
   });
 
   try {

@@ -25,6 +25,30 @@ export interface ConfigFile {
   targets?: Target[];
   /** PHP output settings. */
   php?: { namespace?: string };
+  /** Settings of `contractgen breaking` (docs/breaking.md). */
+  breaking?: BreakingConfig;
+}
+
+/** Direction a JSON Schema is read in: by the server, by clients, or both. */
+export type BreakingDirection = "request" | "response" | "both";
+
+/** One ignore of `contractgen breaking`: findings of these rules (all when absent) under this path. */
+export interface BreakingIgnore {
+  /** Rule id or ids (`"PROPERTY_ADDED"`, buf's `"FIELD_SAME_JSON_NAME"`). */
+  readonly rule?: string | readonly string[];
+  /** Glob on the project-relative file path (`contracts/jsonschema/shop/events/**`), optionally `#/json/pointer` prefix. */
+  readonly path?: string;
+  /** Why; shown in the report. */
+  readonly reason?: string;
+}
+
+/** The `breaking` section of the config file. */
+export interface BreakingConfig {
+  /** Direction of schemas no manifest references and `directions` does not name. Default `both`. */
+  readonly direction?: BreakingDirection;
+  /** Full-name glob (`shop.events.v1.*`) → direction, for schemas no manifest references. */
+  readonly directions?: Readonly<Record<string, BreakingDirection>>;
+  readonly ignore?: readonly BreakingIgnore[];
 }
 
 /** A resolved configuration: absolute paths, defaults applied. */
@@ -40,6 +64,8 @@ export interface ResolvedConfig {
   readonly out: string;
   readonly targets: readonly Target[];
   readonly phpNamespace?: string;
+  /** The `breaking` section as written (validated); empty when absent. */
+  readonly breaking?: BreakingConfig;
 }
 
 /** Flags that override the config file. */
@@ -126,6 +152,7 @@ export function resolveConfig(cwd: string, overrides: ConfigOverrides = {}): Res
     out,
     targets,
     ...(file.php?.namespace ? { phpNamespace: file.php.namespace } : {}),
+    breaking: file.breaking ?? {},
   };
 }
 
@@ -156,7 +183,62 @@ function isDirectory(path: string): boolean {
   }
 }
 
-const KEYS = new Set(["$schema", "proto", "jsonSchema", "out", "targets", "php"]);
+const KEYS = new Set(["$schema", "proto", "jsonSchema", "out", "targets", "php", "breaking"]);
+
+const DIRECTIONS = ["request", "response", "both"];
+
+function checkBreakingSection(value: unknown, fail: (pointer: string, message: string) => never): void {
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObj(value)) fail("/breaking", "expected an object with direction, directions and ignore");
+  const b = value as Record<string, unknown>;
+  for (const key of Object.keys(b)) {
+    if (!["direction", "directions", "ignore"].includes(key))
+      fail(
+        `/breaking/${key}`,
+        `unknown key ${JSON.stringify(key)}; expected one of direction, directions, ignore`,
+      );
+  }
+  const direction = (v: unknown, pointer: string): void => {
+    if (typeof v !== "string" || !DIRECTIONS.includes(v))
+      fail(pointer, `expected "request", "response" or "both", found ${JSON.stringify(v)}`);
+  };
+  if (b["direction"] !== undefined) direction(b["direction"], "/breaking/direction");
+  if (b["directions"] !== undefined) {
+    if (!isObj(b["directions"]))
+      fail("/breaking/directions", 'expected an object such as { "shop.events.v1.*": "response" }');
+    for (const [glob, d] of Object.entries(b["directions"] as Record<string, unknown>))
+      direction(d, `/breaking/directions/${glob.replace(/~/g, "~0").replace(/\//g, "~1")}`);
+  }
+  if (b["ignore"] !== undefined) {
+    if (!Array.isArray(b["ignore"])) fail("/breaking/ignore", "expected an array of { rule, path, reason }");
+    (b["ignore"] as unknown[]).forEach((entry, i) => {
+      const at = `/breaking/ignore/${i}`;
+      if (!isObj(entry)) fail(at, "expected an object { rule, path, reason }");
+      const e = entry as Record<string, unknown>;
+      for (const key of Object.keys(e)) {
+        if (!["rule", "path", "reason"].includes(key))
+          fail(`${at}/${key}`, `unknown key ${JSON.stringify(key)}; expected rule, path or reason`);
+      }
+      if (e["rule"] === undefined && e["path"] === undefined)
+        fail(at, "an ignore needs a rule, a path or both (an ignore of everything would hide every finding)");
+      const rule = e["rule"];
+      const ruleOk = (r: unknown): boolean => typeof r === "string" && /^[A-Z][A-Z0-9_]*$/.test(r);
+      if (
+        rule !== undefined &&
+        !(ruleOk(rule) || (Array.isArray(rule) && rule.length > 0 && rule.every(ruleOk)))
+      )
+        fail(
+          `${at}/rule`,
+          `expected a rule id such as "PROPERTY_ADDED" or an array of them, found ${JSON.stringify(rule)}`,
+        );
+      if (e["path"] !== undefined && (typeof e["path"] !== "string" || e["path"] === ""))
+        fail(`${at}/path`, 'expected a non-empty path glob such as "contracts/jsonschema/shop/events/**"');
+      if (e["reason"] !== undefined && typeof e["reason"] !== "string")
+        fail(`${at}/reason`, "expected a string");
+    });
+  }
+}
 
 function readConfigFile(path: string): ConfigFile {
   let json: unknown;
@@ -204,5 +286,6 @@ function readConfigFile(path: string): ConfigFile {
       fail("/php/namespace", `expected a PHP namespace such as "Acme\\\\Contracts"`);
     }
   }
+  if (obj["breaking"] !== undefined) checkBreakingSection(obj["breaking"], fail);
   return obj as ConfigFile;
 }

@@ -2,7 +2,35 @@
  * contractgen: the programmatic API. The CLI is a thin shell over these functions.
  */
 
-export type { ConfigFile, ConfigOverrides, ResolvedConfig, Target } from "./config.js";
+export type {
+  BreakingErrorCode,
+  BreakingFinding,
+  BreakingOptions,
+  BreakingReport,
+  Direction,
+  Effect,
+  IgnoredFinding,
+  ReportFormat,
+  RuleInfo,
+  Severity,
+} from "./breaking/index.js";
+export {
+  BreakingError,
+  checkBreaking,
+  formatReport,
+  isBreakingError,
+  JSON_SCHEMA_RULES,
+  REPORT_FORMATS,
+} from "./breaking/index.js";
+export type {
+  BreakingConfig,
+  BreakingDirection,
+  BreakingIgnore,
+  ConfigFile,
+  ConfigOverrides,
+  ResolvedConfig,
+  Target,
+} from "./config.js";
 export {
   ALL_TARGETS,
   CONFIG_FILE,

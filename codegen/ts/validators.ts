@@ -34,7 +34,7 @@ export function createWireAjv(wire: ReadonlyMap<string, JsonSchema>, forCode: bo
     discriminator: true,
     validateFormats: true,
     // Annotations that contracts may carry: kept in the schema, ignored by validation.
-    keywords: ["x-enum-descriptions"],
+    keywords: ["x-enum-descriptions", "x-contractgen-breaking-ignore"],
     ...(forCode ? { code: { source: true, esm: true, lines: true, formats: _`ajvFormats` } } : {}),
   });
   addFormats.default(ajv);

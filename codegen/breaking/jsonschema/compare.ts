@@ -1,0 +1,213 @@
+import type { LoweredJsonSchema, SchemaDocument } from "../../load/jsonschema.js";
+import { isObject } from "../../load/jsonschema.js";
+import type { Effect } from "../model.js";
+import type { JsonSchemaRuleId } from "../rules.js";
+import { compareDefault } from "./annotation.js";
+import { compareArray } from "./array.js";
+import { compareComposition, compareUnionBranches } from "./composition.js";
+import {
+  ANNOTATION_KEYWORDS,
+  type Change,
+  type CompareContext,
+  child,
+  isUnconstrained,
+  ruleInfo,
+  type Side,
+} from "./context.js";
+import { compareEnum } from "./enum.js";
+import { compareNumeric } from "./numeric.js";
+import { compareObject } from "./object.js";
+import { compareString } from "./string.js";
+import { compareType } from "./type.js";
+
+/** How deep `$ref` chains are followed before giving up (a ref to a ref to …). */
+const MAX_REF_HOPS = 32;
+
+/**
+ * Compares two versions of JSON Schema contracts node by node. Every keyword family lives in its own
+ * file and reports raw changes with their effect on the accepted values; the caller filters them by
+ * direction. `$ref`s to the same named declaration are not followed (that declaration is compared on
+ * its own); `$ref`s to different targets are compared by target, with a guard against cycles.
+ */
+export class Comparator implements CompareContext {
+  readonly changes: Change[] = [];
+  private readonly active = new Set<string>();
+  private readonly done = new Set<string>();
+  private readonly oldDocs: ReadonlySet<SchemaDocument>;
+  private effects: { narrows: boolean; widens: boolean } | undefined;
+
+  constructor(
+    readonly oldSet: LoweredJsonSchema,
+    readonly newSet: LoweredJsonSchema,
+    oldDocs?: ReadonlySet<SchemaDocument>,
+  ) {
+    this.oldDocs = oldDocs ?? new Set(oldSet.documents);
+  }
+
+  report(rule: JsonSchemaRuleId, message: string, at: Side, effect?: Effect, onOld = false): void {
+    const info = ruleInfo(rule);
+    const e = effect ?? info.effect;
+    if (!e) throw new Error(`internal: rule ${rule} needs an effect`);
+    if (this.effects) {
+      if (info.annotation) return;
+      if (e !== "widens") this.effects.narrows = true;
+      if (e !== "narrows") this.effects.widens = true;
+      return;
+    }
+    this.changes.push({ rule, effect: e, message, at, onOld });
+  }
+
+  probe(o: Side, n: Side): { narrows: boolean; widens: boolean } {
+    const sub = new Comparator(this.oldSet, this.newSet, this.oldDocs);
+    sub.effects = { narrows: false, widens: false };
+    for (const key of this.active) sub.active.add(key);
+    sub.compare(o, n);
+    return sub.effects;
+  }
+
+  resolve(side: Side, ref: string): (Side & { decl?: string }) | undefined {
+    const set = this.oldDocs.has(side.doc) ? this.oldSet : this.newSet;
+    try {
+      const t = set.refTarget(side.doc, ref);
+      return { doc: t.document, pointer: t.pointer, node: t.node, ...(t.decl ? { decl: t.decl } : {}) };
+    } catch {
+      // The loader reported unresolvable refs already; nothing to compare here.
+      return undefined;
+    }
+  }
+
+  compare(o: Side, n: Side): void {
+    if (o.node === false || n.node === false) {
+      if (o.node === false && n.node !== false)
+        this.report("SCHEMA_NO_LONGER_FALSE", "the schema accepted nothing and now accepts values", n);
+      else if (o.node !== false && n.node === false)
+        this.report("SCHEMA_NOW_FALSE", "the schema now accepts nothing (false)", n);
+      return;
+    }
+    let a = o;
+    let b = n;
+    const refA = refOf(a);
+    const refB = refOf(b);
+    if (refA !== undefined && refB !== undefined) {
+      const ta = this.resolve(a, refA);
+      const tb = this.resolve(b, refB);
+      if (!ta || !tb) return;
+      if (ta.decl !== undefined && ta.decl === tb.decl) {
+        // Same named declaration: compared on its own; only the siblings of `$ref` are compared here.
+        compareDefault(this, a, b);
+        return;
+      }
+    }
+    for (let hops = 0; hops < MAX_REF_HOPS; hops++) {
+      const ra = refOf(a);
+      const rb = refOf(b);
+      if (ra === undefined && rb === undefined) break;
+      if (ra !== undefined) {
+        const t = this.resolve(a, ra);
+        if (!t) return;
+        a = t;
+      }
+      if (rb !== undefined) {
+        const t = this.resolve(b, rb);
+        if (!t) return;
+        b = t;
+      }
+      const ta = (a as { decl?: string }).decl;
+      if (ta !== undefined && ta === (b as { decl?: string }).decl) return;
+    }
+    if (a.node === false || b.node === false) {
+      this.compare(a, b);
+      return;
+    }
+    const key = `${a.doc.path}#${a.pointer}|${b.doc.path}#${b.pointer}`;
+    if (this.active.has(key) || this.done.has(key)) return;
+    this.active.add(key);
+    try {
+      this.families(a, b);
+    } finally {
+      this.active.delete(key);
+      this.done.add(key);
+    }
+  }
+
+  private families(o: Side, n: Side): void {
+    compareDefault(this, o, n);
+    if (isUnconstrained(o.node) && isUnconstrained(n.node)) return;
+    const uo = unionKeyword(o);
+    const un = unionKeyword(n);
+    if ((uo === undefined) !== (un === undefined)) {
+      // A union on one side only: compare the whole other side as a one-branch union.
+      const keyword = (un ?? uo)!;
+      compareUnionBranches(
+        this,
+        keyword,
+        uo ? this.distribute(o, uo) : [o],
+        un ? this.distribute(n, un) : [n],
+        un ? child(n, un) : n,
+      );
+      return;
+    }
+    compareType(this, o, n);
+    compareEnum(this, o, n);
+    compareNumeric(this, o, n);
+    compareString(this, o, n);
+    compareArray(this, o, n);
+    compareObject(this, o, n);
+    compareComposition(this, o, n);
+  }
+
+  /** The branches of a union with the keywords beside the union merged into each (`O ∧ (A ∨ B)` = `(O ∧ A) ∨ (O ∧ B)`). */
+  private distribute(side: Side, keyword: "anyOf" | "oneOf"): Side[] {
+    const node = side.node as Record<string, unknown>;
+    const outer: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) if (k !== keyword && !ANNOTATION_KEYWORDS.has(k)) outer[k] = v;
+    const list = node[keyword] as unknown[];
+    return list.map((_, i) => {
+      let branch = child(side, keyword, i);
+      for (let hops = 0; hops < MAX_REF_HOPS; hops++) {
+        const ref = refOf(branch);
+        if (ref === undefined) break;
+        const t = this.resolve(branch, ref);
+        if (!t) break;
+        branch = t;
+      }
+      if (branch.node === false) return branch;
+      return { ...branch, node: conjoin(outer, isObject(branch.node) ? branch.node : {}) };
+    });
+  }
+}
+
+function refOf(side: Side): string | undefined {
+  const node = side.node;
+  return isObject(node) && typeof node["$ref"] === "string" ? node["$ref"] : undefined;
+}
+
+function unionKeyword(side: Side): "anyOf" | "oneOf" | undefined {
+  const node = side.node;
+  if (!isObject(node)) return undefined;
+  if (Array.isArray(node["oneOf"])) return "oneOf";
+  if (Array.isArray(node["anyOf"])) return "anyOf";
+  return undefined;
+}
+
+/** The conjunction of two schemas, merged keyword by keyword where that is exact, else the branch wins. */
+function conjoin(outer: Record<string, unknown>, branch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...branch };
+  for (const [k, v] of Object.entries(outer)) {
+    if (!Object.hasOwn(out, k)) {
+      out[k] = v;
+    } else if (k === "type") {
+      const list = (x: unknown): string[] => (typeof x === "string" ? [x] : Array.isArray(x) ? x : []);
+      const b = list(out[k]);
+      const a = list(v);
+      const both = a.filter((t) => b.includes(t) || (t === "number" && b.includes("integer")));
+      const extra = b.filter((t) => t === "integer" && a.includes("number") && !both.includes(t));
+      out[k] = [...both, ...extra];
+    } else if (k === "required" && Array.isArray(v) && Array.isArray(out[k])) {
+      out[k] = [...new Set([...(out[k] as unknown[]), ...v])];
+    } else if (k === "properties" && isObject(v) && isObject(out[k])) {
+      out[k] = { ...v, ...(out[k] as Record<string, unknown>) };
+    }
+  }
+  return out;
+}

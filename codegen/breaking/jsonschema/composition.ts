@@ -1,0 +1,151 @@
+import { isObject } from "../../load/jsonschema.js";
+import { type CompareContext, canonical, child, has, type Side, typeSet } from "./context.js";
+
+type UnionKeyword = "anyOf" | "oneOf";
+
+function branches(side: Side, keyword: string): Side[] | undefined {
+  const node = side.node;
+  if (!isObject(node) || !Array.isArray(node[keyword])) return undefined;
+  return (node[keyword] as unknown[]).map((_, i) => child(side, keyword, i));
+}
+
+/** The branch with its `$ref` followed (for matching and tags). */
+function target(ctx: CompareContext, side: Side): Side & { decl?: string } {
+  const ref = isObject(side.node) ? side.node["$ref"] : undefined;
+  return typeof ref === "string" ? (ctx.resolve(side, ref) ?? side) : side;
+}
+
+/** `property=value` of the first required property with a `const` (a discriminator tag), if any. */
+function tagOf(ctx: CompareContext, side: Side): string | undefined {
+  const t = target(ctx, side).node;
+  if (!isObject(t) || !isObject(t["properties"])) return undefined;
+  const required = Array.isArray(t["required"]) ? t["required"] : [];
+  for (const [name, prop] of Object.entries(t["properties"])) {
+    if (!required.includes(name) || !isObject(prop)) continue;
+    if ("const" in prop) return `${name}=${canonical(prop["const"])}`;
+    if (Array.isArray(prop["enum"]) && prop["enum"].length === 1)
+      return `${name}=${canonical(prop["enum"][0])}`;
+  }
+  return undefined;
+}
+
+function identity(ctx: CompareContext, side: Side): string {
+  const tag = tagOf(ctx, side);
+  if (tag) return `tag:${tag}`;
+  const t = target(ctx, side);
+  if (t.decl) return `decl:${t.decl}`;
+  return `json:${canonical(t.node)}`;
+}
+
+/** Pairs old and new branches: same tag, same `$ref` target or equal JSON, then by position. */
+export function matchBranches(
+  ctx: CompareContext,
+  a: readonly Side[],
+  b: readonly Side[],
+): { pairs: [Side, Side][]; removed: Side[]; added: Side[] } {
+  const pairs: [Side, Side][] = [];
+  const freeB = new Map<number, Side>(b.map((s, i) => [i, s]));
+  const idsB = b.map((s) => identity(ctx, s));
+  const removed: Side[] = [];
+  for (const s of a) {
+    const id = identity(ctx, s);
+    const j = [...freeB.keys()].find((k) => idsB[k] === id);
+    if (j !== undefined) {
+      pairs.push([s, freeB.get(j)!]);
+      freeB.delete(j);
+    } else removed.push(s);
+  }
+  const added = [...freeB.values()];
+  if (removed.length > 0 && removed.length === added.length) {
+    removed.forEach((s, i) => {
+      pairs.push([s, added[i]!]);
+    });
+    return { pairs, removed: [], added: [] };
+  }
+  return { pairs, removed, added };
+}
+
+/** Whether `branch` is provably disjoint from every other branch (distinct tags or distinct types). */
+function disjoint(ctx: CompareContext, branch: Side, others: readonly Side[]): boolean {
+  const tag = tagOf(ctx, branch);
+  const types = typeSet(target(ctx, branch));
+  return others.every((other) => {
+    const t = tagOf(ctx, other);
+    if (tag && t && tag.split("=")[0] === t.split("=")[0] && tag !== t) return true;
+    const ot = typeSet(target(ctx, other));
+    return types !== undefined && ot !== undefined && ![...types].some((x) => ot.has(x));
+  });
+}
+
+/** Compares two lists of union branches (`anyOf`/`oneOf`), reporting at `nSide`. */
+export function compareUnionBranches(
+  ctx: CompareContext,
+  keyword: UnionKeyword,
+  a: readonly Side[],
+  b: readonly Side[],
+  nSide: Side,
+): void {
+  const { pairs, removed, added } = matchBranches(ctx, a, b);
+  for (const [x, y] of pairs) ctx.compare(x, y);
+  const upper = keyword === "anyOf" ? "ANY_OF" : "ONE_OF";
+  for (const y of added) {
+    const covered = a.some((x) => !ctx.probe(x, y).widens);
+    const overlaps =
+      keyword === "oneOf" &&
+      !disjoint(
+        ctx,
+        y,
+        b.filter((s) => s !== y),
+      );
+    if (covered && !overlaps) continue;
+    ctx.report(
+      `${upper}_BRANCH_ADDED`,
+      `${keyword} branch added${overlaps ? " that may overlap another branch (values matching both are rejected)" : ""}`,
+      y,
+      overlaps ? (covered ? "narrows" : "changes") : "widens",
+    );
+  }
+  for (const x of removed) {
+    if (b.some((y) => !ctx.probe(x, y).narrows)) continue;
+    ctx.report(`${upper}_BRANCH_REMOVED`, `${keyword} branch ${x.pointer} removed`, nSide, "narrows");
+  }
+}
+
+/** `allOf` (branch by branch), `anyOf`/`oneOf` when both sides have them, `not`, `if`/`then`/`else`. */
+export function compareComposition(ctx: CompareContext, o: Side, n: Side): void {
+  for (const keyword of ["anyOf", "oneOf"] as const) {
+    const a = branches(o, keyword);
+    const b = branches(n, keyword);
+    if (a && b) compareUnionBranches(ctx, keyword, a, b, child(n, keyword));
+  }
+  const a = branches(o, "allOf") ?? [];
+  const b = branches(n, "allOf") ?? [];
+  if (a.length > 0 || b.length > 0) {
+    const { pairs, removed, added } = matchBranches(ctx, a, b);
+    for (const [x, y] of pairs) ctx.compare(x, y);
+    for (const y of added) {
+      if (!ctx.probe(o, y).narrows) continue;
+      ctx.report("ALL_OF_BRANCH_ADDED", "allOf branch added: values must now match it too", y);
+    }
+    for (const x of removed) {
+      if (!ctx.probe(x, n).widens) continue;
+      ctx.report(
+        "ALL_OF_BRANCH_REMOVED",
+        `allOf branch ${x.pointer} removed`,
+        has(n, "allOf") ? child(n, "allOf") : n,
+      );
+    }
+  }
+  for (const keyword of ["not", "if", "then", "else", "dependentRequired", "dependentSchemas"]) {
+    const x = isObject(o.node) ? o.node[keyword] : undefined;
+    const y = isObject(n.node) ? n.node[keyword] : undefined;
+    if (canonical(x) === canonical(y)) continue;
+    const effect =
+      x === undefined && keyword !== "else" && keyword !== "then"
+        ? "narrows"
+        : y === undefined
+          ? "widens"
+          : "changes";
+    ctx.report("NOT_CHANGED", `${keyword} changed`, has(n, keyword) ? child(n, keyword) : n, effect);
+  }
+}
