@@ -1,7 +1,30 @@
+/**
+ * DTO emitters: one file per construct (message.ts with its oneofs, enum.ts, union.ts), dispatched here
+ * for every declaration of the model in contract order. Well-known types map to the runtime.
+ */
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
-import type { PhpContext } from "../context.js";
+import { emitEnum } from "./enum.js";
+import { type DtoContext, emitMessage } from "./message.js";
+import { emitUnion } from "./union.js";
 
-/** DTO files for every declaration. */
-export function emitPhpDtos(_ctx: PhpContext): GeneratedFile[] {
-  return [];
+/** DTO, enum, oneof and union files for every declaration. */
+export function emitPhpDtos(ctx: DtoContext): GeneratedFile[] {
+  const out: GeneratedFile[] = [];
+  for (const decl of ctx.model.decls.values()) {
+    if (decl.fullName.startsWith("google.protobuf.")) continue;
+    switch (decl.kind) {
+      case "message":
+        if (decl.wellKnown === undefined) out.push(...emitMessage(ctx, decl));
+        break;
+      case "enum":
+        out.push(emitEnum(ctx, decl));
+        break;
+      case "union":
+        out.push(emitUnion(ctx, decl));
+        break;
+      case "alias":
+        break;
+    }
+  }
+  return out;
 }

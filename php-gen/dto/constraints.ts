@@ -1,0 +1,125 @@
+/**
+ * JSON Schema constraints (string length, pattern, format, numeric bounds, multipleOf, array size and
+ * uniqueness, map size, const) as PHP statements run in a DTO's constructor. Violations go to the
+ * constructor's `$e` collector with the property's JSON path.
+ */
+import type { Constraints, FieldDecl, ValueType } from "../../codegen/model/types.js";
+import type { PhpContext } from "../context.js";
+import { INDENT, type PhpFile, phpLiteral, phpString } from "../printer.js";
+
+/** A PCRE literal for an ECMA-262 `pattern` (delimiter `/`, unescaped slashes escaped, UTF-8 mode). */
+export function pcre(pattern: string): string {
+  let out = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i] ?? "";
+    if (c === "\\") {
+      out += c + (pattern[i + 1] ?? "");
+      i++;
+    } else if (c === "/") {
+      out += "\\/";
+    } else {
+      out += c;
+    }
+  }
+  return `/${out}/u`;
+}
+
+/** Constructor statements checking every constrained property. */
+export function constraintChecks(
+  file: PhpFile,
+  ctx: PhpContext,
+  props: readonly { name: string; field: FieldDecl }[],
+): string[] {
+  const check = file.use(`${ctx.runtimeNamespace}\\Json\\Check`);
+  const lines: string[] = [];
+  for (const { name, field } of props) {
+    const body = valueChecks(check, field.type, `$this->${name}`, phpString(`$.${field.jsonName}`), 0);
+    if (body.length === 0) continue;
+    if (field.presence !== "required" || field.type.kind === "nullable") {
+      lines.push(`if ($this->${name} !== null) {`, ...body.map((l) => INDENT + l), "}");
+    } else {
+      lines.push(...body);
+    }
+  }
+  return lines;
+}
+
+function valueChecks(check: string, t: ValueType, x: string, path: string, depth: number): string[] {
+  switch (t.kind) {
+    case "nullable": {
+      const inner = valueChecks(check, t.type, x, path, depth);
+      return inner.length === 0 ? [] : [`if (${x} !== null) {`, ...inner.map((l) => INDENT + l), "}"];
+    }
+    case "scalar":
+      return scalarChecks(check, t.scalar, t.constraints, x, path);
+    case "list": {
+      const lines: string[] = [];
+      const c = t.constraints;
+      if (c && (c.minItems !== undefined || c.maxItems !== undefined || c.uniqueItems === true)) {
+        lines.push(
+          `${check}::items(${x}, ${path}, $e, ${num(c.minItems)}, ${num(c.maxItems)}, ${c.uniqueItems === true ? "true" : "false"});`,
+        );
+      }
+      const i = `$i${depth}`;
+      const y = `$y${depth}`;
+      const inner = valueChecks(check, t.element, y, `${path} . '[' . ${i} . ']'`, depth + 1);
+      if (inner.length > 0)
+        lines.push(`foreach (${x} as ${i} => ${y}) {`, ...inner.map((l) => INDENT + l), "}");
+      return lines;
+    }
+    case "map": {
+      const lines: string[] = [];
+      const c = t.constraints;
+      if (c && (c.minProperties !== undefined || c.maxProperties !== undefined)) {
+        lines.push(`${check}::size(${x}, ${path}, $e, ${num(c.minProperties)}, ${num(c.maxProperties)});`);
+      }
+      const i = `$k${depth}`;
+      const y = `$y${depth}`;
+      const inner = valueChecks(check, t.value, y, `${path} . '.' . ${i}`, depth + 1);
+      if (inner.length > 0)
+        lines.push(`foreach (${x} as ${i} => ${y}) {`, ...inner.map((l) => INDENT + l), "}");
+      return lines;
+    }
+    default:
+      return [];
+  }
+}
+
+function num(n: number | undefined): string {
+  return n === undefined ? "null" : phpLiteral(n);
+}
+
+function scalarChecks(
+  check: string,
+  scalar: string,
+  c: Constraints | undefined,
+  x: string,
+  path: string,
+): string[] {
+  if (!c) return [];
+  const lines: string[] = [];
+  if (c.const !== undefined) lines.push(`${check}::constant(${x}, ${path}, $e, ${phpLiteral(c.const)});`);
+  if (scalar === "string") {
+    if (
+      c.minLength !== undefined ||
+      c.maxLength !== undefined ||
+      c.pattern !== undefined ||
+      c.format !== undefined
+    ) {
+      lines.push(
+        `${check}::string(${x}, ${path}, $e, ${num(c.minLength)}, ${num(c.maxLength)}, ${c.pattern !== undefined ? phpString(pcre(c.pattern)) : "null"}, ${c.format !== undefined ? phpString(c.format) : "null"});`,
+      );
+    }
+  } else if (
+    c.minimum !== undefined ||
+    c.maximum !== undefined ||
+    c.exclusiveMinimum !== undefined ||
+    c.exclusiveMaximum !== undefined ||
+    c.multipleOf !== undefined
+  ) {
+    lines.push(
+      `${check}::number(${x}, ${path}, $e, ${num(c.minimum)}, ${num(c.maximum)}, ${num(c.exclusiveMinimum)}, ${num(c.exclusiveMaximum)}, ${num(c.multipleOf)});`,
+    );
+  }
+  return lines;
+}

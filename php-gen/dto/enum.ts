@@ -1,0 +1,107 @@
+/**
+ * One PHP backed enum per contract enum. Proto enums are backed by the value name (the canonical
+ * ProtoJSON form) and know their numbers; JSON Schema enums are backed by their JSON values.
+ */
+import type { EnumDecl } from "../../codegen/model/types.js";
+import type { GeneratedFile } from "../../codegen/ts/printer.js";
+import type { PhpContext } from "../context.js";
+import { docComment, INDENT, phpLiteral, phpString } from "../printer.js";
+import { enumCases } from "./types.js";
+
+const I1 = INDENT;
+const I2 = INDENT.repeat(2);
+const I3 = INDENT.repeat(3);
+
+/** The enum file of `decl`. */
+export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
+  const ref = ctx.classOf(decl.fullName);
+  const file = ctx.newFile(ref, [ctx.sourceOf(decl.fullName) ?? decl.location.file]);
+  const errors = file.use(`${ctx.runtimeNamespace}\\Json\\Errors`);
+  const proto = decl.source === "proto";
+  const cases = enumCases(
+    decl.name,
+    decl.source,
+    decl.values.map((v) => v.name),
+  );
+  const intBacked =
+    !proto &&
+    decl.values.length > 0 &&
+    decl.values.every((v) => typeof v.json === "number" && Number.isInteger(v.json));
+  const backing = intBacked ? "int" : "string";
+  const caseOf = (name: string): string => cases.get(name) ?? name;
+  const doc = [decl.doc, decl.deprecated ? "@deprecated" : ""].filter((s) => s !== "").join("\n\n");
+  file.add(...docComment(doc, "", [`Contract: ${decl.fullName} (${proto ? "Protobuf" : "JSON Schema"}).`]));
+  file.add(`enum ${ref.name}: ${backing}`, "{");
+  const seen = new Set<string>();
+  for (const v of decl.values) {
+    const value = proto ? v.name : intBacked ? v.json : String(v.json);
+    const key = String(value);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const vdoc = [v.doc, proto ? `Number ${v.number ?? 0}.` : "", v.deprecated ? "@deprecated" : ""]
+      .filter((s) => s !== "")
+      .join("\n\n");
+    file.add(...docComment(vdoc, I1), `${I1}case ${caseOf(v.name)} = ${phpLiteral(value)};`);
+  }
+  const first = decl.values[0];
+  if (proto) {
+    const byNumber = new Map<number, string>();
+    for (const v of decl.values)
+      if (!byNumber.has(v.number ?? 0)) byNumber.set(v.number ?? 0, caseOf(v.name));
+    file.add(
+      "",
+      ...docComment("The proto number of this value.", I1),
+      `${I1}public function number(): int`,
+      `${I1}{`,
+      `${I2}return match ($this) {`,
+      ...decl.values
+        .filter((v, i, all) => all.findIndex((w) => w.name === v.name) === i)
+        .map((v) => `${I3}self::${caseOf(v.name)} => ${v.number ?? 0},`),
+      `${I2}};`,
+      `${I1}}`,
+      "",
+      ...docComment("The value with proto number $number, or null when the contract has none.", I1),
+      `${I1}public static function tryFromNumber(int $number): ?self`,
+      `${I1}{`,
+      `${I2}return match ($number) {`,
+      ...[...byNumber].map(([n, c]) => `${I3}${n} => self::${c},`),
+      `${I3}default => null,`,
+      `${I2}};`,
+      `${I1}}`,
+    );
+  }
+  const names = decl.values.map((v) => String(proto ? v.name : v.json)).join(", ");
+  const expected = proto ? `one of ${names} (or its number)` : `one of ${names}`;
+  file.add(
+    "",
+    ...docComment(
+      "Decodes a JSON value" + (proto ? " (the name or the number)" : "") + " found at path $p.",
+      I1,
+      ["@internal used by generated code"],
+    ),
+    `${I1}public static function decode(mixed $v, string $p, ${errors} $e): self`,
+    `${I1}{`,
+    `${I2}if (\\is_${backing}($v)) {`,
+    `${I3}$c = self::tryFrom($v);`,
+    `${I3}if ($c !== null) {`,
+    `${I3}${I1}return $c;`,
+    `${I3}}`,
+  );
+  if (proto) {
+    file.add(
+      `${I2}} elseif (\\is_int($v)) {`,
+      `${I3}$c = self::tryFromNumber($v);`,
+      `${I3}if ($c !== null) {`,
+      `${I3}${I1}return $c;`,
+      `${I3}}`,
+    );
+  }
+  file.add(
+    `${I2}}`,
+    `${I2}$e->add($p, 'enum', ${phpString(expected)}, $v);`,
+    `${I2}return self::${first ? caseOf(first.name) : "cases()[0]"};`,
+    `${I1}}`,
+    "}",
+  );
+  return file.toGeneratedFile();
+}

@@ -1,0 +1,405 @@
+/**
+ * One PHP class per message (proto message or JSON Schema object): a final class with promoted readonly
+ * constructor properties, the strict decoder (`fromJson`, `fromArray`, internal `decode`) and the
+ * encoder (`jsonSerialize`, `toJson`). JSON Schema constraints are checked in the constructor.
+ */
+import type { FieldDecl, MessageDecl, OneofDecl } from "../../codegen/model/types.js";
+import type { GeneratedFile } from "../../codegen/ts/printer.js";
+import { camelCase } from "../../codegen/util/names.js";
+import type { OneofClasses, PhpContext } from "../context.js";
+import { phpIdentifier } from "../names.js";
+import { docComment, INDENT, type PhpFile, phpString } from "../printer.js";
+import { constraintChecks } from "./constraints.js";
+import { type PhpType, PhpTypes } from "./types.js";
+
+/** The context the DTO emitters need: the shared one plus the oneof class names. */
+export type DtoContext = PhpContext & { oneofClasses(message: string, oneof: OneofDecl): OneofClasses };
+
+interface Prop {
+  readonly name: string;
+  /** Variable holding the decoded value in `decode`. */
+  readonly local: string;
+  readonly field?: FieldDecl;
+  readonly oneof?: OneofDecl;
+  readonly type?: PhpType;
+  /** Declared type, with nullability. */
+  readonly declared: string;
+  readonly doc: string;
+  /** Default literal, or undefined for a required parameter. */
+  readonly default?: string;
+  /** Whether the value may be null (explicit presence). */
+  readonly nullable: boolean;
+}
+
+const I1 = INDENT;
+const I2 = INDENT.repeat(2);
+const I3 = INDENT.repeat(3);
+const I4 = INDENT.repeat(4);
+const I5 = INDENT.repeat(5);
+
+/** Files for message `decl`: its class, plus the interface and member classes of each oneof. */
+export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[] {
+  const ref = ctx.classOf(decl.fullName);
+  const sources = [ctx.sourceOf(decl.fullName) ?? decl.location.file];
+  const file = ctx.newFile(ref, sources);
+  const types = new PhpTypes(ctx, file);
+  const rt = (n: string): string => file.use(`${ctx.runtimeNamespace}\\${n}`);
+  const proto = decl.source === "proto";
+  const out: GeneratedFile[] = [];
+
+  // Properties, in contract order; a oneof takes the place of its first member.
+  const taken = new Set<string>();
+  const propName = (n: string): string => {
+    const base = phpIdentifier(camelCase(n) || n, "property");
+    let name = base;
+    for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
+    taken.add(name);
+    return name;
+  };
+  const props: Prop[] = [];
+  const oneofByName = new Map(decl.oneofs.map((o) => [o.name, o]));
+  const oneofProp = new Map<string, Prop>();
+  decl.fields.forEach((f) => {
+    if (f.oneof !== undefined) {
+      const o = oneofByName.get(f.oneof);
+      if (!o || oneofProp.has(o.name)) return;
+      const classes = ctx.oneofClasses(decl.fullName, o);
+      const iface = file.use(classes.iface.fqcn);
+      const p: Prop = {
+        name: propName(o.name),
+        local: `$f${props.length}`,
+        oneof: o,
+        declared: `?${iface}`,
+        doc: o.doc,
+        default: "null",
+        nullable: true,
+      };
+      oneofProp.set(o.name, p);
+      props.push(p);
+      out.push(...emitOneof(ctx, decl, o, classes));
+      return;
+    }
+    const t = types.of(f.type);
+    const nullable = proto ? f.presence === "explicit" || t.zero === undefined : f.presence !== "required";
+    const declared = nullable ? nullableType(t.php) : t.php;
+    const def = proto ? (nullable ? "null" : t.zero) : nullable ? "null" : undefined;
+    props.push({
+      name: propName(f.name),
+      local: `$f${props.length}`,
+      field: f,
+      type: t,
+      declared,
+      doc: f.doc,
+      ...(def !== undefined ? { default: def } : {}),
+      nullable,
+    });
+  });
+
+  const className = ref.name;
+  const errors = rt("Json\\Errors");
+  const read = rt("Json\\Read");
+  const write = rt("Json\\Write");
+  const decodeException = rt("DecodeException");
+
+  // Class header.
+  const classDoc = [decl.doc, decl.deprecated ? "@deprecated" : ""].filter((s) => s !== "").join("\n\n");
+  file.add(
+    ...docComment(classDoc, "", [
+      `Contract: ${decl.fullName} (${decl.source === "proto" ? "Protobuf" : "JSON Schema"}).`,
+    ]),
+  );
+  file.add(`final class ${className} implements \\JsonSerializable`, "{");
+
+  // Constructor: required parameters first (PHP deprecates optional-before-required).
+  const ordered = [
+    ...props.filter((p) => p.default === undefined),
+    ...props.filter((p) => p.default !== undefined),
+  ];
+  const paramTags: string[] = [];
+  for (const p of ordered) {
+    const doc =
+      p.field && p.type && p.type.doc !== p.type.php
+        ? p.nullable || p.type.acceptsNull
+          ? `${p.type.doc}|null`
+          : p.type.doc
+        : undefined;
+    const text = firstLine(p.doc);
+    if (doc !== undefined || text !== "")
+      paramTags.push(`@param ${doc ?? p.declared} $${p.name}${text !== "" ? ` ${text}` : ""}`);
+  }
+  const checks = proto
+    ? []
+    : constraintChecks(
+        file,
+        ctx,
+        props.flatMap((p) => (p.field ? [{ name: p.name, field: p.field }] : [])),
+      );
+  if (paramTags.length > 0) file.add(...docComment("", I1, paramTags));
+  if (ordered.length === 0) {
+    file.add(`${I1}public function __construct()`, `${I1}{`, `${I1}}`);
+  } else {
+    file.add(`${I1}public function __construct(`);
+    for (const p of ordered) {
+      file.add(
+        `${I2}public readonly ${p.declared} $${p.name}${p.default !== undefined ? ` = ${p.default}` : ""},`,
+      );
+    }
+    if (checks.length > 0) {
+      file.add(
+        `${I1}) {`,
+        `${I2}$e = new ${errors}();`,
+        ...checks.map((l) => `${I2}${l}`),
+        `${I2}$e->throwIfAny(self::class);`,
+        `${I1}}`,
+      );
+    } else {
+      file.add(`${I1}) {`, `${I1}}`);
+    }
+  }
+
+  // fromJson / fromArray.
+  file.add(
+    "",
+    ...docComment("Decodes JSON text; every violation is reported at once.", I1, [
+      `@throws ${decodeException}`,
+    ]),
+    `${I1}public static function fromJson(string $json): self`,
+    `${I1}{`,
+    `${I2}return self::fromArray(${read}::parse($json, self::class));`,
+    `${I1}}`,
+    "",
+    ...docComment(
+      "Decodes a value from `json_decode` (objects as \\stdClass or associative arrays); strict, no silent casts.",
+      I1,
+      ["@param array<array-key, mixed>|\\stdClass $data", `@throws ${decodeException}`],
+    ),
+    `${I1}public static function fromArray(mixed $data): self`,
+    `${I1}{`,
+    `${I2}$e = new ${errors}();`,
+    `${I2}$r = self::decode($data, '$', $e);`,
+    `${I2}$e->throwIfAny(self::class);`,
+    `${I2}\\assert($r instanceof self);`,
+    `${I2}return $r;`,
+    `${I1}}`,
+  );
+
+  // decode.
+  file.add(
+    "",
+    ...docComment(
+      "Decodes the JSON value $v found at path $p; records violations in $e and returns null then.",
+      I1,
+      ["@internal used by generated code"],
+    ),
+    `${I1}public static function decode(mixed $v, string $p, ${errors} $e): ?self`,
+    `${I1}{`,
+    `${I2}$o = ${read}::object($v, $p, $e);`,
+    `${I2}if ($o === null) {`,
+    `${I3}return null;`,
+    `${I2}}`,
+    `${I2}$n = $e->count();`,
+  );
+  const required = proto ? [] : props.filter((p) => p.field?.presence === "required");
+  for (const p of props) file.add(`${I2}${p.local} = ${p.default ?? p.type?.zero ?? "null"};`);
+  for (const p of required) file.add(`${I2}$has${p.local.slice(2)} = false;`);
+  const nullOk = proto ? props.filter((p) => p.type?.acceptsNull === true) : [];
+  file.add(`${I2}foreach ($o as $k => $x) {`);
+  if (proto) {
+    const keys = nullOk.flatMap((p) => (p.field ? keysOf(p.field) : []));
+    const cond = ["$x === null", ...keys.map((k) => `$k !== ${phpString(k)}`)].join(" && ");
+    file.add(`${I3}if (${cond}) {`, `${I4}continue;`, `${I3}}`);
+  }
+  file.add(`${I3}switch ($k) {`);
+  for (const f of decl.fields) {
+    const p = f.oneof !== undefined ? oneofProp.get(f.oneof) : props.find((q) => q.field === f);
+    if (!p) continue;
+    for (const k of keysOf(f, proto)) file.add(`${I4}case ${phpString(k)}:`);
+    const path = `$p . ${phpString(`.${f.jsonName}`)}`;
+    if (p.oneof) {
+      const classes = ctx.oneofClasses(decl.fullName, p.oneof);
+      const member = file.use(classes.members.get(f.name)?.fqcn ?? "");
+      const t = types.of(f.type);
+      const names = p.oneof.fields
+        .map((n) => decl.fields.find((q) => q.name === n)?.jsonName ?? n)
+        .join(", ");
+      file.add(
+        `${I5}if (${p.local} !== null) {`,
+        `${I5}${I1}$e->add(${path}, 'oneof', ${phpString(`at most one of ${names}`)}, $x);`,
+        `${I5}}`,
+      );
+      if (isClass(f, ctx)) {
+        file.add(
+          `${I5}$t = ${t.decode("$x", path)};`,
+          `${I5}if ($t !== null) {`,
+          `${I5}${I1}${p.local} = new ${member}($t);`,
+          `${I5}}`,
+        );
+      } else {
+        file.add(`${I5}${p.local} = new ${member}(${t.decode("$x", path)});`);
+      }
+    } else if (p.type) {
+      file.add(`${I5}${p.local} = ${p.type.decode("$x", path)};`);
+      if (!proto && p.field?.presence === "required") file.add(`${I5}$has${p.local.slice(2)} = true;`);
+    }
+    file.add(`${I5}break;`);
+  }
+  file.add(`${I4}default:`);
+  if (decl.closed) {
+    file.add(
+      `${I5}$e->add($p . '.' . $k, 'unknown_field', ${phpString(`a field of ${decl.fullName}`)}, $x);`,
+    );
+  } else {
+    file.add(`${I5}break;`);
+  }
+  file.add(`${I3}}`, `${I2}}`);
+  for (const p of required) {
+    file.add(
+      `${I2}if (!$has${p.local.slice(2)}) {`,
+      `${I3}$e->addText($p . ${phpString(`.${p.field?.jsonName ?? p.name}`)}, 'required', ${phpString(`required property "${p.field?.jsonName ?? p.name}"`)}, 'nothing');`,
+      `${I2}}`,
+    );
+  }
+  file.add(`${I2}if ($e->count() !== $n) {`, `${I3}return null;`, `${I2}}`);
+  const args = props.map((p) => `${p.name}: ${p.local}`).join(", ");
+  const construct = props.length === 0 ? "new self()" : `new self(${args})`;
+  if (checks.length > 0) {
+    file.add(
+      `${I2}try {`,
+      `${I3}return ${construct};`,
+      `${I2}} catch (${decodeException} $x) {`,
+      `${I3}foreach ($x->errors() as $err) {`,
+      `${I4}$e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);`,
+      `${I3}}`,
+      `${I3}return null;`,
+      `${I2}}`,
+    );
+  } else {
+    file.add(`${I2}return ${construct};`);
+  }
+  file.add(`${I1}}`);
+
+  // jsonSerialize / toJson.
+  file.add(
+    "",
+    ...docComment(
+      proto
+        ? "Canonical ProtoJSON: defaults omitted, 64-bit integers as strings, enums by name, empty as {}."
+        : "The JSON wire form of the schema; empty objects as {}.",
+      I1,
+    ),
+    `${I1}public function jsonSerialize(): mixed`,
+    `${I1}{`,
+    `${I2}$o = [];`,
+  );
+  for (const f of decl.fields) {
+    if (f.oneof !== undefined) continue;
+    const p = props.find((q) => q.field === f);
+    if (!p || !p.type) continue;
+    const x = `$this->${p.name}`;
+    const key = `$o[${phpString(f.jsonName)}]`;
+    if (proto) {
+      const cond = p.nullable ? `${x} !== null` : p.type.notZero ? p.type.notZero(x) : undefined;
+      if (cond !== undefined) file.add(`${I2}if (${cond}) {`, `${I3}${key} = ${p.type.encode(x)};`, `${I2}}`);
+      else file.add(`${I2}${key} = ${p.type.encode(x)};`);
+    } else if (f.presence === "required") {
+      file.add(`${I2}${key} = ${p.type.encode(x)};`);
+    } else {
+      file.add(`${I2}if (${x} !== null) {`, `${I3}${key} = ${p.type.encode(x)};`, `${I2}}`);
+    }
+  }
+  for (const o of decl.oneofs) {
+    const p = oneofProp.get(o.name);
+    if (!p) continue;
+    const classes = ctx.oneofClasses(decl.fullName, o);
+    o.fields.forEach((name, i) => {
+      const f = decl.fields.find((q) => q.name === name);
+      const member = classes.members.get(name);
+      if (!f || !member) return;
+      const local = file.use(member.fqcn);
+      const t = types.of(f.type);
+      file.add(
+        `${I2}${i === 0 ? "if" : "} elseif"} ($this->${p.name} instanceof ${local}) {`,
+        `${I3}$o[${phpString(f.jsonName)}] = ${t.encode(`$this->${p.name}->value`)};`,
+      );
+    });
+    if (o.fields.length > 0) file.add(`${I2}}`);
+  }
+  const numericKey = decl.fields.some((f) => /^(0|-?[1-9][0-9]*)$/.test(f.jsonName));
+  file.add(`${I2}return $o === [] ? new \\stdClass() : ${numericKey ? "(object) $o" : "$o"};`, `${I1}}`);
+  file.add(
+    "",
+    ...docComment("The JSON text of {@see jsonSerialize()}.", I1),
+    `${I1}public function toJson(): string`,
+    `${I1}{`,
+    `${I2}return \\json_encode($this, ${write}::FLAGS);`,
+    `${I1}}`,
+    "}",
+  );
+  out.unshift(file.toGeneratedFile());
+  return out;
+}
+
+/** The JSON keys a decoder accepts for `f`: the JSON name, and for proto also the field name. */
+function keysOf(f: FieldDecl, proto = true): string[] {
+  return proto && f.name !== f.jsonName ? [f.name, f.jsonName] : [f.jsonName];
+}
+
+function nullableType(php: string): string {
+  if (php === "mixed" || php.split("|").includes("null")) return php;
+  return php.includes("|") ? `${php}|null` : `?${php}`;
+}
+
+function firstLine(text: string): string {
+  return (text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "").trim();
+}
+
+/** Whether the decoder of `f`'s type returns null on error (messages and unions). */
+function isClass(f: FieldDecl, ctx: PhpContext): boolean {
+  if (f.type.kind === "union") return true;
+  if (f.type.kind !== "message") return false;
+  const d = ctx.model.decls.get(f.type.ref);
+  return !(d?.kind === "message" && d.wellKnown !== undefined);
+}
+
+/** The interface of oneof `o` and one final class per member, each wrapping the member's value. */
+function emitOneof(ctx: DtoContext, decl: MessageDecl, o: OneofDecl, classes: OneofClasses): GeneratedFile[] {
+  const sources = [ctx.sourceOf(decl.fullName) ?? decl.location.file];
+  const out: GeneratedFile[] = [];
+  const iface = ctx.newFile(classes.iface, sources);
+  const members = o.fields
+    .map((n) => decl.fields.find((f) => f.name === n))
+    .filter((f): f is FieldDecl => f !== undefined);
+  iface.add(
+    ...docComment(o.doc, "", [
+      `Oneof "${o.name}" of ${decl.fullName}: at most one of ${members.map((f) => f.name).join(", ")} is set.`,
+      "Each member is a final class implementing this interface; its value is in `->value`.",
+    ]),
+    `interface ${classes.iface.name}`,
+    "{",
+    "}",
+  );
+  out.push(iface.toGeneratedFile());
+  for (const f of members) {
+    const ref = classes.members.get(f.name);
+    if (!ref) continue;
+    const file = ctx.newFile(ref, sources);
+    const t = new PhpTypes(ctx, file).of(f.type);
+    const implemented = file.use(classes.iface.fqcn);
+    const declared = t.acceptsNull ? nullableType(t.php) : t.php;
+    const tags = t.doc !== t.php ? [`@param ${t.doc} $value`] : [];
+    file.add(
+      ...docComment(f.doc, "", [`Member "${f.name}" of oneof "${o.name}" of ${decl.fullName}.`]),
+      `final class ${ref.name} implements ${implemented}`,
+      "{",
+      ...docComment("", I1, tags),
+      `${I1}public function __construct(public readonly ${declared} $value)`,
+      `${I1}{`,
+      `${I1}}`,
+      "}",
+    );
+    out.push(file.toGeneratedFile());
+  }
+  return out;
+}
+
+export type { PhpFile };
