@@ -19,7 +19,8 @@ export class UnreadableBody {
   constructor(readonly problem: BodyProblem) {}
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM keeps a BOM in the text, so it is reported (utf8_bom) instead of silently dropped.
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** Decodes UTF-8 strictly; invalid bytes become an `invalid_utf8` problem with the byte offset. */
 export function decodeUtf8(bytes: Uint8Array): string {

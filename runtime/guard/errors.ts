@@ -27,7 +27,8 @@ export const VIOLATIONS_DETAIL_TYPE = "contractgen.v1.Violations";
  * exhausted limit) that lists every violation, so a server answers with all of them at once.
  */
 export class BoundaryError extends ConnectError {
-  override name = "BoundaryError";
+  // The name stays "ConnectError": connect-es recognises its errors by name across module copies
+  // (ConnectError[Symbol.hasInstance]), so a BoundaryError is handled as the ConnectError it is.
   /** Every violation, in payload order. */
   readonly violations: readonly Violation[];
   /** What was checked (`request of shop.order.v1.OrderService/CreateOrder`, `shop.events.v1.OrderCreated`). */
@@ -40,14 +41,16 @@ export class BoundaryError extends ConnectError {
     this.violations = violations;
     this.subject = subject;
   }
+
+  /** Any ConnectError carrying violations (also from another copy of this module). */
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return v instanceof ConnectError && Array.isArray((v as { violations?: unknown }).violations);
+  }
 }
 
 /** Whether `e` is a {@link BoundaryError} (also across copies of the module). */
 export function isBoundaryError(e: unknown): e is BoundaryError {
-  return (
-    e instanceof BoundaryError ||
-    (e instanceof ConnectError && Array.isArray((e as { violations?: unknown }).violations))
-  );
+  return e instanceof BoundaryError;
 }
 
 /** A short, single-line preview of a value for messages. */

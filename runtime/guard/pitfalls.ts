@@ -12,6 +12,7 @@ export const PITFALL_CODES = [
   "list_for_map",
   "numeric_string",
   "number_for_string",
+  "float_for_integer",
   "int_for_bool",
   "string_for_bool",
   "false_for_object",
@@ -97,6 +98,15 @@ const ENTRIES: readonly Pitfall[] = [
     repairable: true,
     strict: "reject",
     migrate: "repair",
+  },
+  {
+    code: "float_for_integer",
+    title:
+      "an integer field was sent as a float with a fraction (float arithmetic: 1.15 * 100 = 114.99999999999999)",
+    fix: "compute money in integer minor units, or round explicitly: `(int) round($price * 100)`",
+    repairable: false,
+    strict: "reject",
+    migrate: "reject",
   },
   {
     code: "int_for_bool",

@@ -5,7 +5,7 @@
  */
 
 /** What is expected at one path. */
-export type Shape = ObjectShape | ArrayShape | ScalarShape | AnyShape;
+export type Shape = ObjectShape | ArrayShape | ScalarShape | AnyShape | UnionShape;
 
 interface ShapeBase {
   /** `null` is allowed (ProtoJSON: null means the default; JSON Schema: `"type": [..., "null"]`). */
@@ -36,6 +36,12 @@ export interface ScalarShape extends ShapeBase {
   boolean: boolean;
   /** `format: date-time`. */
   dateTime: boolean;
+}
+
+/** One of several messages (JSON Schema `oneOf` of objects): the branch matching most keys is walked. */
+export interface UnionShape extends ShapeBase {
+  kind: "union";
+  branches: ObjectShape[];
 }
 
 /** Anything (google.protobuf.Value, `{}`); only limits and forbidden keys are checked. */
@@ -167,6 +173,9 @@ export class ShapePlanner {
         boolean: scalars.some((b) => b.boolean),
         dateTime: scalars.some((b) => b.dateTime),
       };
+    }
+    if (rest.length > 1 && rest.every((b) => b.kind === "object")) {
+      return { kind: "union", nullable, branches: rest as ObjectShape[] };
     }
     return { kind: "any", nullable: true };
   }

@@ -7,7 +7,7 @@ import { isPhpDateTime, phpDateTimeToRfc3339 } from "./datetime.js";
 import { preview } from "./errors.js";
 import { PITFALLS, type PitfallCode } from "./pitfalls.js";
 import type { PolicyTable } from "./policy.js";
-import type { ObjectShape, ScalarShape, Shape } from "./shape.js";
+import type { ObjectShape, ScalarShape, Shape, UnionShape } from "./shape.js";
 
 /** What the guard did about one pitfall. */
 export type GuardAction = "rejected" | "repaired" | "warned";
@@ -104,7 +104,8 @@ export class Walk {
     return s;
   }
 
-  private walk(v: unknown, s: Shape, depth: number): unknown {
+  private walk(v: unknown, shape: Shape, depth: number): unknown {
+    const s = shape.kind === "union" ? pickBranch(v, shape) : shape;
     if (v === null) {
       if (s.nullable || s.kind === "any") return v;
       return this.report("null_for_required", v, expectation(s));
@@ -241,6 +242,7 @@ export class Walk {
     if (typeof v === "number") {
       if (s.number || (s.integer && Number.isInteger(v))) return v;
       if (s.boolean && (v === 0 || v === 1)) return this.report("int_for_bool", v, "a boolean", v === 1);
+      if (s.integer && Number.isFinite(v)) return this.report("float_for_integer", v, expectation(s));
       if (s.string && !s.integer) {
         return this.report(
           "number_for_string",
@@ -289,6 +291,23 @@ export class Walk {
   }
 }
 
+/** The branch of a union whose properties match most keys of `v` (the first one for non-objects). */
+function pickBranch(v: unknown, u: UnionShape): ObjectShape {
+  let best = u.branches[0] as ObjectShape;
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    return u.nullable ? { ...best, nullable: true } : best;
+  let bestScore = -1;
+  for (const b of u.branches) {
+    let score = 0;
+    for (const k of Object.keys(v)) if (b.props?.has(k)) score++;
+    if (score > bestScore) {
+      best = b;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 /** Human description of what a shape expects. */
 export function expectation(s: Shape): string {
   const base = ((): string => {
@@ -303,6 +322,8 @@ export function expectation(s: Shape): string {
           : s.names.length > 0
             ? `an object with keys ${s.names.slice(0, 8).join(", ")}${s.names.length > 8 ? ", …" : ""}`
             : "an object";
+      case "union":
+        return "one of several objects";
       case "scalar": {
         const t: string[] = [];
         if (s.string) t.push(s.dateTime ? "an RFC 3339 date-time string" : "a string");
