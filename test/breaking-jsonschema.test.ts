@@ -12,7 +12,11 @@ import { jsonPointerLines, lineOf } from "../codegen/breaking/json-lines.js";
 import { checkJsonSchemaChanges } from "../codegen/breaking/jsonschema/index.js";
 import type { Direction } from "../codegen/breaking/model.js";
 import { severityOf } from "../codegen/breaking/rules.js";
-import { type LoweredJsonSchema, lowerJsonSchemaDocuments } from "../codegen/load/jsonschema.js";
+import {
+  type LoweredJsonSchema,
+  lowerJsonSchemaDocuments,
+  type SchemaDocument,
+} from "../codegen/load/jsonschema.js";
 
 type Verdict = "ok" | "warn" | "break";
 
@@ -978,16 +982,18 @@ describe("directions from manifests", () => {
         ["shared", shared],
         ["event", closed({ id: S })],
       ]
-        .map(([name, json]) => ({
-          path: `contracts/c/${name}.schema.json`,
-          uri: `file:///${label}/contracts/c/${name}.schema.json`,
-          package: "c",
-          json: {
-            title: `${String(name).charAt(0).toUpperCase()}${String(name).slice(1)}`,
-            ...(json as object),
-          },
-          kind: "schema" as const,
-        }))
+        .map(
+          ([name, json]): SchemaDocument => ({
+            path: `contracts/c/${name}.schema.json`,
+            uri: `file:///${label}/contracts/c/${name}.schema.json`,
+            package: "c",
+            json: {
+              title: `${String(name).charAt(0).toUpperCase()}${String(name).slice(1)}`,
+              ...(json as object),
+            },
+            kind: "schema",
+          }),
+        )
         .concat([
           {
             path: "contracts/c/s.service.json",
