@@ -132,16 +132,10 @@ async function call(
     );
   }
   const contentType = (response.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (guard && (response.status !== 200 || contentType !== "application/json"))
-    text = new TextDecoder().decode(bytes);
+  if (guard && response.status !== 200) text = new TextDecoder().decode(bytes);
   if (response.status !== 200) throw errorFromResponse(method.name, response.status, contentType, text);
-  if (contentType !== "application/json") {
-    throw new ConnectError(
-      `${method.name}: expected an application/json response, got ${contentType || "no content type"}: ${preview(text)}`,
-      Code.Internal,
-    );
-  }
   if (guard) {
+    // With the boundary, a 200 answer is classified whatever its content type (HTML, PHP output).
     const value = guard.boundary.check(guard.outputType, bytes, guard.site).value;
     if (options.validateResponses !== false && !method.output(value)) {
       throw new BoundaryError(
@@ -150,6 +144,12 @@ async function call(
       );
     }
     return value;
+  }
+  if (contentType !== "application/json") {
+    throw new ConnectError(
+      `${method.name}: expected an application/json response, got ${contentType || "no content type"}: ${preview(text)}`,
+      Code.Internal,
+    );
   }
   let value: unknown;
   try {

@@ -45,13 +45,7 @@ export function createGuardedConnectTransport(options: GuardedTransportOptions):
     const path = new URL(request.url).pathname;
     const target = [...outputs].find(([p]) => path.endsWith(p))?.[1];
     const contentType = (response.header.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-    if (
-      !boundary ||
-      !target ||
-      response.status !== 200 ||
-      contentType !== "application/json" ||
-      response.header.has("content-encoding")
-    ) {
+    if (!boundary || !target || response.status !== 200 || response.header.has("content-encoding")) {
       return response;
     }
     const max = boundary.limits.maxBodyBytes;
@@ -85,7 +79,9 @@ export function createGuardedConnectTransport(options: GuardedTransportOptions):
       direction: "response",
     });
     const body = result.findings.length > 0 ? new TextEncoder().encode(JSON.stringify(result.value)) : bytes;
+    // A 200 answer is classified whatever its content type (an HTML page, PHP output before the JSON).
     const header = new Headers(response.header);
+    if (contentType !== "application/json") header.set("content-type", "application/json");
     header.set("content-length", String(body.byteLength));
     const guarded: UniversalClientResponse = {
       status: response.status,
