@@ -48,6 +48,7 @@ export {
 } from "./json-service.js";
 export type { GuardMetrics } from "./metrics.js";
 export { createGuardMetrics } from "./metrics.js";
+export { protoJsonCheck } from "./proto-check.js";
 export { currentRequestId, requestIdInterceptor, withRequestId } from "./request-id.js";
 export { loadWireSchemas } from "./schemas.js";
 export type { JsonServerOptions, JsonServiceRegistration } from "./server.js";

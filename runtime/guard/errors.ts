@@ -53,17 +53,44 @@ export function isBoundaryError(e: unknown): e is BoundaryError {
   return e instanceof BoundaryError;
 }
 
-/** A short, single-line preview of a value for messages. */
+/**
+ * A short, single-line preview of a value for messages: bounded in depth and length, so a hostile value
+ * (100k levels of nesting, a 50 MB array) costs nothing to describe.
+ */
 export function preview(value: unknown): string {
-  let s: string;
-  if (typeof value === "bigint") s = value.toString();
-  else if (value === undefined) s = "nothing";
-  else {
-    try {
-      s = JSON.stringify(value) ?? String(value);
-    } catch {
-      s = String(value);
+  const out: string[] = [];
+  let length = 0;
+  const push = (s: string) => {
+    out.push(s);
+    length += s.length;
+  };
+  const write = (v: unknown, depth: number) => {
+    if (length > 60) return;
+    if (typeof v === "bigint") push(v.toString());
+    else if (v === undefined) push("nothing");
+    else if (typeof v !== "object" || v === null) push(JSON.stringify(v) ?? String(v));
+    else if (depth >= 3) push(Array.isArray(v) ? "[…]" : "{…}");
+    else if (Array.isArray(v)) {
+      push("[");
+      for (let i = 0; i < v.length && length <= 60; i++) {
+        if (i > 0) push(",");
+        write(v[i], depth + 1);
+      }
+      push("]");
+    } else {
+      push("{");
+      let first = true;
+      for (const k in v) {
+        if (length > 60) break;
+        if (!first) push(",");
+        first = false;
+        push(`${JSON.stringify(k)}:`);
+        write((v as Record<string, unknown>)[k], depth + 1);
+      }
+      push("}");
     }
-  }
+  };
+  write(value, 0);
+  const s = out.join("");
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

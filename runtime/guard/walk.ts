@@ -194,15 +194,8 @@ export class Walk {
       this.path.push(key);
       let child = props?.get(key);
       let next: unknown;
-      if (FORBIDDEN.has(key)) {
-        next = this.report(
-          "forbidden_key",
-          item,
-          "no __proto__, constructor or prototype keys",
-          NO_REPAIR,
-          undefined,
-          DROP,
-        );
+      if (this.badKey(key)) {
+        next = this.reportKey(key, item);
         child = undefined;
       } else if (child === undefined && s.extra === undefined) {
         next = this.report("unknown_key", item, expectation(s), NO_REPAIR, suggest(key, s.names), DROP);
@@ -216,21 +209,30 @@ export class Walk {
     return o;
   }
 
+  /** A key that may never reach JavaScript objects: __proto__ and friends, or invalid Unicode. */
+  private badKey(key: string): boolean {
+    return FORBIDDEN.has(key) || !(key as WellFormed).isWellFormed();
+  }
+
+  private reportKey(key: string, item: unknown): unknown {
+    return FORBIDDEN.has(key)
+      ? this.report(
+          "forbidden_key",
+          item,
+          "no __proto__, constructor or prototype keys",
+          NO_REPAIR,
+          undefined,
+          DROP,
+        )
+      : this.report("lone_surrogate", key, "a valid Unicode key", NO_REPAIR, undefined, DROP);
+  }
+
   private anyObject(o: Record<string, unknown>, s: Shape, depth: number): unknown {
     const d = depth + 1;
     for (const key of Object.keys(o)) {
       const item = o[key];
       this.path.push(key);
-      const next = FORBIDDEN.has(key)
-        ? this.report(
-            "forbidden_key",
-            item,
-            "no __proto__, constructor or prototype keys",
-            NO_REPAIR,
-            undefined,
-            DROP,
-          )
-        : this.walk(item, s, d);
+      const next = this.badKey(key) ? this.reportKey(key, item) : this.walk(item, s, d);
       this.path.pop();
       if (next === DROP) delete o[key];
       else if (next !== item) o[key] = next;
