@@ -209,7 +209,7 @@ function mutateText(text: string, rnd: () => number): string | Uint8Array {
 describe("hostile input", () => {
   const boundary = createBoundary({ schemas, policies: { preset: "migrate" } });
 
-  it.each([
+  it.each<[string, string, () => string | Uint8Array]>([
     ["100k nested arrays", "too_deep", () => "[".repeat(100_000) + "]".repeat(100_000)],
     ["100k nested objects", "too_deep", () => '{"a":'.repeat(100_000) + "1" + "}".repeat(100_000)],
     ["unterminated 100k nesting", "invalid_json", () => "[".repeat(100_000)],
@@ -221,7 +221,7 @@ describe("hostile input", () => {
     ["overlong UTF-8", "invalid_utf8", () => Buffer.from([0x7b, 0x22, 0xc0, 0xaf, 0x22, 0x3a, 0x31, 0x7d])],
     ["lone surrogate in a value", "lone_surrogate", () => '{"fields":{"a":{"stringValue":"\\ud800"}}}'],
     ["lone surrogate in a key", "lone_surrogate", () => '{"fields":{"\\udfff":{"stringValue":"x"}}}'],
-  ] as const)("%s ends in a typed error (%s)", (_name, code, body) => {
+  ])("%s ends in a typed error (%s)", (_name, code, body) => {
     let error: unknown;
     try {
       boundary.check("google.protobuf.Struct", body());
@@ -361,7 +361,7 @@ describe("hostile input over HTTP", () => {
         const r = await post(body).catch((e: unknown) => e);
         if (r instanceof Response) {
           expect(r.status).toBe(status);
-          expect((await r.json()).code).toBe(code);
+          expect(((await r.json()) as { code: string }).code).toBe(code);
         } else {
           // A 50 MB upload may be cut off by the server once the limit is passed: the client sees a reset.
           expect(status).toBe(429);
