@@ -52,10 +52,9 @@ export interface PhpService {
  */
 export function phpService(ctx: PhpContext, service: ServiceDecl): PhpService {
   const namespace = ctx.namespaceOf(service.package);
-  const base = phpIdentifier(service.name, "class");
-  const client = ctx.allocateClass(namespace, `${base}Client`);
-  const handler = ctx.allocateClass(namespace, `${base}Handler`);
-  const dispatcher = ctx.allocateClass(namespace, `${base}Dispatcher`);
+  const client = ctx.allocateClass(namespace, `${service.name}Client`);
+  const handler = ctx.allocateClass(namespace, `${service.name}Handler`);
+  const dispatcher = ctx.allocateClass(namespace, `${service.name}Dispatcher`);
   const taken = new Set<string>(["__construct"]);
   const allocate = (desired: string): string => {
     let name = phpIdentifier(desired, "property");
