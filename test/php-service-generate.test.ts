@@ -72,7 +72,7 @@ describe("PHP service generation: names", () => {
 
   it("a contract comment cannot leave the doc comment or PHP mode", () => {
     const client = files.get("php/src/Hostile/V1/ListClient_2.php") ?? "";
-    expect(client).toContain("*\\/ ?\\> ${x}");
+    expect(client).toContain(`*\\/ ?\\> $${"{"}x}`);
     expect(client).not.toMatch(/\*\/ \?>/);
   });
 
