@@ -48,8 +48,11 @@ export function docText(text: string): string[] {
  * Returns no lines when both are empty.
  */
 export function docComment(text: string, indent = "", tags: readonly string[] = []): string[] {
-  const body = docText(text);
-  const safeTags = tags.flatMap((t) => docText(t));
+  const width = Math.max(60, 116 - indent.length - 3);
+  const body = docText(text).flatMap((l) => (l.length > width ? wrapDoc(l, width, "") : [l]));
+  const safeTags = tags
+    .flatMap((t) => docText(t))
+    .flatMap((l) => (l.length > width ? wrapDoc(l, width) : [l]));
   const lines = [...body, ...(body.length > 0 && safeTags.length > 0 ? [""] : []), ...safeTags];
   if (lines.length === 0) return [];
   return [
@@ -57,6 +60,35 @@ export function docComment(text: string, indent = "", tags: readonly string[] = 
     ...lines.map((l) => (l === "" ? `${indent} *` : `${indent} * ${l}`)),
     `${indent} */`,
   ];
+}
+
+/**
+ * A call or `new` expression as lines: on one line when it fits in `width` (PSR-12's soft limit is 120),
+ * else one argument per line. `head` is everything up to the opening parenthesis (with indentation),
+ * `tail` what follows the closing one (`;`).
+ */
+export function callLines(head: string, args: readonly string[], tail: string, width = 116): string[] {
+  const one = `${head}(${args.join(", ")})${tail}`;
+  if (one.length <= width || args.length === 0) return [one];
+  const indent = (/^\s*/.exec(head)?.[0] ?? "") + INDENT;
+  return [`${head}(`, ...args.map((a) => `${indent}${a},`), `${indent.slice(INDENT.length)})${tail}`];
+}
+
+/** Wraps a doc-comment tag or sentence to `width` characters; continuation lines start with `continuation`. */
+export function wrapDoc(text: string, width = 100, continuation = "  "): string[] {
+  const words = text.split(" ");
+  const lines: string[] = [];
+  let line = "";
+  for (const w of words) {
+    if (line !== "" && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = `${continuation}${w}`;
+    } else {
+      line = line === "" ? w : `${line} ${w}`;
+    }
+  }
+  if (line !== "") lines.push(line);
+  return lines;
 }
 
 /** One indentation level (PSR-12: four spaces). */

@@ -5,7 +5,7 @@
  */
 import type { Constraints, FieldDecl, ValueType } from "../../codegen/model/types.js";
 import type { PhpContext } from "../context.js";
-import { INDENT, type PhpFile, phpLiteral, phpString } from "../printer.js";
+import { callLines, INDENT, type PhpFile, phpLiteral, phpString } from "../printer.js";
 
 /** A PCRE literal for an ECMA-262 `pattern` (delimiter `/`, unescaped slashes escaped, UTF-8 mode). */
 export function pcre(pattern: string): string {
@@ -56,8 +56,14 @@ function valueChecks(check: string, t: ValueType, x: string, path: string, depth
       const lines: string[] = [];
       const c = t.constraints;
       if (c && (c.minItems !== undefined || c.maxItems !== undefined || c.uniqueItems === true)) {
+        const unique = c.uniqueItems === true ? "true" : "false";
         lines.push(
-          `${check}::items(${x}, ${path}, $e, ${num(c.minItems)}, ${num(c.maxItems)}, ${c.uniqueItems === true ? "true" : "false"});`,
+          ...callLines(
+            `${check}::items`,
+            [x, path, "$e", num(c.minItems), num(c.maxItems), unique],
+            ";",
+            100,
+          ),
         );
       }
       const i = `$i${depth}`;
@@ -71,7 +77,14 @@ function valueChecks(check: string, t: ValueType, x: string, path: string, depth
       const lines: string[] = [];
       const c = t.constraints;
       if (c && (c.minProperties !== undefined || c.maxProperties !== undefined)) {
-        lines.push(`${check}::size(${x}, ${path}, $e, ${num(c.minProperties)}, ${num(c.maxProperties)});`);
+        lines.push(
+          ...callLines(
+            `${check}::size`,
+            [x, path, "$e", num(c.minProperties), num(c.maxProperties)],
+            ";",
+            100,
+          ),
+        );
       }
       const i = `$k${depth}`;
       const y = `$y${depth}`;
@@ -98,7 +111,8 @@ function scalarChecks(
 ): string[] {
   if (!c) return [];
   const lines: string[] = [];
-  if (c.const !== undefined) lines.push(`${check}::constant(${x}, ${path}, $e, ${phpLiteral(c.const)});`);
+  if (c.const !== undefined)
+    lines.push(...callLines(`${check}::constant`, [x, path, "$e", phpLiteral(c.const)], ";", 100));
   if (scalar === "string") {
     if (
       c.minLength !== undefined ||
@@ -107,7 +121,20 @@ function scalarChecks(
       c.format !== undefined
     ) {
       lines.push(
-        `${check}::string(${x}, ${path}, $e, ${num(c.minLength)}, ${num(c.maxLength)}, ${c.pattern !== undefined ? phpString(pcre(c.pattern)) : "null"}, ${c.format !== undefined ? phpString(c.format) : "null"});`,
+        ...callLines(
+          `${check}::string`,
+          [
+            x,
+            path,
+            "$e",
+            num(c.minLength),
+            num(c.maxLength),
+            c.pattern !== undefined ? phpString(pcre(c.pattern)) : "null",
+            c.format !== undefined ? phpString(c.format) : "null",
+          ],
+          ";",
+          100,
+        ),
       );
     }
   } else if (
@@ -118,7 +145,21 @@ function scalarChecks(
     c.multipleOf !== undefined
   ) {
     lines.push(
-      `${check}::number(${x}, ${path}, $e, ${num(c.minimum)}, ${num(c.maximum)}, ${num(c.exclusiveMinimum)}, ${num(c.exclusiveMaximum)}, ${num(c.multipleOf)});`,
+      ...callLines(
+        `${check}::number`,
+        [
+          x,
+          path,
+          "$e",
+          num(c.minimum),
+          num(c.maximum),
+          num(c.exclusiveMinimum),
+          num(c.exclusiveMaximum),
+          num(c.multipleOf),
+        ],
+        ";",
+        100,
+      ),
     );
   }
   return lines;

@@ -5,7 +5,7 @@
 import type { EnumDecl } from "../../codegen/model/types.js";
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import type { PhpContext } from "../context.js";
-import { docComment, INDENT, phpLiteral, phpString } from "../printer.js";
+import { docComment, INDENT, phpLiteral } from "../printer.js";
 import { enumCases } from "./types.js";
 
 const I1 = INDENT;
@@ -54,9 +54,7 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
       `${I1}public function number(): int`,
       `${I1}{`,
       `${I2}return match ($this) {`,
-      ...decl.values
-        .filter((v, i, all) => all.findIndex((w) => w.name === v.name) === i)
-        .map((v) => `${I3}self::${caseOf(v.name)} => ${v.number ?? 0},`),
+      ...decl.values.map((v) => `${I3}self::${caseOf(v.name)} => ${v.number ?? 0},`),
       `${I2}};`,
       `${I1}}`,
       "",
@@ -70,8 +68,6 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
       `${I1}}`,
     );
   }
-  const names = decl.values.map((v) => String(proto ? v.name : v.json)).join(", ");
-  const expected = proto ? `one of ${names} (or its number)` : `one of ${names}`;
   file.add(
     "",
     ...docComment(
@@ -98,7 +94,8 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
   }
   file.add(
     `${I2}}`,
-    `${I2}$e->add($p, 'enum', ${phpString(expected)}, $v);`,
+    `${I2}$names = \\array_map(static fn (self $c): string => (string) $c->value, self::cases());`,
+    `${I2}$e->add($p, 'enum', 'one of ' . \\implode(', ', $names)${proto ? " . ' (or its number)'" : ""}, $v);`,
     `${I2}return self::${first ? caseOf(first.name) : "cases()[0]"};`,
     `${I1}}`,
     "}",

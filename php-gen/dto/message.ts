@@ -8,7 +8,7 @@ import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import { camelCase } from "../../codegen/util/names.js";
 import type { OneofClasses, PhpContext } from "../context.js";
 import { phpIdentifier } from "../names.js";
-import { docComment, INDENT, type PhpFile, phpString } from "../printer.js";
+import { callLines, docComment, INDENT, type PhpFile, phpString, wrapDoc } from "../printer.js";
 import { constraintChecks } from "./constraints.js";
 import { type PhpType, PhpTypes } from "./types.js";
 
@@ -95,6 +95,9 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     });
   });
 
+  const propOfField = new Map<FieldDecl, Prop>();
+  for (const p of props) if (p.field) propOfField.set(p.field, p);
+  const fieldByName = new Map(decl.fields.map((f) => [f.name, f]));
   const className = ref.name;
   const errors = rt("Json\\Errors");
   const read = rt("Json\\Read");
@@ -211,7 +214,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   }
   file.add(`${I3}switch ($k) {`);
   for (const f of decl.fields) {
-    const p = f.oneof !== undefined ? oneofProp.get(f.oneof) : props.find((q) => q.field === f);
+    const p = f.oneof !== undefined ? oneofProp.get(f.oneof) : propOfField.get(f);
     if (!p) continue;
     for (const k of keysOf(f, proto)) file.add(`${I4}case ${phpString(k)}:`);
     const path = `$p . ${phpString(`.${f.jsonName}`)}`;
@@ -219,9 +222,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
       const classes = ctx.oneofClasses(decl.fullName, p.oneof);
       const member = file.use(classes.members.get(f.name)?.fqcn ?? "");
       const t = types.of(f.type);
-      const names = p.oneof.fields
-        .map((n) => decl.fields.find((q) => q.name === n)?.jsonName ?? n)
-        .join(", ");
+      const names = p.oneof.fields.map((n) => fieldByName.get(n)?.jsonName ?? n).join(", ");
       file.add(
         `${I5}if (${p.local} !== null) {`,
         `${I5}${I1}$e->add(${path}, 'oneof', ${phpString(`at most one of ${names}`)}, $x);`,
@@ -238,7 +239,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
         file.add(`${I5}${p.local} = new ${member}(${t.decode("$x", path)});`);
       }
     } else if (p.type) {
-      file.add(`${I5}${p.local} = ${p.type.decode("$x", path)};`);
+      file.add(...assignLines(I5, p.local, p.type.decode("$x", path)));
       if (!proto && p.field?.presence === "required") file.add(`${I5}$has${p.local.slice(2)} = true;`);
     }
     file.add(`${I5}break;`);
@@ -260,12 +261,11 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     );
   }
   file.add(`${I2}if ($e->count() !== $n) {`, `${I3}return null;`, `${I2}}`);
-  const args = props.map((p) => `${p.name}: ${p.local}`).join(", ");
-  const construct = props.length === 0 ? "new self()" : `new self(${args})`;
+  const args = props.map((p) => `${p.name}: ${p.local}`);
   if (checks.length > 0) {
     file.add(
       `${I2}try {`,
-      `${I3}return ${construct};`,
+      ...callLines(`${I3}return new self`, args, ";"),
       `${I2}} catch (${decodeException} $x) {`,
       `${I3}foreach ($x->errors() as $err) {`,
       `${I4}$e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);`,
@@ -274,7 +274,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
       `${I2}}`,
     );
   } else {
-    file.add(`${I2}return ${construct};`);
+    file.add(...callLines(`${I2}return new self`, args, ";"));
   }
   file.add(`${I1}}`);
 
@@ -293,8 +293,8 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   );
   for (const f of decl.fields) {
     if (f.oneof !== undefined) continue;
-    const p = props.find((q) => q.field === f);
-    if (!p || !p.type) continue;
+    const p = propOfField.get(f);
+    if (p?.type === undefined) continue;
     const x = `$this->${p.name}`;
     const key = `$o[${phpString(f.jsonName)}]`;
     if (proto) {
@@ -312,7 +312,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     if (!p) continue;
     const classes = ctx.oneofClasses(decl.fullName, o);
     o.fields.forEach((name, i) => {
-      const f = decl.fields.find((q) => q.name === name);
+      const f = fieldByName.get(name);
       const member = classes.members.get(name);
       if (!f || !member) return;
       const local = file.use(member.fqcn);
@@ -337,6 +337,19 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   );
   out.unshift(file.toGeneratedFile());
   return out;
+}
+
+/**
+ * `lhs = expr;`, split before `?` and `:` when too long for PSR-12's 120 columns. Only the fast-path
+ * ternaries the type mapper writes are split (`cond ? $x : slow` and `$x === null ? null : …`); the
+ * condition never holds contract text, so the split point cannot fall inside a quoted name.
+ */
+function assignLines(indent: string, lhs: string, expr: string): string[] {
+  const one = `${indent}${lhs} = ${expr};`;
+  if (one.length <= 116) return [one];
+  const m = /^(.*?) \? (\$x|null) : (.*)$/s.exec(expr);
+  if (!m) return [one];
+  return [`${indent}${lhs} = ${m[1]}`, `${indent}${INDENT}? ${m[2]}`, `${indent}${INDENT}: ${m[3]};`];
 }
 
 /** The JSON keys a decoder accepts for `f`: the JSON name, and for proto also the field name. */
@@ -366,9 +379,8 @@ function emitOneof(ctx: DtoContext, decl: MessageDecl, o: OneofDecl, classes: On
   const sources = [ctx.sourceOf(decl.fullName) ?? decl.location.file];
   const out: GeneratedFile[] = [];
   const iface = ctx.newFile(classes.iface, sources);
-  const members = o.fields
-    .map((n) => decl.fields.find((f) => f.name === n))
-    .filter((f): f is FieldDecl => f !== undefined);
+  const byName = new Map(decl.fields.map((f) => [f.name, f]));
+  const members = o.fields.map((n) => byName.get(n)).filter((f): f is FieldDecl => f !== undefined);
   iface.add(
     ...docComment(o.doc, "", [
       `Oneof "${o.name}" of ${decl.fullName}: at most one of ${members.map((f) => f.name).join(", ")} is set.`,

@@ -39,10 +39,11 @@ final class DecodeError
         }
         if (is_string($value)) {
             $shown = strlen($value) > 60 ? substr($value, 0, 57) . '...' : $value;
-            return 'string ' . json_encode($shown, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE);
+            return 'string ' . json_encode($shown, Json\Write::FLAGS_LENIENT);
         }
         if (is_array($value)) {
-            return $value === [] || array_is_list($value) ? 'array (list of ' . count($value) . ')' : 'array (map of ' . count($value) . ')';
+            $kind = $value === [] || array_is_list($value) ? 'list' : 'map';
+            return 'array (' . $kind . ' of ' . count($value) . ')';
         }
         if ($value instanceof \stdClass) {
             return 'object';

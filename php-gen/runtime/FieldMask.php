@@ -16,16 +16,22 @@ use Contractgen\Runtime\Json\Errors;
  */
 final class FieldMask implements \JsonSerializable
 {
+    private const PATH = '/^[a-z0-9_]+(\.[a-z0-9_]+)*$/';
+    private const JSON = '/^([a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*)?(,[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*)*$/';
+
     /**
      * @param list<string> $paths
      */
     public function __construct(public readonly array $paths = [])
     {
         foreach ($paths as $i => $path) {
-            if (!is_string($path) || preg_match('/^[a-z0-9_]+(\.[a-z0-9_]+)*$/', $path) !== 1 || str_contains($path, '__')) {
-                throw new DecodeException('google.protobuf.FieldMask', [
-                    new DecodeError('$.paths[' . $i . ']', 'type', 'a field path in lower_snake_case', DecodeError::describe($path)),
-                ]);
+            if (!is_string($path) || preg_match(self::PATH, $path) !== 1 || str_contains($path, '__')) {
+                throw new DecodeException('google.protobuf.FieldMask', [new DecodeError(
+                    '$.paths[' . $i . ']',
+                    'type',
+                    'a field path in lower_snake_case',
+                    DecodeError::describe($path),
+                )]);
             }
         }
     }
@@ -33,7 +39,7 @@ final class FieldMask implements \JsonSerializable
     /** @internal used by generated code */
     public static function read(mixed $v, string $p, Errors $e): self
     {
-        if (is_string($v) && preg_match('/^([a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*)?(,[a-z][a-zA-Z0-9]*(\.[a-z][a-zA-Z0-9]*)*)*$/', $v) === 1) {
+        if (is_string($v) && preg_match(self::JSON, $v) === 1) {
             if ($v === '') {
                 return new self([]);
             }
@@ -51,7 +57,11 @@ final class FieldMask implements \JsonSerializable
     {
         $out = [];
         foreach ($this->paths as $path) {
-            $out[] = (string) preg_replace_callback('/_([a-z0-9])/', static fn (array $m): string => strtoupper($m[1]), $path);
+            $out[] = (string) preg_replace_callback(
+                '/_([a-z0-9])/',
+                static fn (array $m): string => strtoupper($m[1]),
+                $path,
+            );
         }
         return implode(',', $out);
     }

@@ -18,6 +18,8 @@ final class Timestamp implements \JsonSerializable
 {
     private const MIN = -62135596800;
     private const MAX = 253402300799;
+    private const RFC3339 = '/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?'
+        . '(?:([Zz])|([+-])(\d{2}):(\d{2}))$/';
 
     public function __construct(
         public readonly int $seconds = 0,
@@ -57,10 +59,7 @@ final class Timestamp implements \JsonSerializable
     /** @internal used by generated code */
     public static function read(mixed $v, string $p, Errors $e): self
     {
-        if (
-            is_string($v)
-            && preg_match('/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/', $v, $m) === 1
-        ) {
+        if (is_string($v) && preg_match(self::RFC3339, $v, $m) === 1) {
             $year = (int) $m[1];
             $month = (int) $m[2];
             $day = (int) $m[3];

@@ -15,6 +15,10 @@ namespace Contractgen\Runtime\Json;
  */
 final class Check
 {
+    private const DATE_TIME = '/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/';
+    private const HOSTNAME = '/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)'
+        . '(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/';
+
     public static function string(
         string $v,
         string $p,
@@ -46,7 +50,7 @@ final class Check
     {
         switch ($format) {
             case 'date-time':
-                return preg_match('/^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/', $v) === 1
+                return preg_match(self::DATE_TIME, $v) === 1
                     && checkdate((int) substr($v, 5, 2), (int) substr($v, 8, 2), (int) substr($v, 0, 4))
                     && (int) substr($v, 11, 2) < 24 && (int) substr($v, 14, 2) < 60 && (int) substr($v, 17, 2) < 61;
             case 'date':
@@ -57,7 +61,7 @@ final class Check
             case 'email':
                 return filter_var($v, FILTER_VALIDATE_EMAIL) !== false;
             case 'uuid':
-                return preg_match('/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/', $v) === 1;
+                return preg_match('/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i', $v) === 1;
             case 'uri':
                 return preg_match('/^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/', $v) === 1;
             case 'ipv4':
@@ -65,7 +69,7 @@ final class Check
             case 'ipv6':
                 return filter_var($v, FILTER_VALIDATE_IP, FILTER_FLAG_IPV6) !== false;
             case 'hostname':
-                return preg_match('/^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/', $v) === 1;
+                return preg_match(self::HOSTNAME, $v) === 1;
             default:
                 return true;
         }

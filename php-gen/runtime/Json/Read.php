@@ -93,7 +93,7 @@ final class Read
             return $out;
         }
         foreach ($obj as $k => $x) {
-            $kp = $p . '[' . json_encode((string) $k, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE) . ']';
+            $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
             $out[$key((string) $k, $kp, $e)] = $value($x, $kp, $e);
         }
         return $out;

@@ -17,6 +17,9 @@ final class Write
 {
     public const FLAGS = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR;
 
+    /** For error messages: never throws, invalid UTF-8 is replaced. */
+    public const FLAGS_LENIENT = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE;
+
     /** A double or float: numbers as numbers, NaN and infinities as ProtoJSON strings. */
     public static function double(float $v): float|string
     {

@@ -1,0 +1,411 @@
+<?php
+
+/**
+ * Part of the contractgen PHP runtime, copied into generated code. DO NOT EDIT the copy.
+ */
+
+declare(strict_types=1);
+
+namespace Contractgen\Runtime\Json;
+
+use Contractgen\Runtime\DecodeException;
+
+/**
+ * Strict readers for JSON values decoded by `json_decode` (objects as \stdClass or PHP arrays). Each
+ * takes the value, its JSON path and the error collector; on a violation it records it and returns a
+ * placeholder of the right type (the caller then discards the result). They accept exactly what a
+ * ProtoJSON parser must accept: 64-bit integers as numbers or strings, NaN/Infinity as strings, base64
+ * in the standard or URL-safe alphabet, with or without padding.
+ *
+ * @internal used by generated code
+ */
+final class Read
+{
+    public const FLAGS = JSON_BIGINT_AS_STRING | JSON_THROW_ON_ERROR;
+
+    /** Parses JSON text (objects as \stdClass, big integers as strings). */
+    public static function parse(string $json, string $type): mixed
+    {
+        try {
+            return json_decode($json, false, 512, self::FLAGS);
+        } catch (\JsonException $e) {
+            throw new DecodeException($type, [
+                new \Contractgen\Runtime\DecodeError('$', 'invalid_json', 'valid JSON', $e->getMessage()),
+            ]);
+        }
+    }
+
+    /**
+     * A JSON object as something to iterate: \stdClass as is, a PHP array that is not a non-empty list.
+     *
+     * @return \stdClass|array<array-key, mixed>|null
+     */
+    public static function object(mixed $v, string $p, Errors $e): \stdClass|array|null
+    {
+        if ($v instanceof \stdClass) {
+            return $v;
+        }
+        if (is_array($v) && ($v === [] || !array_is_list($v))) {
+            return $v;
+        }
+        $e->add($p, 'type', 'object', $v);
+        return null;
+    }
+
+    /**
+     * A JSON array (a PHP list).
+     *
+     * @return list<mixed>
+     */
+    public static function list(mixed $v, string $p, Errors $e): array
+    {
+        if (is_array($v) && array_is_list($v)) {
+            return $v;
+        }
+        $e->add($p, 'type', 'array', $v);
+        return [];
+    }
+
+    /**
+     * Decodes each element of a JSON array with `$item(value, path, errors)`.
+     *
+     * @return list<mixed>
+     */
+    public static function listOf(mixed $v, string $p, Errors $e, callable $item): array
+    {
+        $out = [];
+        foreach (self::list($v, $p, $e) as $i => $x) {
+            $out[] = $item($x, $p . '[' . $i . ']', $e);
+        }
+        return $out;
+    }
+
+    /**
+     * Decodes a JSON object used as a map: keys with `$key(key, path, errors)`, values with `$value`.
+     *
+     * @return array<array-key, mixed>
+     */
+    public static function mapOf(mixed $v, string $p, Errors $e, callable $key, callable $value): array
+    {
+        $obj = self::object($v, $p, $e);
+        $out = [];
+        if ($obj === null) {
+            return $out;
+        }
+        foreach ($obj as $k => $x) {
+            $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
+            $out[$key((string) $k, $kp, $e)] = $value($x, $kp, $e);
+        }
+        return $out;
+    }
+
+    public static function string(mixed $v, string $p, Errors $e): string
+    {
+        if (is_string($v)) {
+            return $v;
+        }
+        $e->add($p, 'type', 'string', $v);
+        return '';
+    }
+
+    public static function bool(mixed $v, string $p, Errors $e): bool
+    {
+        if (is_bool($v)) {
+            return $v;
+        }
+        $e->add($p, 'type', 'boolean', $v);
+        return false;
+    }
+
+    public static function int32(mixed $v, string $p, Errors $e): int
+    {
+        return self::integer($v, $p, $e, -2147483648, 2147483647, 'int32');
+    }
+
+    public static function uint32(mixed $v, string $p, Errors $e): int
+    {
+        return self::integer($v, $p, $e, 0, 4294967295, 'uint32');
+    }
+
+    public static function int64(mixed $v, string $p, Errors $e): int
+    {
+        return self::integer($v, $p, $e, PHP_INT_MIN, PHP_INT_MAX, 'int64');
+    }
+
+    /** uint64: a PHP int up to PHP_INT_MAX, a decimal string above it (exact up to 2^64-1). */
+    public static function uint64(mixed $v, string $p, Errors $e): int|string
+    {
+        if (is_int($v)) {
+            if ($v >= 0) {
+                return $v;
+            }
+        } elseif (is_string($v) && preg_match('/^(0|[1-9][0-9]{0,19})$/', $v) === 1) {
+            if (strlen($v) < 19 || (strlen($v) === 19 && strcmp($v, (string) PHP_INT_MAX) <= 0)) {
+                return (int) $v;
+            }
+            if (strlen($v) < 20 || strcmp($v, '18446744073709551615') <= 0) {
+                return $v;
+            }
+        } elseif (is_float($v) && $v >= 0 && floor($v) === $v && $v < 18446744073709551616.0) {
+            return $v < 9223372036854775808.0 ? (int) $v : sprintf('%.0f', $v);
+        } elseif (is_string($v)) {
+            $f = self::numericString($v);
+            if ($f !== null && $f >= 0 && floor($f) === $f && $f < 18446744073709551616.0) {
+                return $f < 9223372036854775808.0 ? (int) $f : sprintf('%.0f', $f);
+            }
+        }
+        $e->add($p, 'type', 'uint64 (integer 0..18446744073709551615, number or decimal string)', $v);
+        return 0;
+    }
+
+    /** A signed or unsigned integer within [$min, $max], from a JSON number or a decimal string. */
+    public static function integer(mixed $v, string $p, Errors $e, int $min, int $max, string $name): int
+    {
+        if (is_int($v)) {
+            if ($v >= $min && $v <= $max) {
+                return $v;
+            }
+        } elseif (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,18})$/', $v) === 1) {
+            $i = (int) $v;
+            if ((string) $i === $v && $i >= $min && $i <= $max) {
+                return $i;
+            }
+        } elseif (is_float($v) && is_finite($v) && floor($v) === $v && $v >= $min && $v < 9223372036854775808.0) {
+            $i = (int) $v;
+            if ($i >= $min && $i <= $max) {
+                return $i;
+            }
+        } elseif (is_string($v)) {
+            $f = self::numericString($v);
+            if ($f !== null && floor($f) === $f && $f >= $min && $f < 9223372036854775808.0) {
+                $i = (int) $f;
+                if ($i >= $min && $i <= $max) {
+                    return $i;
+                }
+            }
+        }
+        $e->add($p, 'type', $name . ' (integer ' . $min . '..' . $max . ', number or decimal string)', $v);
+        return 0;
+    }
+
+    /** A JSON number written as a string (`"1.5"`, `"1e3"`), or null. */
+    private static function numericString(string $v): ?float
+    {
+        if (preg_match('/^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$/', $v) !== 1) {
+            return null;
+        }
+        return (float) $v;
+    }
+
+    public static function double(mixed $v, string $p, Errors $e): float
+    {
+        if (is_float($v) || is_int($v)) {
+            return (float) $v;
+        }
+        if (is_string($v)) {
+            if ($v === 'NaN') {
+                return NAN;
+            }
+            if ($v === 'Infinity') {
+                return INF;
+            }
+            if ($v === '-Infinity') {
+                return -INF;
+            }
+            $f = self::numericString($v);
+            if ($f !== null && is_finite($f)) {
+                return $f;
+            }
+        }
+        $e->add($p, 'type', 'double (number, or "NaN", "Infinity", "-Infinity")', $v);
+        return 0.0;
+    }
+
+    public static function float(mixed $v, string $p, Errors $e): float
+    {
+        $before = $e->count();
+        $f = self::double($v, $p, $e);
+        if ($e->count() === $before && is_finite($f) && abs($f) > 3.4028234663852886e38) {
+            $e->add($p, 'range', 'float (32-bit range)', $v);
+            return 0.0;
+        }
+        return $f;
+    }
+
+    /** Base64 (standard or URL-safe alphabet, padding optional) to raw bytes. */
+    public static function bytes(mixed $v, string $p, Errors $e): string
+    {
+        if (is_string($v) && preg_match('/^[A-Za-z0-9+\/_-]*={0,2}$/', $v) === 1) {
+            $s = rtrim(strtr($v, '-_', '+/'), '=');
+            if (strlen($s) % 4 !== 1) {
+                $raw = base64_decode($s . str_repeat('=', (4 - strlen($s) % 4) % 4), true);
+                if ($raw !== false) {
+                    return $raw;
+                }
+            }
+        }
+        $e->add($p, 'type', 'bytes (base64 string)', $v);
+        return '';
+    }
+
+    public static function keyString(string $k, string $p, Errors $e): string
+    {
+        return $k;
+    }
+
+    public static function keyInt32(string $k, string $p, Errors $e): int
+    {
+        return self::integer($k, $p, $e, -2147483648, 2147483647, 'int32 key');
+    }
+
+    public static function keyUint32(string $k, string $p, Errors $e): int
+    {
+        return self::integer($k, $p, $e, 0, 4294967295, 'uint32 key');
+    }
+
+    public static function keyInt64(string $k, string $p, Errors $e): int
+    {
+        return self::integer($k, $p, $e, PHP_INT_MIN, PHP_INT_MAX, 'int64 key');
+    }
+
+    public static function keyUint64(string $k, string $p, Errors $e): int|string
+    {
+        return self::uint64($k, $p, $e);
+    }
+
+    /** Bool map keys stay the strings `'true'` / `'false'` (PHP array keys cannot be booleans). */
+    public static function keyBool(string $k, string $p, Errors $e): string
+    {
+        if ($k === 'true' || $k === 'false') {
+            return $k;
+        }
+        $e->add($p, 'type', 'bool key ("true" or "false")', $k);
+        return 'false';
+    }
+
+    /**
+     * Any JSON value (google.protobuf.Value): objects become \stdClass, arrays lists; a PHP
+     * associative array is taken as an object.
+     */
+    public static function value(mixed $v, string $p, Errors $e): mixed
+    {
+        if ($v === null || is_bool($v) || is_string($v) || is_int($v)) {
+            return $v;
+        }
+        if (is_float($v)) {
+            if (is_finite($v)) {
+                return $v;
+            }
+            $e->add($p, 'type', 'finite number', $v);
+            return 0.0;
+        }
+        if (is_array($v) && array_is_list($v)) {
+            $out = [];
+            foreach ($v as $i => $x) {
+                $out[] = self::value($x, $p . '[' . $i . ']', $e);
+            }
+            return $out;
+        }
+        if ($v instanceof \stdClass || is_array($v)) {
+            $out = new \stdClass();
+            foreach ($v as $k => $x) {
+                $out->{$k} = self::value($x, $p . '.' . $k, $e);
+            }
+            return $out;
+        }
+        $e->add($p, 'type', 'JSON value', $v);
+        return null;
+    }
+
+    /**
+     * google.protobuf.Struct: a JSON object as a PHP array keyed by string.
+     *
+     * @return array<string, mixed>
+     */
+    public static function struct(mixed $v, string $p, Errors $e): array
+    {
+        $obj = self::object($v, $p, $e);
+        $out = [];
+        if ($obj !== null) {
+            foreach ($obj as $k => $x) {
+                $out[(string) $k] = self::value($x, $p . '.' . $k, $e);
+            }
+        }
+        return $out;
+    }
+
+    /**
+     * google.protobuf.ListValue: a JSON array.
+     *
+     * @return list<mixed>
+     */
+    public static function listValue(mixed $v, string $p, Errors $e): array
+    {
+        $out = [];
+        foreach (self::list($v, $p, $e) as $i => $x) {
+            $out[] = self::value($x, $p . '[' . $i . ']', $e);
+        }
+        return $out;
+    }
+
+    public static function empty(mixed $v, string $p, Errors $e): \Contractgen\Runtime\EmptyMessage
+    {
+        $obj = self::object($v, $p, $e);
+        if ($obj !== null) {
+            foreach ($obj as $k => $x) {
+                $e->add($p . '.' . $k, 'unknown_field', 'no fields (google.protobuf.Empty)', $x);
+            }
+        }
+        return new \Contractgen\Runtime\EmptyMessage();
+    }
+
+    /** google.protobuf.Any: kept as its JSON object (with `@type`). */
+    public static function any(mixed $v, string $p, Errors $e): \stdClass
+    {
+        $obj = self::object($v, $p, $e);
+        $out = new \stdClass();
+        if ($obj === null) {
+            return $out;
+        }
+        foreach ($obj as $k => $x) {
+            $out->{$k} = self::value($x, $p . '.' . $k, $e);
+        }
+        if (!isset($out->{'@type'}) || !is_string($out->{'@type'})) {
+            $e->add($p, 'type', 'google.protobuf.Any with a string "@type"', $v);
+        }
+        return $out;
+    }
+
+    /** JSON Schema `integer`: a JSON number without a fractional part (never a string). */
+    public static function jsonInteger(mixed $v, string $p, Errors $e): int
+    {
+        if (is_int($v)) {
+            return $v;
+        }
+        if (is_float($v) && is_finite($v) && floor($v) === $v && abs($v) < 9.2233720368547758e18) {
+            return (int) $v;
+        }
+        $e->add($p, 'type', 'integer', $v);
+        return 0;
+    }
+
+    /** JSON Schema `number`: any JSON number. */
+    public static function jsonNumber(mixed $v, string $p, Errors $e): float
+    {
+        if (is_float($v) || is_int($v)) {
+            return (float) $v;
+        }
+        $e->add($p, 'type', 'number', $v);
+        return 0.0;
+    }
+
+    /** google.protobuf.NullValue: only JSON null (or its enum name). */
+    public static function nullValue(mixed $v, string $p, Errors $e): mixed
+    {
+        if ($v === null || $v === 'NULL_VALUE' || $v === 0) {
+            return null;
+        }
+        $e->add($p, 'type', 'null', $v);
+        return null;
+    }
+}
