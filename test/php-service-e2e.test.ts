@@ -1,6 +1,8 @@
+import { spawnSync } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ConnectRouter } from "@connectrpc/connect";
@@ -18,6 +20,10 @@ import { ROOT, removeDir, run, scratchDir } from "./helpers.js";
 
 const FIXTURE = join(ROOT, "test", "fixtures", "php-service");
 const hasPhp = await phpWithCurl();
+const hasPhpcs = spawnSync("phpcs", ["--version"]).status === 0;
+const GOLDEN = join(FIXTURE, "golden");
+/** Generated service files (clients, handler interfaces, dispatchers) of the example contracts. */
+const SERVICE_FILE = /^php\/src\/(?!Contractgen\/).*(Client|Handler|Dispatcher)\.php$/;
 
 // biome-ignore lint/suspicious/noExplicitAny: modules generated at test time, imported dynamically
 type Any = any;
@@ -42,12 +48,14 @@ describe.skipIf(!hasPhp)("PHP ⇄ TypeScript with generated code", () => {
   // biome-ignore lint/suspicious/noExplicitAny: JSON printed by the PHP script
   let fromPhp: Record<string, any>;
   let phpFiles = 0;
+  let serviceFiles: { path: string; content: string }[] = [];
 
   beforeAll(async () => {
     dir = await scratchDir("php-service-e2e");
     gen = join(dir, "gen");
     const files = await generateInto(ROOT, gen, ["ts", "php"]);
     phpFiles = files.filter((f) => f.path.endsWith(".php")).length;
+    serviceFiles = files.filter((f) => SERVICE_FILE.test(f.path));
     order = await import(join(gen, "ts/proto/shop/order/v1/order_contract.ts"));
     orderPb = await import(join(gen, "ts/proto/shop/order/v1/order_pb.ts"));
     payment = await import(join(gen, "ts/proto/shop/payment/v1/payment_contract.ts"));
@@ -200,6 +208,32 @@ describe.skipIf(!hasPhp)("PHP ⇄ TypeScript with generated code", () => {
     expect(res.stdout.match(/^No syntax errors detected/gm)?.length).toBe(phpFiles);
     expect(res.code).toBe(0);
   });
+
+  it("service files match the committed golden files (UPDATE_GOLDEN=1 rewrites them)", async () => {
+    expect(serviceFiles.length).toBe(15);
+    for (const f of serviceFiles) {
+      const golden = join(GOLDEN, f.path);
+      if (process.env["UPDATE_GOLDEN"]) {
+        await mkdir(dirname(golden), { recursive: true });
+        await writeFile(golden, f.content);
+      }
+      expect(f.content, f.path).toBe(await readFile(golden, "utf8"));
+    }
+  });
+
+  it.skipIf(!hasPhpcs)(
+    "service files and the Http/Server runtime are PSR-12 clean (PHP_CodeSniffer, Debian php-codesniffer)",
+    async () => {
+      const paths = [
+        ...serviceFiles.map((f) => join(gen, f.path)),
+        join(gen, "php/src/Contractgen/Runtime/Http"),
+        join(gen, "php/src/Contractgen/Runtime/Server"),
+      ];
+      const res = await run("phpcs", ["--standard=PSR12", "-q", "--report=full", ...paths], { cwd: dir });
+      expect(res.stdout + res.stderr).toBe("");
+      expect(res.code).toBe(0);
+    },
+  );
 
   describe("PHP client → TypeScript server", () => {
     it("creates an order: int64 beyond 2^53 stays exact, maps and Timestamp nanos survive", () => {

@@ -25,7 +25,9 @@ final class CallOptions
         public readonly ?string $requestId = null,
     ) {
         if ($timeoutMs !== null && $timeoutMs <= 0) {
-            throw new \InvalidArgumentException("timeoutMs must be a positive number of milliseconds, found {$timeoutMs}");
+            throw new \InvalidArgumentException(
+                "timeoutMs must be a positive number of milliseconds, found {$timeoutMs}",
+            );
         }
     }
 }

@@ -20,6 +20,10 @@ final class ConnectClient
 {
     public const REQUEST_ID_HEADER = 'x-request-id';
 
+    /** What PHP prints for warnings and errors (HTML or plain), to explain a body that is not JSON. */
+    private const PHP_ERROR_OUTPUT = '/<b>(Warning|Notice|Deprecated|Fatal error|Parse error)<\/b>'
+        . '|^(PHP )?(Warning|Notice|Deprecated|Fatal error|Parse error):/mi';
+
     private readonly string $baseUrl;
     private readonly Transport $transport;
 
@@ -56,8 +60,14 @@ final class ConnectClient
      * @return T
      * @throws ConnectException
      */
-    public function unary(string $service, string $method, bool $noSideEffects, object $request, \Closure $decode, ?CallOptions $options = null): mixed
-    {
+    public function unary(
+        string $service,
+        string $method,
+        bool $noSideEffects,
+        object $request,
+        \Closure $decode,
+        ?CallOptions $options = null,
+    ): mixed {
         return $this->unaryAsync($service, $method, $noSideEffects, $request, $decode, $options)->wait();
     }
 
@@ -68,8 +78,14 @@ final class ConnectClient
      * @param \Closure(array<mixed>|\stdClass): T $decode
      * @return Future<T>
      */
-    public function unaryAsync(string $service, string $method, bool $noSideEffects, object $request, \Closure $decode, ?CallOptions $options = null): Future
-    {
+    public function unaryAsync(
+        string $service,
+        string $method,
+        bool $noSideEffects,
+        object $request,
+        \Closure $decode,
+        ?CallOptions $options = null,
+    ): Future {
         $options ??= new CallOptions();
         $label = "{$service}/{$method}";
         try {
@@ -83,7 +99,9 @@ final class ConnectClient
                 $headers[strtolower((string) $name)] = (string) $value;
             }
         }
-        $headers[self::REQUEST_ID_HEADER] = $options->requestId ?? $headers[self::REQUEST_ID_HEADER] ?? self::newRequestId();
+        $headers[self::REQUEST_ID_HEADER] = $options->requestId
+            ?? $headers[self::REQUEST_ID_HEADER]
+            ?? self::newRequestId();
         $timeoutMs = $options->timeoutMs ?? $this->timeoutMs;
         if ($timeoutMs !== null) {
             $headers['connect-timeout-ms'] = (string) $timeoutMs;
@@ -117,10 +135,19 @@ final class ConnectClient
             if (method_exists($request, 'toJson')) {
                 $json = $request->toJson();
             } else {
-                $json = json_encode($request, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION | JSON_THROW_ON_ERROR);
+                $json = json_encode(
+                    $request,
+                    JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION | JSON_THROW_ON_ERROR,
+                );
             }
         } catch (\Throwable $e) {
-            throw new ConnectException(Code::InvalidArgument, "{$label}: the request cannot be encoded as JSON: {$e->getMessage()}", [], [], $e);
+            throw new ConnectException(
+                Code::InvalidArgument,
+                "{$label}: the request cannot be encoded as JSON: {$e->getMessage()}",
+                [],
+                [],
+                $e,
+            );
         }
         if (!is_string($json) || $json === '') {
             throw new ConnectException(Code::InvalidArgument, "{$label}: the request encoded to an empty body");
@@ -142,14 +169,24 @@ final class ConnectClient
         if ($contentType !== 'application/json') {
             throw new ConnectException(
                 Code::Internal,
-                sprintf('%s: expected an application/json response, got %s: %s', $label, $contentType === '' ? 'no content type' : $contentType, self::preview($response->body)),
+                sprintf(
+                    '%s: expected an application/json response, got %s: %s',
+                    $label,
+                    $contentType === '' ? 'no content type' : $contentType,
+                    self::preview($response->body),
+                ),
                 [],
                 $response->headers,
             );
         }
         $data = self::parseJsonObject($response->body);
         if (is_string($data)) {
-            throw new ConnectException(Code::Internal, "{$label}: the response is not a JSON object ({$data}): " . self::preview($response->body), [], $response->headers);
+            throw new ConnectException(
+                Code::Internal,
+                "{$label}: the response is not a JSON object ({$data}): " . self::preview($response->body),
+                [],
+                $response->headers,
+            );
         }
         try {
             return $decode($data);
@@ -180,9 +217,7 @@ final class ConnectClient
         try {
             $data = json_decode($body, false, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);
         } catch (\JsonException $e) {
-            $hint = preg_match('/<b>(Warning|Notice|Deprecated|Fatal error|Parse error)<\/b>|^(PHP )?(Warning|Notice|Deprecated|Fatal error):/mi', $body)
-                ? 'the body contains PHP error output; '
-                : '';
+            $hint = preg_match(self::PHP_ERROR_OUTPUT, $body) ? 'the body contains PHP error output; ' : '';
             return $hint . 'invalid JSON: ' . $e->getMessage();
         }
         if (!$data instanceof \stdClass) {
@@ -191,20 +226,29 @@ final class ConnectClient
         return $data;
     }
 
-    private static function errorFromResponse(HttpResponse $response, string $contentType, string $label): ConnectException
-    {
+    private static function errorFromResponse(
+        HttpResponse $response,
+        string $contentType,
+        string $label,
+    ): ConnectException {
         if ($contentType === 'application/json') {
             $data = self::parseJsonObject($response->body);
-            if ($data instanceof \stdClass && isset($data->code) && is_string($data->code) && Code::tryFrom($data->code) !== null) {
+            $code = $data instanceof \stdClass && isset($data->code) && is_string($data->code)
+                ? Code::tryFrom($data->code)
+                : null;
+            if ($data instanceof \stdClass && $code !== null) {
                 $details = [];
                 foreach (is_array($data->details ?? null) ? $data->details : [] as $d) {
                     if ($d instanceof \stdClass && isset($d->type) && is_string($d->type)) {
-                        $debug = isset($d->debug) ? json_decode(json_encode($d->debug, JSON_THROW_ON_ERROR), true, 512, JSON_THROW_ON_ERROR) : null;
-                        $details[] = new ErrorDetail($d->type, isset($d->value) && is_string($d->value) ? $d->value : '', $debug);
+                        $debug = isset($d->debug)
+                            ? json_decode(json_encode($d->debug, JSON_THROW_ON_ERROR), true, 512, JSON_THROW_ON_ERROR)
+                            : null;
+                        $value = isset($d->value) && is_string($d->value) ? $d->value : '';
+                        $details[] = new ErrorDetail($d->type, $value, $debug);
                     }
                 }
                 return new ConnectException(
-                    Code::from($data->code),
+                    $code,
                     isset($data->message) && is_string($data->message) ? $data->message : '',
                     $details,
                     $response->headers,
@@ -235,6 +279,7 @@ final class ConnectClient
         if (strlen($flat) > 160) {
             $flat = substr($flat, 0, 160) . '…';
         }
-        return json_encode($flat, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE) ?: '"?"';
+        $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE;
+        return json_encode($flat, $flags) ?: '"?"';
     }
 }

@@ -42,7 +42,9 @@ class ConnectException extends \RuntimeException
      */
     public static function invalidArgument(string $message, array $violations): self
     {
-        $details = $violations === [] ? [] : [ErrorDetail::json(ErrorDetail::VIOLATIONS, ['violations' => $violations])];
+        $details = $violations === []
+            ? []
+            : [ErrorDetail::json(ErrorDetail::VIOLATIONS, ['violations' => $violations])];
         return new self(Code::InvalidArgument, $message, $details);
     }
 

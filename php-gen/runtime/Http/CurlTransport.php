@@ -19,7 +19,10 @@ final class CurlTransport implements Transport
 
     private ?\CurlMultiHandle $multi = null;
 
-    /** @var array<int, array{handle: \CurlHandle, url: string, headers: array<string, string>, done: bool, errno: int, error: string}> */
+    /**
+     * @var array<int, array{handle: \CurlHandle, url: string, headers: array<string, string>, done: bool,
+     *     errno: int, error: string}>
+     */
     private array $inFlight = [];
 
     /**

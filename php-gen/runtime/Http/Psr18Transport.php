@@ -25,9 +25,12 @@ final class Psr18Transport implements Transport
         private readonly object $requestFactory,
         private readonly object $streamFactory,
     ) {
-        foreach ([[$client, 'sendRequest'], [$requestFactory, 'createRequest'], [$streamFactory, 'createStream']] as [$o, $m]) {
+        $required = [[$client, 'sendRequest'], [$requestFactory, 'createRequest'], [$streamFactory, 'createStream']];
+        foreach ($required as [$o, $m]) {
             if (!method_exists($o, $m)) {
-                throw new \InvalidArgumentException(sprintf('%s has no method %s(): not a PSR-18/PSR-17 object', $o::class, $m));
+                throw new \InvalidArgumentException(
+                    sprintf('%s has no method %s(): not a PSR-18/PSR-17 object', $o::class, $m),
+                );
             }
         }
     }
@@ -52,7 +55,13 @@ final class Psr18Transport implements Transport
             $psrResponse = $this->client->sendRequest($psrRequest);
         } catch (\Throwable $e) {
             if ($e instanceof \Psr\Http\Client\ClientExceptionInterface || $e instanceof \RuntimeException) {
-                throw new ConnectException(Code::Unavailable, "cannot reach {$request->url}: {$e->getMessage()}", [], [], $e);
+                throw new ConnectException(
+                    Code::Unavailable,
+                    "cannot reach {$request->url}: {$e->getMessage()}",
+                    [],
+                    [],
+                    $e,
+                );
             }
             throw $e;
         }
@@ -60,7 +69,12 @@ final class Psr18Transport implements Transport
         if ($request->timeoutMs !== null && $elapsedMs > $request->timeoutMs) {
             throw new ConnectException(
                 Code::DeadlineExceeded,
-                sprintf('deadline of %d ms exceeded calling %s (answered after %d ms)', $request->timeoutMs, $request->url, $elapsedMs),
+                sprintf(
+                    'deadline of %d ms exceeded calling %s (answered after %d ms)',
+                    $request->timeoutMs,
+                    $request->url,
+                    $elapsedMs,
+                ),
             );
         }
         $headers = [];

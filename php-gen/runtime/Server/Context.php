@@ -8,7 +8,6 @@ declare(strict_types=1);
 
 namespace Contractgen\Runtime\Server;
 
-
 /**
  * What a handler knows about the call besides its request, and where it sets response headers.
  */

@@ -138,7 +138,10 @@ final class Dispatcher
         $route = $this->routes[$request->path] ?? null;
         if ($route === null) {
             return $this->errorResponse(
-                new ConnectException(Code::Unimplemented, "no method {$request->path}: expected POST /<package>.<Service>/<Method>"),
+                new ConnectException(
+                    Code::Unimplemented,
+                    "no method {$request->path}: expected POST /<package>.<Service>/<Method>",
+                ),
                 ['x-request-id' => $requestId],
             );
         }
@@ -149,11 +152,21 @@ final class Dispatcher
         try {
             if ($timeoutHeader !== '') {
                 if (!preg_match('/^[0-9]{1,10}$/', $timeoutHeader)) {
-                    throw new ConnectException(Code::InvalidArgument, 'Connect-Timeout-Ms must be a positive integer, found ' . json_encode($timeoutHeader));
+                    throw new ConnectException(
+                        Code::InvalidArgument,
+                        'Connect-Timeout-Ms must be a positive integer, found ' . json_encode($timeoutHeader),
+                    );
                 }
                 $timeoutMs = (int) $timeoutHeader;
             }
-            $context = new Context($service->serviceName(), $method, $request->headers, $requestId, $timeoutMs, $startedAt);
+            $context = new Context(
+                $service->serviceName(),
+                $method,
+                $request->headers,
+                $requestId,
+                $timeoutMs,
+                $startedAt,
+            );
             $input = $this->readInput($request, $method, $noSideEffects);
             $json = $service->invoke($method, $input, $context);
             $remaining = $context->remainingMs();
@@ -168,14 +181,27 @@ final class Dispatcher
         } catch (ConnectException $e) {
             return $this->errorResponse($e, ($context?->responseHeaders() ?? []) + ['x-request-id' => $requestId]);
         } catch (\Throwable $e) {
-            $context ??= new Context($service->serviceName(), $method, $request->headers, $requestId, $timeoutMs, $startedAt);
+            $context ??= new Context(
+                $service->serviceName(),
+                $method,
+                $request->headers,
+                $requestId,
+                $timeoutMs,
+                $startedAt,
+            );
             if ($this->onError !== null) {
                 ($this->onError)($e, $context);
             } else {
-                error_log(sprintf('contractgen: %s/%s [%s] failed: %s', $service->serviceName(), $method, $requestId, (string) $e));
+                $name = $service->serviceName();
+                error_log(sprintf('contractgen: %s/%s [%s] failed: %s', $name, $method, $requestId, (string) $e));
             }
-            $message = $this->exposeInternalErrors ? get_class($e) . ': ' . $e->getMessage() : "internal error (request id {$requestId})";
-            return $this->errorResponse(new ConnectException(Code::Internal, $message), $context->responseHeaders() + ['x-request-id' => $requestId]);
+            $message = $this->exposeInternalErrors
+                ? get_class($e) . ': ' . $e->getMessage()
+                : "internal error (request id {$requestId})";
+            return $this->errorResponse(
+                new ConnectException(Code::Internal, $message),
+                $context->responseHeaders() + ['x-request-id' => $requestId],
+            );
         }
     }
 
@@ -183,12 +209,18 @@ final class Dispatcher
     {
         if ($request->method === 'GET') {
             if (!$noSideEffects) {
-                throw new ConnectException(Code::Unimplemented, "{$method} has side effects and must be called with POST");
+                throw new ConnectException(
+                    Code::Unimplemented,
+                    "{$method} has side effects and must be called with POST",
+                );
             }
             parse_str($request->query, $query);
             $encoding = $query['encoding'] ?? null;
             if ($encoding !== 'json') {
-                throw new ConnectException(Code::InvalidArgument, 'GET requests need encoding=json, found ' . json_encode($encoding));
+                throw new ConnectException(
+                    Code::InvalidArgument,
+                    'GET requests need encoding=json, found ' . json_encode($encoding),
+                );
             }
             $message = is_string($query['message'] ?? null) ? $query['message'] : '{}';
             if (($query['base64'] ?? null) === '1') {
@@ -207,7 +239,8 @@ final class Dispatcher
         if ($contentType !== 'application/json') {
             throw new ConnectException(
                 Code::InvalidArgument,
-                'content type ' . json_encode($contentType) . ' is not supported: send application/json (Connect unary JSON)',
+                'content type ' . json_encode($contentType)
+                    . ' is not supported: send application/json (Connect unary JSON)',
             );
         }
         if (strlen($request->body) > $this->maxBodyBytes) {
@@ -221,7 +254,8 @@ final class Dispatcher
         if (trim($body) === '') {
             throw new ConnectException(
                 Code::InvalidArgument,
-                'request body is empty: expected a JSON object (a json_encode() that failed returns false, which sends nothing)',
+                'request body is empty: expected a JSON object'
+                    . ' (a json_encode() that failed returns false, which sends nothing)',
             );
         }
         try {
@@ -230,7 +264,10 @@ final class Dispatcher
             throw new ConnectException(Code::InvalidArgument, 'request body is not JSON: ' . $e->getMessage());
         }
         if (!$data instanceof \stdClass) {
-            throw new ConnectException(Code::InvalidArgument, 'request body must be a JSON object, found ' . get_debug_type($data));
+            throw new ConnectException(
+                Code::InvalidArgument,
+                'request body must be a JSON object, found ' . get_debug_type($data),
+            );
         }
         return $data;
     }

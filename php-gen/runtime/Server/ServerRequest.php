@@ -8,7 +8,6 @@ declare(strict_types=1);
 
 namespace Contractgen\Runtime\Server;
 
-
 /**
  * An HTTP request as the {@see Dispatcher} reads it (built from PHP's globals or a PSR-7 request).
  */

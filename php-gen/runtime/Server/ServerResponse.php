@@ -8,7 +8,6 @@ declare(strict_types=1);
 
 namespace Contractgen\Runtime\Server;
 
-
 /**
  * The HTTP response the {@see Dispatcher} produced.
  */

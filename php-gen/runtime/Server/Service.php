@@ -8,7 +8,6 @@ declare(strict_types=1);
 
 namespace Contractgen\Runtime\Server;
 
-
 use Contractgen\Runtime\Http\ConnectException;
 
 /**
