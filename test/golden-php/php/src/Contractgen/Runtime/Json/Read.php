@@ -87,7 +87,9 @@ final class Read
      */
     public static function mapOf(mixed $v, string $p, Errors $e, callable $key, callable $value): array
     {
-        $obj = self::object($v, $p, $e);
+        // Any PHP array is a map here: PHP turns the keys "0", "1", ... into integers, so a map with
+        // such keys built in PHP is a list. JSON text decodes objects to \stdClass, never to a list.
+        $obj = is_array($v) ? $v : self::object($v, $p, $e);
         $out = [];
         if ($obj === null) {
             return $out;
