@@ -145,9 +145,6 @@ function firstNonSpace(t: string): number {
   return -1;
 }
 
-/** Digits long enough to hold an integer beyond 2^53: only then is the slower exact reader used. */
-const LONG_DIGITS = /[0-9]{16}/;
-
 function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
   if (
     typeof value === "number" &&
@@ -161,12 +158,13 @@ function exactIntegers(_key: string, value: unknown, context?: { source?: string
 }
 
 /**
- * JSON.parse, keeping integers beyond ±2^53 exact as bigint (Node ≥ 22: the reviver sees the source
- * text of each number) so the guard can report or repair them before precision is lost.
+ * JSON.parse. With `exact`, integers beyond ±2^53 stay exact as bigint (Node ≥ 22: the reviver sees the
+ * source text of each number), so the guard can report or repair them before precision is lost; the
+ * reviver is slow, so the reader uses it only after a fast parse met such an integer.
  */
-export function parseJson(text: string): unknown {
+export function parseJson(text: string, exact = false): unknown {
   try {
-    return LONG_DIGITS.test(text)
+    return exact
       ? JSON.parse(text, exactIntegers as (this: unknown, key: string, value: unknown) => unknown)
       : JSON.parse(text);
   } catch (e) {
@@ -183,4 +181,9 @@ export function parseJson(text: string): unknown {
       found: `${(e as Error).message.replace(/^Unexpected/, "unexpected")}: ${JSON.stringify(text.slice(0, 80))}`,
     });
   }
+}
+
+/** Whether JSON text has a `\uD800`–`\uDFFF` escape, the only way JSON.parse makes a lone surrogate. */
+export function hasSurrogateEscape(text: string): boolean {
+  return text.indexOf("\\u") !== -1 && /\\u[dD][89a-fA-F]/.test(text);
 }

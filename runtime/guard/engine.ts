@@ -4,12 +4,19 @@
  */
 import { Code } from "@connectrpc/connect";
 import type { ValidationIssue, Validator } from "../json-service.js";
-import { type BodyProblem, decodeUtf8, parseJson, preflight, UnreadableBody } from "./body.js";
+import {
+  type BodyProblem,
+  decodeUtf8,
+  hasSurrogateEscape,
+  parseJson,
+  preflight,
+  UnreadableBody,
+} from "./body.js";
 import { BoundaryError, type Violation } from "./errors.js";
 import { PITFALLS } from "./pitfalls.js";
 import { type PolicyConfig, type PolicyTable, resolvePolicies } from "./policy.js";
 import { ShapePlanner } from "./shape.js";
-import { type Finding, fixOf, type GuardAction, LimitExceeded, Walk } from "./walk.js";
+import { type Finding, fixOf, type GuardAction, LimitExceeded, NeedsExactIntegers, Walk } from "./walk.js";
 
 /** Limits on what the boundary reads. */
 export interface BoundaryLimits {
@@ -127,7 +134,6 @@ export function createBoundary(options: BoundaryOptions): Boundary {
       const shape = planner.shape(name);
       const table = tableOf(site);
       const direction = site.direction ?? "message";
-      const walk = new Walk(table, limits);
       const subject = site.method !== undefined ? `${direction} of ${site.service}/${site.method}` : name;
       const emit = (findings: readonly Finding[]) => {
         if (options.observer) {
@@ -156,6 +162,8 @@ export function createBoundary(options: BoundaryOptions): Boundary {
           exhausted ? Code.ResourceExhausted : Code.InvalidArgument,
         );
       };
+      // The reader's findings (BOM, PHP output) come first, then the walk's, in payload order.
+      const findings: Finding[] = [];
       let value: unknown = input;
       try {
         if (typeof input === "string" || input instanceof Uint8Array) {
@@ -165,18 +173,21 @@ export function createBoundary(options: BoundaryOptions): Boundary {
             throw new UnreadableBody({
               code: "body_too_large",
               expected: `at most ${limits.maxBodyBytes} bytes`,
-              found: `${size > limits.maxBodyBytes && typeof input === "string" ? "more than " : ""}${size} bytes`,
+              found: `${typeof input === "string" ? "more than " : ""}${size} bytes`,
             });
           }
           const text = typeof input === "string" ? input : decodeUtf8(input);
           const json = preflight(text, (p: BodyProblem) => {
+            const policy = table[p.code];
             const action =
-              table[p.code] === "repair" && p.repaired !== undefined
-                ? "repaired"
-                : table[p.code] === "warn" && p.repaired !== undefined
-                  ? "warned"
-                  : "rejected";
-            walk.findings.push({
+              p.repaired === undefined
+                ? "rejected"
+                : policy === "repair"
+                  ? "repaired"
+                  : policy === "warn"
+                    ? "warned"
+                    : "rejected";
+            findings.push({
               code: p.code,
               path: "",
               expected: p.expected,
@@ -186,14 +197,28 @@ export function createBoundary(options: BoundaryOptions): Boundary {
             });
             return action !== "rejected";
           });
-          value = parseJson(json);
+          const unicode = hasSurrogateEscape(json);
+          try {
+            const walk = new Walk(table, limits, unicode, true);
+            value = walk.run(parseJson(json), shape);
+            findings.push(...walk.findings);
+          } catch (e) {
+            if (!(e instanceof NeedsExactIntegers)) throw e;
+            // An integer beyond ±2^53: read again keeping every integer exact, and walk that.
+            const walk = new Walk(table, limits, unicode, false);
+            value = walk.run(parseJson(json, true), shape);
+            findings.push(...walk.findings);
+          }
+        } else {
+          const walk = new Walk(table, limits);
+          value = walk.run(input, shape);
+          findings.push(...walk.findings);
         }
-        value = walk.run(value, shape);
       } catch (e) {
         if (e instanceof UnreadableBody) {
           const p = e.problem;
-          if (!walk.findings.some((f) => f.code === p.code)) {
-            walk.findings.push({
+          if (!findings.some((f) => f.code === p.code)) {
+            findings.push({
               code: p.code,
               path: "",
               expected: p.expected,
@@ -202,24 +227,24 @@ export function createBoundary(options: BoundaryOptions): Boundary {
               action: "rejected",
             });
           }
-          return fail(walk.findings);
+          return fail(findings);
         }
         if (e instanceof LimitExceeded) {
-          walk.findings.push(e.finding);
-          return fail(walk.findings);
+          findings.push(e.finding);
+          return fail(findings);
         }
         throw e;
       }
-      if (walk.findings.some((f) => f.action === "rejected")) return fail(walk.findings);
+      for (const f of findings) if (f.action === "rejected") return fail(findings);
       if (opts.validate !== false) {
         const validator = validators[name];
         if (validator) {
           const issues = runValidator(validator, value);
-          if (issues.length > 0) return fail(walk.findings, issues);
+          if (issues.length > 0) return fail(findings, issues);
         }
       }
-      emit(walk.findings);
-      return { value: value as T, findings: walk.findings };
+      if (findings.length > 0) emit(findings);
+      return { value: value as T, findings };
     },
   };
 }

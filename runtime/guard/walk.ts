@@ -40,6 +40,9 @@ const CANONICAL_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const NUMERIC = /^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$/;
 const INDEX = /^(0|[1-9][0-9]{0,8})$/;
 
+/** Stops a walk over a fast parse that met an integer beyond ±2^53 (see `Walk.fromFastParse`). */
+export class NeedsExactIntegers {}
+
 /** Stops the walk: an exhausted limit makes the rest of the value irrelevant. */
 export class LimitExceeded {
   constructor(readonly finding: Finding) {}
@@ -53,6 +56,16 @@ export class Walk {
   constructor(
     private readonly table: PolicyTable,
     private readonly limits: WalkLimits,
+    /**
+     * Check strings and keys for lone surrogates; the reader turns it off for texts without a
+     * `\uD8xx`–`\uDFxx` escape (JSON.parse makes lone surrogates only from escapes).
+     */
+    private readonly checkUnicode = true,
+    /**
+     * The value comes from a fast JSON.parse of text: an integer beyond ±2^53 may have lost digits, so
+     * the walk stops with {@link NeedsExactIntegers} and the reader parses again keeping them exact.
+     */
+    private readonly fromFastParse = false,
   ) {}
 
   /** Walks `value` against `shape`; returns the value to use (repaired where the policy allows). */
@@ -111,13 +124,16 @@ export class Walk {
       return this.report("null_for_required", v, expectation(s));
     }
     if (typeof v === "string") {
-      if (!(v as WellFormed).isWellFormed())
+      if (this.checkUnicode && !(v as WellFormed).isWellFormed())
         return this.report("lone_surrogate", v, "a valid Unicode string");
       if (s.kind === "scalar") return s.string ? v : this.scalarFromString(v, s);
       if (s.kind === "any") return v;
       return this.report("wrong_type", v, expectation(s));
     }
     if (typeof v !== "object") {
+      if (this.fromFastParse && typeof v === "number" && !Number.isSafeInteger(v) && Number.isInteger(v)) {
+        throw new NeedsExactIntegers();
+      }
       if (s.kind === "scalar") return this.scalar(v, s);
       if (s.kind === "any")
         return typeof v === "bigint"
@@ -189,19 +205,18 @@ export class Walk {
   private object(o: Record<string, unknown>, s: ObjectShape, depth: number): unknown {
     const d = depth + 1;
     const props = s.props;
-    for (const key of Object.keys(o)) {
+    const extra = s.extra;
+    // for-in: JSON.parse objects have only own enumerable keys, and V8 iterates them fastest this way.
+    for (const key in o) {
       const item = o[key];
       this.path.push(key);
-      let child = props?.get(key);
+      const child = props === undefined ? undefined : props.get(key);
       let next: unknown;
-      if (this.badKey(key)) {
-        next = this.reportKey(key, item);
-        child = undefined;
-      } else if (child === undefined && s.extra === undefined) {
+      if (child !== undefined) next = this.walk(item, child, d);
+      else if (this.badKey(key)) next = this.reportKey(key, item);
+      else if (extra === undefined) {
         next = this.report("unknown_key", item, expectation(s), NO_REPAIR, suggest(key, s.names), DROP);
-      } else {
-        next = this.walk(item, child ?? (s.extra as Shape), d);
-      }
+      } else next = this.walk(item, extra, d);
       this.path.pop();
       if (next === DROP) delete o[key];
       else if (next !== item) o[key] = next;
@@ -211,7 +226,7 @@ export class Walk {
 
   /** A key that may never reach JavaScript objects: __proto__ and friends, or invalid Unicode. */
   private badKey(key: string): boolean {
-    return FORBIDDEN.has(key) || !(key as WellFormed).isWellFormed();
+    return FORBIDDEN.has(key) || (this.checkUnicode && !(key as WellFormed).isWellFormed());
   }
 
   private reportKey(key: string, item: unknown): unknown {
@@ -229,7 +244,7 @@ export class Walk {
 
   private anyObject(o: Record<string, unknown>, s: Shape, depth: number): unknown {
     const d = depth + 1;
-    for (const key of Object.keys(o)) {
+    for (const key in o) {
       const item = o[key];
       this.path.push(key);
       const next = this.badKey(key) ? this.reportKey(key, item) : this.walk(item, s, d);
