@@ -32,6 +32,9 @@ export async function runProtocGenEs(image: ProtoImage): Promise<GeneratedFile[]
           local: [process.execPath, plugin],
           out: outDir,
           opt: ["target=ts", "import_extension=js"],
+          // One plugin process for all files; buf's default starts one per folder (200 Node processes
+          // for 200 packages, measured 40× slower).
+          strategy: "all",
         },
       ],
     };
