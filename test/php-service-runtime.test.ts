@@ -73,6 +73,11 @@ describe.skipIf(!hasPhp)("PHP service runtime (php -S, ext-curl)", () => {
     );
   });
 
+  it("a request too long for a GET URL goes out as POST", () => {
+    expect(out["lookupLong"].ok.httpMethod).toBe("POST");
+    expect(out["lookupLongIntact"]).toBe(true);
+  });
+
   it.each([
     ["notFound", "not_found", 404, "no text x"],
     ["invalid", "invalid_argument", 400, "text is not allowed"],

@@ -20,6 +20,9 @@ final class ConnectClient
 {
     public const REQUEST_ID_HEADER = 'x-request-id';
 
+    /** Longest URL sent as a GET; a larger request goes out as POST (servers and proxies cap URLs). */
+    public const MAX_GET_URL_BYTES = 8192;
+
     /** What PHP prints for warnings and errors (HTML or plain), to explain a body that is not JSON. */
     private const PHP_ERROR_OUTPUT = '/<b>(Warning|Notice|Deprecated|Fatal error|Parse error)<\/b>'
         . '|^(PHP )?(Warning|Notice|Deprecated|Fatal error|Parse error):/mi';
@@ -107,9 +110,9 @@ final class ConnectClient
             $headers['connect-timeout-ms'] = (string) $timeoutMs;
         }
         $url = $this->baseUrl . '/' . $service . '/' . $method;
-        if ($noSideEffects && $this->useHttpGet) {
-            $url .= '?connect=v1&encoding=json&message=' . rawurlencode($body);
-            $httpRequest = new HttpRequest('GET', $url, $headers, '', $timeoutMs);
+        $query = '?connect=v1&encoding=json&message=' . rawurlencode($body);
+        if ($noSideEffects && $this->useHttpGet && strlen($url) + strlen($query) <= self::MAX_GET_URL_BYTES) {
+            $httpRequest = new HttpRequest('GET', $url . $query, $headers, '', $timeoutMs);
         } else {
             $headers['content-type'] = 'application/json';
             $httpRequest = new HttpRequest('POST', $url, $headers, $body, $timeoutMs);

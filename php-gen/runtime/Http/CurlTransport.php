@@ -100,6 +100,21 @@ final class CurlTransport implements Transport
         );
     }
 
+    /** Closes the transfers nobody waited for. */
+    public function __destruct()
+    {
+        foreach ($this->inFlight as $entry) {
+            if ($this->multi !== null) {
+                curl_multi_remove_handle($this->multi, $entry['handle']);
+            }
+        }
+        $this->inFlight = [];
+        if ($this->multi !== null) {
+            curl_multi_close($this->multi);
+            $this->multi = null;
+        }
+    }
+
     private function collectHeader(int $id, string $line): void
     {
         $line = rtrim($line, "\r\n");
