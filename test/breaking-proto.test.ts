@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { checkBreaking } from "../codegen/breaking/index.js";
+import { type ContractError, isContractError } from "../codegen/errors.js";
 import { writeTree } from "./helpers.js";
 
 const BUF_YAML = "version: v2\nmodules:\n  - path: proto\nbreaking:\n  use:\n    - FILE\n    - WIRE_JSON\n";
@@ -121,5 +122,34 @@ describe("proto breaking changes through the real buf", () => {
       expect(f.file).toBe("proto/shop/demo/v1/demo.proto");
       expect(f.line).toBeGreaterThan(0);
     }
+  });
+});
+
+describe("contracts that do not load are bad input, not breaking changes", () => {
+  test("a proto file that does not compile (new or old) raises a ContractError with file:line", async () => {
+    const good = await project(BASE);
+    const broken = await project(BASE.replace("int32 quantity = 2;", "int33 quantity = 2;"));
+    const newBroken = await checkBreaking({ cwd: broken, against: good }).catch((e: unknown) => e);
+    expect(isContractError(newBroken)).toBe(true);
+    expect((newBroken as ContractError).diagnostics[0]).toMatchObject({
+      location: { file: "proto/shop/demo/v1/demo.proto", line: 13 },
+    });
+    const oldBroken = await checkBreaking({ cwd: good, against: broken }).catch((e: unknown) => e);
+    expect(isContractError(oldBroken)).toBe(true);
+    expect((oldBroken as Error).message).toContain("(in the old contracts)");
+  });
+  test("an invalid JSON Schema in the old version names the old version", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "contractgen-breaking-json-"));
+    const old = await mkdtemp(join(tmpdir(), "contractgen-breaking-json-old-"));
+    dirs.push(dir, old);
+    const schema = '{ "title": "A", "type": "object", "properties": { "a": { "type": "string" } } }';
+    await writeTree(dir, { "contracts/jsonschema/a/v1/a.schema.json": schema });
+    await writeTree(old, { "contracts/jsonschema/a/v1/a.schema.json": '{ "title": "A", "type": ' });
+    const error = await checkBreaking({ cwd: dir, against: old }).catch((e: unknown) => e);
+    expect(isContractError(error)).toBe(true);
+    expect((error as ContractError).diagnostics[0]?.location?.file).toBe(
+      "contracts/jsonschema/a/v1/a.schema.json",
+    );
+    expect((error as Error).message).toContain(`(in the old contracts at ${old})`);
   });
 });

@@ -17,31 +17,52 @@ export async function checkProtoBreaking(
   const result = await runBuf(["breaking", "--error-format", "json", "--against", oldRoot], { cwd: newRoot });
   if (result.exitCode === 0) return [];
   const stdout = result.stdout.toString("utf8");
-  const annotations = parseBufAnnotations(stdout).filter((a) => a.type !== undefined && a.path !== "");
+  const all = parseBufAnnotations(`${stdout}\n${result.stderr}`);
+  const compile = all.filter((a) => a.type === "COMPILE");
+  if (compile.length > 0) {
+    // A contract that does not compile (new or old) is bad input, not a breaking change.
+    throw new ContractError(
+      compile.map((a) => {
+        const old = a.path.startsWith("/") || a.path.startsWith(oldRoot);
+        const file = old ? a.path : relativeToProject(projectRoot, newRoot, a.path);
+        return {
+          code: "proto_compile" as const,
+          message: `${a.message}${old ? " (in the old contracts)" : ""}`,
+          location: {
+            file,
+            ...(a.start_line ? { line: a.start_line } : {}),
+            ...(a.start_column ? { column: a.start_column } : {}),
+          },
+          rule: "COMPILE",
+        };
+      }),
+    );
+  }
+  const annotations = all.filter((a) => a.type !== undefined && a.path !== "");
   // buf exits 100 when it found breaking changes; anything else (or no annotations) is a failure to run.
   if (result.exitCode !== 100 || annotations.length === 0) {
-    const diagnostics = bufDiagnostics(
-      `${stdout}\n${result.stderr}`,
-      "proto_compile",
-      `buf breaking failed (exit ${result.exitCode})`,
-    );
     throw new ContractError(
-      diagnostics.map((d) =>
-        d.location?.file && oldRoot && !d.location.file.startsWith("/")
-          ? d
-          : { ...d, message: `${d.message} (buf breaking --against ${oldRoot})` },
+      bufDiagnostics(
+        `${stdout}\n${result.stderr}`,
+        "tool_failed",
+        `buf breaking failed (exit ${result.exitCode}) comparing ${newRoot} with ${oldRoot}`,
       ),
     );
   }
-  const prefix = relative(projectRoot, newRoot).split(sep).join("/");
   return annotations.map((a) => ({
     kind: "proto" as const,
     rule: a.type ?? "BUF",
     severity: "error" as const,
     direction: "both" as const,
     message: a.message,
-    file: prefix === "" ? a.path : `${prefix}/${a.path}`,
+    file: relativeToProject(projectRoot, newRoot, a.path),
     ...(a.start_line ? { line: a.start_line } : {}),
     ...(a.start_column ? { column: a.start_column } : {}),
   }));
+}
+
+/** A path buf reports relative to the workspace, made relative to the project root. */
+function relativeToProject(projectRoot: string, workspace: string, path: string): string {
+  const prefix = relative(projectRoot, workspace).split(sep).join("/");
+  return prefix === "" ? path : `${prefix}/${path}`;
 }
