@@ -27,6 +27,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 const { checkBreaking } = await import(join(ROOT, "dist", "codegen", "index.js"));
 const { bufBinary } = await import(join(ROOT, "dist", "codegen", "tools", "buf.js"));
+const { loadContracts, resolveConfig } = await import(join(ROOT, "dist", "codegen", "index.js"));
+const { checkJsonSchemaChanges } = await import(
+  join(ROOT, "dist", "codegen", "breaking", "jsonschema", "index.js")
+);
 const CLI = join(ROOT, "dist", "cli", "bin.js");
 
 function walk(dir, suffix, out = []) {
@@ -124,6 +128,14 @@ const [libJson, cliBoth] = await interleaved([
   () => runProcess(process.execPath, [CLI, "breaking", "--against", both.old, "--format", "json"], both.new),
 ]);
 
+// The comparison alone (both versions loaded once): what the checker itself costs.
+const loadJson = async (dir) =>
+  (await loadContracts({ ...resolveConfig(dir), protoRoot: undefined })).jsonSchema;
+const [oldSet, newSet] = [await loadJson(json.old), await loadJson(json.new)];
+const [compareOnly] = await interleaved([
+  () => checkJsonSchemaChanges(oldSet, newSet, { directions: {}, fallback: "both" }),
+]);
+
 const fmt = (ms) => `${ms.toFixed(0)} ms`;
 console.log(
   `contractgen breaking benchmark (median of ${RUNS} runs, ${process.platform}/${process.arch}, node ${process.versions.node})`,
@@ -146,5 +158,8 @@ console.log(
 );
 console.log(
   `JSON Schema part (library)                 ${fmt(libJson.ms)}  = ${fmt((libJson.ms / schemaCount) * 100)} per 100 schemas (${libJson.last.findings.length} findings)`,
+);
+console.log(
+  `  of which comparing (no loading)          ${fmt(compareOnly.ms)}  = ${((compareOnly.ms / schemaCount) * 100).toFixed(1)} ms per 100 schemas`,
 );
 console.log(`both kinds together (CLI)                  ${fmt(cliBoth.ms)}  (exit ${cliBoth.last.code})`);
