@@ -391,3 +391,21 @@ describe("request ids and GET requests through the runtime", () => {
     );
   });
 });
+
+describe("docs/pitfalls.md", () => {
+  it("documents every code with the policies the presets really have", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const doc = await readFile(new URL("../docs/pitfalls.md", import.meta.url), "utf8");
+    for (const code of PITFALL_CODES) {
+      const row = doc.split("\n").find((l) => l.startsWith(`| \`${code}\` |`));
+      expect(row, `summary row of ${code}`).toBeDefined();
+      const cells = (row ?? "").split("|").map((c) => c.trim());
+      expect(cells[3], `${code} strict`).toBe(PITFALLS[code].strict);
+      expect(cells[4]?.split(" ")[0], `${code} migrate`).toBe(PITFALLS[code].migrate);
+      expect(
+        doc.includes(`### \`${code}\``) || doc.includes(`\`${code}\`, `) || doc.includes(`, \`${code}\``),
+        `section of ${code}`,
+      ).toBe(true);
+    }
+  });
+});

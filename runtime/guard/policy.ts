@@ -1,5 +1,8 @@
 import { PITFALL_CODES, PITFALLS, type PitfallCode, type Policy } from "./pitfalls.js";
 
+/** Exhausted limits: always rejected, whatever the configuration. */
+const LIMITS: ReadonlySet<PitfallCode> = new Set(["body_too_large", "too_deep", "array_too_long"]);
+
 /** The two shipped presets; docs/pitfalls.md lists the policy of every pitfall in each. */
 export type Preset = "strict" | "migrate";
 
@@ -36,6 +39,9 @@ export function resolvePolicies(config: PolicyConfig, service?: string, method?:
       throw new TypeError(
         `policy of ${code} must be "reject", "repair" or "warn", found ${JSON.stringify(p)}`,
       );
+    }
+    if (p !== "reject" && LIMITS.has(code)) {
+      throw new TypeError(`policy of ${code} is always "reject": change the limit instead (limits option)`);
     }
     if (p === "repair" && !PITFALLS[code].repairable) {
       throw new TypeError(

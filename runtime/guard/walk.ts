@@ -360,7 +360,7 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return v.length === 0 ? "[] (empty array)" : `a list: ${preview(v)}`;
   if (typeof v === "object") return `an object: ${preview(v)}`;
   if (typeof v === "string") return `the string ${preview(v)}`;
-  return `${typeof v} ${preview(v)}`;
+  return `the ${typeof v} ${preview(v)}`;
 }
 
 /** A did-you-mean for a misspelt key: same name ignoring case and `_`, or at most a few edits away. */
