@@ -59,8 +59,9 @@ async function oldTree(config: ResolvedConfig, options: BreakingOptions): Promis
     source.repo === options.cwd ? config.root : source.repo,
   );
   const commit = await resolveCommit(top, source.ref);
-  const prefix =
-    source.repo === options.cwd ? projectPrefix : toPosix(source.subdir).replace(/^\/+|\/+$/g, "");
+  // `subdir` (buf's form) says where the project is inside the repository; else it is where we are.
+  const subdir = toPosix(source.subdir).replace(/^\/+|\/+$/g, "");
+  const prefix = subdir !== "" ? subdir : source.repo === options.cwd ? projectPrefix : "";
   const join2 = (rel: string): string => [prefix, rel].filter((p) => p !== "" && p !== ".").join("/");
   const roots: string[] = [];
   if (config.protoRoot) roots.push(join2(toPosix(relative(config.root, config.protoRoot))));
