@@ -38,6 +38,9 @@ export interface GenerateResult {
 /** Marker file that makes an output folder contractgen's, so stale files in it may be removed. */
 const MARKER = ".contractgen";
 
+/** How many output files are compared and written at the same time. */
+const WRITE_CONCURRENCY = 16;
+
 /**
  * Reads the project's contracts and writes the generated code: wire JSON Schemas (`schema/`), and per
  * target TypeScript (`ts/`) or PHP (`php/`). Output is deterministic; files whose content is unchanged are
@@ -134,26 +137,42 @@ async function writeOutput(
   if (owned) for (const p of await listRelative(out)) existing.add(p);
   let written = 0;
   let unchanged = 0;
-  const outdated: string[] = [];
-  for (const file of files) {
-    existing.delete(file.path);
-    const target = join(out, file.path);
-    let current: string | undefined;
-    try {
-      current = await readFile(target, "utf8");
-    } catch {
-      current = undefined;
+  for (const file of files) existing.delete(file.path);
+  // Files are compared and written WRITE_CONCURRENCY at a time (one by one, thousands of small files
+  // spend most of their time waiting on the file system); each folder is created once.
+  const changed = new Array<boolean>(files.length).fill(false);
+  const folders = new Map<string, Promise<unknown>>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      const file = files[i] as GeneratedFile;
+      const target = join(out, file.path);
+      let current: string | undefined;
+      try {
+        current = await readFile(target, "utf8");
+      } catch {
+        current = undefined;
+      }
+      if (current === file.content) {
+        unchanged++;
+        continue;
+      }
+      changed[i] = true;
+      if (check) continue;
+      const folder = dirname(target);
+      let made = folders.get(folder);
+      if (!made) {
+        made = mkdir(folder, { recursive: true });
+        folders.set(folder, made);
+      }
+      await made;
+      await writeFile(target, file.content);
+      written++;
     }
-    if (current === file.content) {
-      unchanged++;
-      continue;
-    }
-    outdated.push(file.path);
-    if (check) continue;
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.content);
-    written++;
-  }
+  };
+  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
+  const outdated = files.filter((_, i) => changed[i]).map((f) => f.path);
   existing.delete(MARKER);
   const stale = [...existing].sort(compareStrings);
   outdated.push(...stale);
