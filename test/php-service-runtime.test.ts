@@ -73,6 +73,13 @@ describe.skipIf(!hasPhp)("PHP service runtime (php -S, ext-curl)", () => {
     );
   });
 
+  it("output a handler prints (warnings, echo) is kept out of the JSON response", () => {
+    expect(out["handlerPrints"].ok).toMatchObject({ text: "noisy", httpMethod: "POST" });
+    expect(server.output()).toContain(
+      "output printed while serving /fixture.v1.EchoService/Echo was dropped",
+    );
+  });
+
   it("a request too long for a GET URL goes out as POST", () => {
     expect(out["lookupLong"].ok.httpMethod).toBe("POST");
     expect(out["lookupLongIntact"]).toBe(true);
@@ -97,6 +104,11 @@ describe.skipIf(!hasPhp)("PHP service runtime (php -S, ext-curl)", () => {
     ["html", "unavailable", 'HTTP 502 without a Connect error body (text/html): "<html>'],
     ["empty", "internal", "the response is not a JSON object (empty body)"],
     ["warning", "internal", "the body contains PHP error output; invalid JSON"],
+    [
+      "htmlwarning",
+      "internal",
+      "expected an application/json response, got text/html (the body contains PHP error output)",
+    ],
     ["badjson", "internal", "invalid JSON"],
     ["wrongshape", "internal", "the server's response breaks the contract"],
   ])("a non-Connect answer (%s) is a clear ConnectException", (key, code, message) => {

@@ -173,9 +173,10 @@ final class ConnectClient
             throw new ConnectException(
                 Code::Internal,
                 sprintf(
-                    '%s: expected an application/json response, got %s: %s',
+                    '%s: expected an application/json response, got %s%s: %s',
                     $label,
                     $contentType === '' ? 'no content type' : $contentType,
+                    preg_match(self::PHP_ERROR_OUTPUT, $response->body) ? ' (the body contains PHP error output)' : '',
                     self::preview($response->body),
                 ),
                 [],

@@ -82,13 +82,23 @@ final class Dispatcher
         if ($length <= $this->maxBodyBytes) {
             $body = (string) file_get_contents('php://input', false, null, 0, $this->maxBodyBytes + 1);
         }
-        $response = $this->handle(new ServerRequest(
-            $method,
-            $q === false ? $uri : substr($uri, 0, $q),
-            $q === false ? '' : substr($uri, $q + 1),
-            $headers,
-            $length > $this->maxBodyBytes ? str_repeat(' ', $this->maxBodyBytes + 1) : $body,
-        ));
+        // Whatever handler code prints (a warning with display_errors on, a stray echo) would corrupt
+        // the JSON body: it is kept out of the response and logged instead.
+        ob_start();
+        try {
+            $response = $this->handle(new ServerRequest(
+                $method,
+                $q === false ? $uri : substr($uri, 0, $q),
+                $q === false ? '' : substr($uri, $q + 1),
+                $headers,
+                $length > $this->maxBodyBytes ? str_repeat(' ', $this->maxBodyBytes + 1) : $body,
+            ));
+        } finally {
+            $stray = (string) ob_get_clean();
+        }
+        if ($stray !== '') {
+            error_log('contractgen: output printed while serving ' . $uri . ' was dropped: ' . substr($stray, 0, 500));
+        }
         http_response_code($response->status);
         foreach ($response->headers as $name => $value) {
             header($name . ': ' . $value);
