@@ -80,6 +80,10 @@ describe.skipIf(!hasPhp)("PHP service runtime (php -S, ext-curl)", () => {
     );
   });
 
+  it("a handler's downstream call carries the same request id (Context::callOptions)", () => {
+    expect(out["forward"].ok).toEqual({ text: "outer>inner", httpMethod: "POST", requestId: "chain-1" });
+  });
+
   it("a request too long for a GET URL goes out as POST", () => {
     expect(out["lookupLong"].ok.httpMethod).toBe("POST");
     expect(out["lookupLongIntact"]).toBe(true);

@@ -8,6 +8,8 @@ declare(strict_types=1);
 
 namespace Contractgen\Runtime\Server;
 
+use Contractgen\Runtime\Http\CallOptions;
+
 /**
  * What a handler knows about the call besides its request, and where it sets response headers.
  */
@@ -44,6 +46,22 @@ final class Context
     public function remainingMs(): ?float
     {
         return $this->timeoutMs === null ? null : $this->timeoutMs - (hrtime(true) / 1e6 - $this->startedAt);
+    }
+
+    /**
+     * Options for calls this handler makes to other services: the same request id, and what is left of
+     * the client's deadline (so the whole chain gives up together).
+     *
+     * @param array<string, string> $headers extra headers of the downstream call
+     */
+    public function callOptions(array $headers = []): CallOptions
+    {
+        $remaining = $this->remainingMs();
+        return new CallOptions(
+            timeoutMs: $remaining === null ? null : max(1, (int) floor($remaining)),
+            headers: $headers,
+            requestId: $this->requestId,
+        );
     }
 
     /** Sets a header of the response (sent with errors too). */
