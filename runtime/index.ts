@@ -49,6 +49,12 @@ export {
 export type { GuardMetrics } from "./metrics.js";
 export { createGuardMetrics } from "./metrics.js";
 export { protoJsonCheck } from "./proto-check.js";
+export {
+  pointerOf,
+  protovalidateCheck,
+  protovalidateInterceptor,
+  protovalidateViolations,
+} from "./protovalidate.js";
 export { currentRequestId, requestIdInterceptor, withRequestId } from "./request-id.js";
 export { loadWireSchemas } from "./schemas.js";
 export type { JsonServerOptions, JsonServiceRegistration } from "./server.js";

@@ -313,7 +313,7 @@ export function writeError(res: ServerResponse, error: unknown, requestId: strin
           ...(d.debug !== undefined ? { debug: d.debug } : {}),
         },
   );
-  if (violations && violations.length > 0) {
+  if (violations && violations.length > 0 && !details.some((d) => d.type === VIOLATIONS_DETAIL_TYPE)) {
     const json = JSON.stringify({ violations });
     details.push({
       type: VIOLATIONS_DETAIL_TYPE,

@@ -40,6 +40,14 @@ export class BoundaryError extends ConnectError {
     super(`invalid ${subject}: ${shown.join("; ")}`, code);
     this.violations = violations;
     this.subject = subject;
+    // A raw detail, so connect-es's own error serialisation (errors thrown in handlers and interceptors)
+    // carries the violations exactly like the runtime's error writer does.
+    const json = JSON.stringify({ violations });
+    this.details.push({
+      type: VIOLATIONS_DETAIL_TYPE,
+      value: new TextEncoder().encode(json),
+      debug: JSON.parse(json) as never,
+    });
   }
 
   /** Any ConnectError carrying violations (also from another copy of this module). */
