@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { checkBreaking } from "../codegen/breaking/index.js";
+import { lint } from "../codegen/lint.js";
 import { CLI, ROOT, run } from "./helpers.js";
 
 const FORMATS = ["text", "json", "github", "junit"] as const;
@@ -219,6 +220,9 @@ describe("contractgen breaking, end to end", () => {
     });
     const report = await checkBreaking({ cwd: dir, against: "HEAD~1" });
     expect(report.findings.map((f) => f.rule)).toEqual(["ENUM_VALUE_REMOVED"]);
+    // The ignore keyword is an annotation: lint (ajv in strict mode) accepts it.
+    const linted = await lint({ cwd: dir, proto: false });
+    expect(linted.diagnostics).toEqual([]);
     expect(report.ignored.map((i) => [i.finding.rule, i.ignoredBy])).toEqual(
       expect.arrayContaining([
         ["PROPERTY_REMOVED", `${RESPONSE}#/x-contractgen-breaking-ignore`],

@@ -2,6 +2,7 @@ import type { BreakingFinding, BreakingReport } from "./model.js";
 
 /** Output formats of `contractgen breaking`. */
 export const REPORT_FORMATS = ["text", "json", "github", "junit"] as const;
+/** One of {@link REPORT_FORMATS}. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Renders a report; every format lists the ignored findings too, so nothing is hidden. */

@@ -35,6 +35,7 @@ export function compareUpperBound(
   ctx.report(b < a ? tightened : loosened, msg, at);
 }
 
+/** The numeric value of `keyword` on the node, if it has one. */
 export function numberAt(side: Side, keyword: string): number | undefined {
   const node = side.node;
   if (node === null || typeof node !== "object") return undefined;
