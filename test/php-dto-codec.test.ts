@@ -324,4 +324,31 @@ describe.skipIf(!hasPhp)("PHP codec, construct by construct", () => {
       ].join("\n"),
     );
   });
+
+  it("checks ranges on construction too: a constructed DTO cannot print invalid ProtoJSON", async () => {
+    await writeFile(
+      join(dir, "construct.php"),
+      `<?php
+declare(strict_types=1);
+require __DIR__ . '/gen/php/autoload.php';
+use Difftest\\V1\\Scalars;
+foreach ([
+    static fn () => new Scalars(fInt32: 2147483648),
+    static fn () => new Scalars(fUint32: -1, oUint64: '12'),
+    static fn () => new Scalars(fUint64: '18446744073709551615', fFixed64: 5),
+] as $make) {
+    try {
+        echo $make()->toJson(), "\\n";
+    } catch (\\Contractgen\\Runtime\\DecodeException $e) {
+        echo implode(' ', array_map(static fn ($x) => $x->path . ' ' . $x->code, $e->errors())), "\\n";
+    }
+}
+`,
+    );
+    const res = await run("php", [join(dir, "construct.php")], { cwd: dir });
+    expect(res.stderr).toBe("");
+    expect(res.stdout).toBe(
+      '$.fInt32 range\n$.fUint32 range $.oUint64 range\n{"fUint64":"18446744073709551615","fFixed64":"5"}\n',
+    );
+  });
 });

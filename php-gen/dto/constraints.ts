@@ -30,10 +30,9 @@ export function constraintChecks(
   ctx: PhpContext,
   props: readonly { name: string; field: FieldDecl }[],
 ): string[] {
-  const check = file.use(`${ctx.runtimeNamespace}\\Json\\Check`);
   const lines: string[] = [];
   for (const { name, field } of props) {
-    const body = valueChecks(check, field.type, `$this->${name}`, phpString(`$.${field.jsonName}`), 0);
+    const body = valueChecks(CHECK, field.type, `$this->${name}`, phpString(`$.${field.jsonName}`), 0);
     if (body.length === 0) continue;
     if (field.presence !== "required" || field.type.kind === "nullable") {
       lines.push(`if ($this->${name} !== null) {`, ...body.map((l) => INDENT + l), "}");
@@ -41,7 +40,55 @@ export function constraintChecks(
       lines.push(...body);
     }
   }
-  return lines;
+  return withCheck(file, ctx, lines);
+}
+
+/** Placeholder for the runtime's Check class: imported only when a check is written. */
+const CHECK = "\0CHECK\0";
+
+function withCheck(file: PhpFile, ctx: PhpContext, lines: string[]): string[] {
+  if (lines.length === 0) return lines;
+  const check = file.use(`${ctx.runtimeNamespace}\\Json\\Check`);
+  return lines.map((l) => l.split(CHECK).join(check));
+}
+
+/**
+ * Range checks for proto integer fields whose PHP type is wider than the wire type (`int` for int32 and
+ * uint32, `int|string` for uint64), so a constructed DTO can never print invalid ProtoJSON.
+ */
+export function protoRangeChecks(
+  file: PhpFile,
+  ctx: PhpContext,
+  props: readonly { name: string; field: FieldDecl; nullable: boolean }[],
+): string[] {
+  const lines: string[] = [];
+  for (const { name, field, nullable } of props) {
+    if (field.type.kind !== "scalar") continue;
+    const x = `$this->${name}`;
+    const path = phpString(`$.${field.jsonName}`);
+    let line: string | undefined;
+    switch (field.type.scalar) {
+      case "int32":
+      case "sint32":
+      case "sfixed32":
+        line = `${CHECK}::range(${x}, ${path}, $e, -2147483648, 2147483647);`;
+        break;
+      case "uint32":
+      case "fixed32":
+        line = `${CHECK}::range(${x}, ${path}, $e, 0, 4294967295);`;
+        break;
+      case "uint64":
+      case "fixed64":
+        line = `${CHECK}::uint64(${x}, ${path}, $e);`;
+        break;
+      default:
+        break;
+    }
+    if (line === undefined) continue;
+    if (nullable) lines.push(`if (${x} !== null) {`, INDENT + line, "}");
+    else lines.push(line);
+  }
+  return withCheck(file, ctx, lines);
 }
 
 function valueChecks(check: string, t: ValueType, x: string, path: string, depth: number): string[] {

@@ -9,7 +9,7 @@ import { camelCase } from "../../codegen/util/names.js";
 import type { OneofClasses, PhpContext } from "../context.js";
 import { phpIdentifier } from "../names.js";
 import { callLines, docComment, INDENT, type PhpFile, phpString, wrapDoc } from "../printer.js";
-import { constraintChecks } from "./constraints.js";
+import { constraintChecks, protoRangeChecks } from "./constraints.js";
 import { type PhpType, PhpTypes } from "./types.js";
 
 /** The context the DTO emitters need: the shared one plus the oneof class names. */
@@ -131,7 +131,11 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
       paramTags.push(`@param ${doc ?? p.declared} $${p.name}${text !== "" ? ` ${text}` : ""}`);
   }
   const checks = proto
-    ? []
+    ? protoRangeChecks(
+        file,
+        ctx,
+        props.flatMap((p) => (p.field ? [{ name: p.name, field: p.field, nullable: p.nullable }] : [])),
+      )
     : constraintChecks(
         file,
         ctx,

@@ -151,4 +151,28 @@ final class Check
             $e->add($p, 'const', 'the constant ' . json_encode($want, Write::FLAGS), $v);
         }
     }
+
+    /** A proto integer field held in a wider PHP int (int32, uint32). */
+    public static function range(int $v, string $p, Errors $e, int $min, int $max): void
+    {
+        if ($v < $min || $v > $max) {
+            $e->add($p, 'range', 'an integer in ' . $min . '..' . $max, $v);
+        }
+    }
+
+    /** uint64: an int >= 0, or a decimal string above PHP_INT_MAX up to 18446744073709551615. */
+    public static function uint64(int|string $v, string $p, Errors $e): void
+    {
+        if (is_int($v)) {
+            if ($v < 0) {
+                $e->add($p, 'range', 'an integer in 0..18446744073709551615', $v);
+            }
+            return;
+        }
+        $ok = preg_match('/^[1-9][0-9]{18,19}$/', $v) === 1
+            && (strlen($v) === 19 ? strcmp($v, (string) PHP_INT_MAX) > 0 : strcmp($v, '18446744073709551615') <= 0);
+        if (!$ok) {
+            $e->add($p, 'range', 'an int, or a decimal string from 9223372036854775808 to 18446744073709551615', $v);
+        }
+    }
 }

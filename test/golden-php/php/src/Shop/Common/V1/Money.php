@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Common\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -32,6 +33,9 @@ final class Money implements \JsonSerializable
         public readonly int $units = 0,
         public readonly int $nanos = 0,
     ) {
+        $e = new Errors();
+        Check::range($this->nanos, '$.nanos', $e, -2147483648, 2147483647);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -98,7 +102,14 @@ final class Money implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(currencyCode: $f0, units: $f1, nanos: $f2);
+        try {
+            return new self(currencyCode: $f0, units: $f1, nanos: $f2);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

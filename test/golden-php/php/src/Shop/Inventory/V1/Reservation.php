@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Inventory\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -38,6 +39,9 @@ final class Reservation implements \JsonSerializable
         public readonly array $unavailableSkuIds = [],
         public readonly ?Timestamp $expiresAt = null,
     ) {
+        $e = new Errors();
+        Check::uint64($this->orderId, '$.orderId', $e);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -117,14 +121,21 @@ final class Reservation implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(
-            reservationId: $f0,
-            orderId: $f1,
-            status: $f2,
-            lines: $f3,
-            unavailableSkuIds: $f4,
-            expiresAt: $f5,
-        );
+        try {
+            return new self(
+                reservationId: $f0,
+                orderId: $f1,
+                status: $f2,
+                lines: $f3,
+                unavailableSkuIds: $f4,
+                expiresAt: $f5,
+            );
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

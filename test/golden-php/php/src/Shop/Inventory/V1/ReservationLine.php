@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Inventory\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -29,6 +30,9 @@ final class ReservationLine implements \JsonSerializable
         public readonly int $quantity = 0,
         public readonly ?int $warehouseId = null,
     ) {
+        $e = new Errors();
+        Check::range($this->quantity, '$.quantity', $e, -2147483648, 2147483647);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -91,7 +95,14 @@ final class ReservationLine implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(quantity: $f0, warehouseId: $f1);
+        try {
+            return new self(quantity: $f0, warehouseId: $f1);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

@@ -11,6 +11,7 @@ namespace Shop\Inventory\V1;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Duration;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -34,6 +35,9 @@ final class ReserveRequest implements \JsonSerializable
         public readonly ?Duration $holdFor = null,
         public readonly bool $allowPartial = false,
     ) {
+        $e = new Errors();
+        Check::uint64($this->orderId, '$.orderId', $e);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -104,7 +108,14 @@ final class ReserveRequest implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(orderId: $f0, lines: $f1, holdFor: $f2, allowPartial: $f3);
+        try {
+            return new self(orderId: $f0, lines: $f1, holdFor: $f2, allowPartial: $f3);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

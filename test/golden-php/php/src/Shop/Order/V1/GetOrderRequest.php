@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Order\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -27,6 +28,9 @@ final class GetOrderRequest implements \JsonSerializable
     public function __construct(
         public readonly int|string $orderId = 0,
     ) {
+        $e = new Errors();
+        Check::uint64($this->orderId, '$.orderId', $e);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -83,7 +87,14 @@ final class GetOrderRequest implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(orderId: $f0);
+        try {
+            return new self(orderId: $f0);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Order\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -33,6 +34,9 @@ final class ListOrdersRequest implements \JsonSerializable
         public readonly string $pageToken = '',
         public readonly array $statuses = [],
     ) {
+        $e = new Errors();
+        Check::range($this->pageSize, '$.pageSize', $e, -2147483648, 2147483647);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -105,7 +109,14 @@ final class ListOrdersRequest implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(userId: $f0, pageSize: $f1, pageToken: $f2, statuses: $f3);
+        try {
+            return new self(userId: $f0, pageSize: $f1, pageToken: $f2, statuses: $f3);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Order\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -49,6 +50,9 @@ final class Order implements \JsonSerializable
         public readonly ?string $couponCode = null,
         public readonly ?string $note = null,
     ) {
+        $e = new Errors();
+        Check::uint64($this->id, '$.id', $e);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -144,18 +148,25 @@ final class Order implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(
-            id: $f0,
-            userId: $f1,
-            items: $f2,
-            status: $f3,
-            total: $f4,
-            shippingAddress: $f5,
-            metadata: $f6,
-            createdAt: $f7,
-            couponCode: $f8,
-            note: $f9,
-        );
+        try {
+            return new self(
+                id: $f0,
+                userId: $f1,
+                items: $f2,
+                status: $f3,
+                total: $f4,
+                shippingAddress: $f5,
+                metadata: $f6,
+                createdAt: $f7,
+                couponCode: $f8,
+                note: $f9,
+            );
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

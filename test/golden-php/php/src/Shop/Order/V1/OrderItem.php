@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Order\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -37,6 +38,9 @@ final class OrderItem implements \JsonSerializable
         public readonly string $productName = '',
         public readonly ?array $attributes = null,
     ) {
+        $e = new Errors();
+        Check::range($this->quantity, '$.quantity', $e, -2147483648, 2147483647);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -113,7 +117,14 @@ final class OrderItem implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(skuId: $f0, quantity: $f1, unitPrice: $f2, productName: $f3, attributes: $f4);
+        try {
+            return new self(skuId: $f0, quantity: $f1, unitPrice: $f2, productName: $f3, attributes: $f4);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

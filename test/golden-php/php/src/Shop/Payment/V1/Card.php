@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Payment\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -35,6 +36,10 @@ final class Card implements \JsonSerializable
         public readonly int $expYear = 0,
         public readonly CardBrand $brand = CardBrand::UNSPECIFIED,
     ) {
+        $e = new Errors();
+        Check::range($this->expMonth, '$.expMonth', $e, -2147483648, 2147483647);
+        Check::range($this->expYear, '$.expYear', $e, -2147483648, 2147483647);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -112,7 +117,14 @@ final class Card implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(token: $f0, last4: $f1, expMonth: $f2, expYear: $f3, brand: $f4);
+        try {
+            return new self(token: $f0, last4: $f1, expMonth: $f2, expYear: $f3, brand: $f4);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Payment\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -40,6 +41,9 @@ final class PayRequest implements \JsonSerializable
         public readonly bool $capture = false,
         public readonly ?Method $method = null,
     ) {
+        $e = new Errors();
+        Check::uint64($this->orderId, '$.orderId', $e);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -138,7 +142,14 @@ final class PayRequest implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(orderId: $f0, amount: $f1, idempotencyKey: $f2, capture: $f3, method: $f4);
+        try {
+            return new self(orderId: $f0, amount: $f1, idempotencyKey: $f2, capture: $f3, method: $f4);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**

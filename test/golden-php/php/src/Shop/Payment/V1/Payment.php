@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Payment\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -47,6 +48,9 @@ final class Payment implements \JsonSerializable
         public readonly ?Timestamp $createdAt = null,
         public readonly ?Timestamp $capturedAt = null,
     ) {
+        $e = new Errors();
+        Check::uint64($this->orderId, '$.orderId', $e);
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -143,18 +147,25 @@ final class Payment implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(
-            id: $f0,
-            orderId: $f1,
-            amount: $f2,
-            status: $f3,
-            captured: $f4,
-            fraudScore: $f5,
-            receiptSignature: $f6,
-            refunds: $f7,
-            createdAt: $f8,
-            capturedAt: $f9,
-        );
+        try {
+            return new self(
+                id: $f0,
+                orderId: $f1,
+                amount: $f2,
+                status: $f3,
+                captured: $f4,
+                fraudScore: $f5,
+                receiptSignature: $f6,
+                refunds: $f7,
+                createdAt: $f8,
+                capturedAt: $f9,
+            );
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**
