@@ -8,7 +8,7 @@ import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import { camelCase } from "../../codegen/util/names.js";
 import type { OneofClasses, PhpContext } from "../context.js";
 import { phpIdentifier } from "../names.js";
-import { callLines, docComment, INDENT, type PhpFile, phpString, wrapDoc } from "../printer.js";
+import { callLines, docComment, INDENT, type PhpFile, phpString } from "../printer.js";
 import { constraintChecks, protoRangeChecks } from "./constraints.js";
 import { type PhpType, PhpTypes } from "./types.js";
 
