@@ -194,6 +194,7 @@ export class Walk {
     const d = depth + 1;
     for (let i = 0; i < v.length; i++) {
       const item = v[i];
+      if (this.leafOk(item, items)) continue;
       this.path.push(i);
       const next = this.walk(item, items, d);
       this.path.pop();
@@ -209,8 +210,10 @@ export class Walk {
     // for-in: JSON.parse objects have only own enumerable keys, and V8 iterates them fastest this way.
     for (const key in o) {
       const item = o[key];
-      this.path.push(key);
       const child = props === undefined ? undefined : props.get(key);
+      // Most values are leaves of the expected type: accept them without a call or a path entry.
+      if (child !== undefined && this.leafOk(item, child)) continue;
+      this.path.push(key);
       let next: unknown;
       if (child !== undefined) next = this.walk(item, child, d);
       else if (this.badKey(key)) next = this.reportKey(key, item);
@@ -222,6 +225,24 @@ export class Walk {
       else if (next !== item) o[key] = next;
     }
     return o;
+  }
+
+  /** Whether `v` is a scalar exactly as `s` expects it (nothing to report, nothing to repair). */
+  private leafOk(v: unknown, s: Shape): boolean {
+    if (s.kind !== "scalar") return false;
+    switch (typeof v) {
+      case "string":
+        return s.string && !this.checkUnicode;
+      case "number":
+        // An unsafe integer after a fast parse may have lost digits: the slow path handles it.
+        return s.number
+          ? !this.fromFastParse || Number.isSafeInteger(v) || !Number.isInteger(v)
+          : s.integer && Number.isSafeInteger(v);
+      case "boolean":
+        return s.boolean;
+      default:
+        return v === null && s.nullable;
+    }
   }
 
   /** A key that may never reach JavaScript objects: __proto__ and friends, or invalid Unicode. */
