@@ -187,7 +187,7 @@ try {
 $t = TrackEventRequest::fromJson('{"eventId":"0b6f8a5e-2c1d-4e8f-9a7b-3c2d1e0f9a8b","occurredAt":"2024-05-01T12:00:00Z","sessionId":"abcdefgh","timezoneOffsetMinutes":60,"event":{"kind":"add_to_cart","skuId":3,"quantity":1,"unitPrice":{"currency":"EUR","amountMinor":250}}}');
 echo get_class($t->event->value), ' ', $t->toJson(), "\\n";
 try {
-    TrackEventRequest::fromJson('{"eventId":"nope","occurredAt":"2024-13-01T12:00:00Z","sessionId":"ab","timezoneOffsetMinutes":7,"event":{"kind":"page_view","path":"/"}}');
+    TrackEventRequest::fromJson('{"eventId":"nope","occurredAt":"2024-13-01T12:00:00Z","sessionId":"ab","timezoneOffsetMinutes":7,"event":{"kind":"page_view","path":"x"}}');
 } catch (\\Contractgen\\Runtime\\DecodeException $e) {
     foreach ($e->errors() as $err) {
         echo $err->path, ' ', $err->code, "\\n";
@@ -206,6 +206,7 @@ try {
       "$.status enum",
       "$.bogus unknown_field",
       'Shop\\Stats\\V1\\AddToCart {"eventId":"0b6f8a5e-2c1d-4e8f-9a7b-3c2d1e0f9a8b","occurredAt":"2024-05-01T12:00:00Z","sessionId":"abcdefgh","timezoneOffsetMinutes":60,"event":{"kind":"add_to_cart","skuId":3,"quantity":1,"unitPrice":{"currency":"EUR","amountMinor":250}}}',
+      "$.event.path pattern",
       "$.eventId format",
       "$.occurredAt format",
       "$.sessionId min_length",

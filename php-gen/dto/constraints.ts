@@ -24,23 +24,37 @@ export function pcre(pattern: string): string {
   return `/${out}/u`;
 }
 
-/** Constructor statements checking every constrained property. */
+/**
+ * Statements checking every constrained property. In the constructor (`decode` undefined) they read
+ * `$this-><name>` at path `$.<json>`; in a decoder they read the local `<local>` at `$p . '.<json>'`, only
+ * when that property decoded without error (`$ok<n>`), so type errors and constraint errors of one
+ * object are reported together.
+ */
 export function constraintChecks(
   file: PhpFile,
   ctx: PhpContext,
-  props: readonly { name: string; field: FieldDecl }[],
+  props: readonly { name: string; field: FieldDecl; local?: string }[],
+  decode = false,
 ): string[] {
   const lines: string[] = [];
-  for (const { name, field } of props) {
-    const body = valueChecks(CHECK, field.type, `$this->${name}`, phpString(`$.${field.jsonName}`), 0);
+  for (const { name, field, local } of props) {
+    const x = decode && local !== undefined ? local : `$this->${name}`;
+    const path = decode ? `$p . ${phpString(`.${field.jsonName}`)}` : phpString(`$.${field.jsonName}`);
+    const body = valueChecks(CHECK, field.type, x, path, 0);
     if (body.length === 0) continue;
-    if (field.presence !== "required" || field.type.kind === "nullable") {
-      lines.push(`if ($this->${name} !== null) {`, ...body.map((l) => INDENT + l), "}");
+    const guard = decode && local !== undefined ? `$ok${local.slice(2)} && ${x} !== null` : `${x} !== null`;
+    if (decode || field.presence !== "required" || field.type.kind === "nullable") {
+      lines.push(`if (${guard}) {`, ...body.map((l) => INDENT + l), "}");
     } else {
       lines.push(...body);
     }
   }
   return withCheck(file, ctx, lines);
+}
+
+/** Whether a property of this type has constraint checks (so its decoder tracks `$ok<n>`). */
+export function hasConstraintChecks(field: FieldDecl): boolean {
+  return valueChecks(CHECK, field.type, "$x", "''", 0).length > 0;
 }
 
 /** Placeholder for the runtime's Check class: imported only when a check is written. */

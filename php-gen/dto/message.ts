@@ -9,7 +9,7 @@ import { camelCase } from "../../codegen/util/names.js";
 import type { OneofClasses, PhpContext } from "../context.js";
 import { phpIdentifier } from "../names.js";
 import { callLines, docComment, INDENT, type PhpFile, phpString } from "../printer.js";
-import { constraintChecks, protoRangeChecks } from "./constraints.js";
+import { constraintChecks, hasConstraintChecks, protoRangeChecks } from "./constraints.js";
 import { type PhpType, PhpTypes } from "./types.js";
 
 /** The context the DTO emitters need: the shared one plus the oneof class names. */
@@ -209,6 +209,10 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   const required = proto ? [] : props.filter((p) => p.field?.presence === "required");
   for (const p of props) file.add(`${I2}${p.local} = ${p.default ?? p.type?.zero ?? "null"};`);
   for (const p of required) file.add(`${I2}$has${p.local.slice(2)} = false;`);
+  const tracked = new Set(
+    proto ? [] : props.filter((p) => p.field !== undefined && hasConstraintChecks(p.field)),
+  );
+  for (const p of tracked) file.add(`${I2}$ok${p.local.slice(2)} = false;`);
   const nullOk = proto ? props.filter((p) => p.type?.acceptsNull === true) : [];
   file.add(`${I2}foreach ($o as $k => $x) {`);
   if (proto) {
@@ -243,7 +247,9 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
         file.add(`${I5}${p.local} = new ${member}(${t.decode("$x", path)});`);
       }
     } else if (p.type) {
+      if (tracked.has(p)) file.add(`${I5}$c = $e->count();`);
       file.add(...assignLines(I5, p.local, p.type.decode("$x", path)));
+      if (tracked.has(p)) file.add(`${I5}$ok${p.local.slice(2)} = $e->count() === $c;`);
       if (!proto && p.field?.presence === "required") file.add(`${I5}$has${p.local.slice(2)} = true;`);
     }
     file.add(`${I5}break;`);
@@ -263,6 +269,15 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
       `${I3}$e->addText($p . ${phpString(`.${p.field?.jsonName ?? p.name}`)}, 'required', ${phpString(`required property "${p.field?.jsonName ?? p.name}"`)}, 'nothing');`,
       `${I2}}`,
     );
+  }
+  if (tracked.size > 0) {
+    const lines = constraintChecks(
+      file,
+      ctx,
+      [...tracked].flatMap((p) => (p.field ? [{ name: p.name, field: p.field, local: p.local }] : [])),
+      true,
+    );
+    file.add(...lines.map((l) => `${I2}${l}`));
   }
   file.add(`${I2}if ($e->count() !== $n) {`, `${I3}return null;`, `${I2}}`);
   const args = props.map((p) => `${p.name}: ${p.local}`);

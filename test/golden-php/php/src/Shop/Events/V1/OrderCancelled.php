@@ -117,18 +117,30 @@ final class OrderCancelled implements \JsonSerializable
         $has3 = false;
         $has4 = false;
         $has7 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
+        $ok4 = false;
+        $ok6 = false;
+        $ok7 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'eventId':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.eventId', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'occurredAt':
+                    $c = $e->count();
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.occurredAt', $e);
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'orderId':
+                    $c = $e->count();
                     $f2 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.orderId', $e);
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'reason':
@@ -136,19 +148,25 @@ final class OrderCancelled implements \JsonSerializable
                     $has3 = true;
                     break;
                 case 'cancelledByUserId':
+                    $c = $e->count();
                     $f4 = $x === null
                         ? null
                         : (\is_int($x) ? $x : Read::jsonInteger($x, $p . '.cancelledByUserId', $e));
+                    $ok4 = $e->count() === $c;
                     $has4 = true;
                     break;
                 case 'refund':
                     $f5 = Money::decode($x, $p . '.refund', $e);
                     break;
                 case 'note':
+                    $c = $e->count();
                     $f6 = $x === null ? null : (\is_string($x) ? $x : Read::string($x, $p . '.note', $e));
+                    $ok6 = $e->count() === $c;
                     break;
                 case 'releasedSkuIds':
+                    $c = $e->count();
                     $f7 = Read::listOf($x, $p . '.releasedSkuIds', $e, Read::jsonInteger(...));
+                    $ok7 = $e->count() === $c;
                     $has7 = true;
                     break;
                 default:
@@ -172,6 +190,31 @@ final class OrderCancelled implements \JsonSerializable
         }
         if (!$has7) {
             $e->addText($p . '.releasedSkuIds', 'required', 'required property "releasedSkuIds"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::string($f1, $p . '.occurredAt', $e, null, null, null, 'date-time');
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::number($f2, $p . '.orderId', $e, 1, null, null, null, null);
+        }
+        if ($ok4 && $f4 !== null) {
+            if ($f4 !== null) {
+                Check::number($f4, $p . '.cancelledByUserId', $e, 1, null, null, null, null);
+            }
+        }
+        if ($ok6 && $f6 !== null) {
+            if ($f6 !== null) {
+                Check::string($f6, $p . '.note', $e, null, 500, null, null);
+            }
+        }
+        if ($ok7 && $f7 !== null) {
+            Check::items($f7, $p . '.releasedSkuIds', $e, null, null, true);
+            foreach ($f7 as $i0 => $y0) {
+                Check::number($y0, $p . '.releasedSkuIds' . '[' . $i0 . ']', $e, 1, null, null, null, null);
+            }
         }
         if ($e->count() !== $n) {
             return null;

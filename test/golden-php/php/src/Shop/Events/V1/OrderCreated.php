@@ -123,26 +123,43 @@ final class OrderCreated implements \JsonSerializable
         $has6 = false;
         $has7 = false;
         $has8 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
+        $ok3 = false;
+        $ok4 = false;
+        $ok6 = false;
+        $ok9 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'eventId':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.eventId', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'occurredAt':
+                    $c = $e->count();
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.occurredAt', $e);
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'orderId':
+                    $c = $e->count();
                     $f2 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.orderId', $e);
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'userId':
+                    $c = $e->count();
                     $f3 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.userId', $e);
+                    $ok3 = $e->count() === $c;
                     $has3 = true;
                     break;
                 case 'customerEmail':
+                    $c = $e->count();
                     $f4 = \is_string($x) ? $x : Read::string($x, $p . '.customerEmail', $e);
+                    $ok4 = $e->count() === $c;
                     $has4 = true;
                     break;
                 case 'channel':
@@ -150,7 +167,9 @@ final class OrderCreated implements \JsonSerializable
                     $has5 = true;
                     break;
                 case 'items':
+                    $c = $e->count();
                     $f6 = Read::listOf($x, $p . '.items', $e, OrderLine::decode(...));
+                    $ok6 = $e->count() === $c;
                     $has6 = true;
                     break;
                 case 'total':
@@ -162,7 +181,9 @@ final class OrderCreated implements \JsonSerializable
                     $has8 = true;
                     break;
                 case 'couponCode':
+                    $c = $e->count();
                     $f9 = $x === null ? null : (\is_string($x) ? $x : Read::string($x, $p . '.couponCode', $e));
+                    $ok9 = $e->count() === $c;
                     break;
                 case 'metadata':
                     $f10 = Read::mapOf($x, $p . '.metadata', $e, Read::keyString(...), Read::string(...));
@@ -197,6 +218,29 @@ final class OrderCreated implements \JsonSerializable
         }
         if (!$has8) {
             $e->addText($p . '.shippingAddress', 'required', 'required property "shippingAddress"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::string($f1, $p . '.occurredAt', $e, null, null, null, 'date-time');
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::number($f2, $p . '.orderId', $e, 1, null, null, null, null);
+        }
+        if ($ok3 && $f3 !== null) {
+            Check::number($f3, $p . '.userId', $e, 1, null, null, null, null);
+        }
+        if ($ok4 && $f4 !== null) {
+            Check::string($f4, $p . '.customerEmail', $e, null, 254, null, 'email');
+        }
+        if ($ok6 && $f6 !== null) {
+            Check::items($f6, $p . '.items', $e, 1, 100, false);
+        }
+        if ($ok9 && $f9 !== null) {
+            if ($f9 !== null) {
+                Check::string($f9, $p . '.couponCode', $e, 1, 32, '/^[A-Z0-9-]+$/u', null);
+            }
         }
         if ($e->count() !== $n) {
             return null;

@@ -87,18 +87,27 @@ final class OrderLine implements \JsonSerializable
         $has1 = false;
         $has2 = false;
         $has3 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'skuId':
+                    $c = $e->count();
                     $f0 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.skuId', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'productName':
+                    $c = $e->count();
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.productName', $e);
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'quantity':
+                    $c = $e->count();
                     $f2 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.quantity', $e);
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'unitPrice':
@@ -120,6 +129,15 @@ final class OrderLine implements \JsonSerializable
         }
         if (!$has3) {
             $e->addText($p . '.unitPrice', 'required', 'required property "unitPrice"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::number($f0, $p . '.skuId', $e, 1, null, null, null, null);
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::string($f1, $p . '.productName', $e, 1, 200, null, null);
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::number($f2, $p . '.quantity', $e, 1, 999, null, null, null);
         }
         if ($e->count() !== $n) {
             return null;

@@ -112,30 +112,48 @@ final class Address implements \JsonSerializable
         $has2 = false;
         $has3 = false;
         $has4 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
+        $ok3 = false;
+        $ok4 = false;
+        $ok5 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'recipientName':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.recipientName', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'lines':
+                    $c = $e->count();
                     $f1 = Read::listOf($x, $p . '.lines', $e, Read::string(...));
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'city':
+                    $c = $e->count();
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.city', $e);
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'postalCode':
+                    $c = $e->count();
                     $f3 = \is_string($x) ? $x : Read::string($x, $p . '.postalCode', $e);
+                    $ok3 = $e->count() === $c;
                     $has3 = true;
                     break;
                 case 'countryCode':
+                    $c = $e->count();
                     $f4 = \is_string($x) ? $x : Read::string($x, $p . '.countryCode', $e);
+                    $ok4 = $e->count() === $c;
                     $has4 = true;
                     break;
                 case 'phoneNumber':
+                    $c = $e->count();
                     $f5 = $x === null ? null : (\is_string($x) ? $x : Read::string($x, $p . '.phoneNumber', $e));
+                    $ok5 = $e->count() === $c;
                     break;
                 default:
                     $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.shared.v1.Address', $x);
@@ -155,6 +173,29 @@ final class Address implements \JsonSerializable
         }
         if (!$has4) {
             $e->addText($p . '.countryCode', 'required', 'required property "countryCode"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.recipientName', $e, 1, 100, null, null);
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::items($f1, $p . '.lines', $e, 1, 3, false);
+            foreach ($f1 as $i0 => $y0) {
+                Check::string($y0, $p . '.lines' . '[' . $i0 . ']', $e, 1, 100, null, null);
+            }
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::string($f2, $p . '.city', $e, 1, 100, null, null);
+        }
+        if ($ok3 && $f3 !== null) {
+            Check::string($f3, $p . '.postalCode', $e, 1, 16, null, null);
+        }
+        if ($ok4 && $f4 !== null) {
+            Check::string($f4, $p . '.countryCode', $e, null, null, '/^[A-Z]{2}$/u', null);
+        }
+        if ($ok5 && $f5 !== null) {
+            if ($f5 !== null) {
+                Check::string($f5, $p . '.phoneNumber', $e, null, null, '/^\\+[1-9][0-9]{6,14}$/u', null);
+            }
         }
         if ($e->count() !== $n) {
             return null;

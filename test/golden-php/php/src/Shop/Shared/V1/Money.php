@@ -78,10 +78,13 @@ final class Money implements \JsonSerializable
         $f1 = null;
         $has0 = false;
         $has1 = false;
+        $ok0 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'currency':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.currency', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'amountMinor':
@@ -97,6 +100,9 @@ final class Money implements \JsonSerializable
         }
         if (!$has1) {
             $e->addText($p . '.amountMinor', 'required', 'required property "amountMinor"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.currency', $e, null, null, '/^[A-Z]{3}$/u', null);
         }
         if ($e->count() !== $n) {
             return null;

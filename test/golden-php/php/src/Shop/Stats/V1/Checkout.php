@@ -91,18 +91,27 @@ final class Checkout implements \JsonSerializable
         $has2 = false;
         $has3 = false;
         $has4 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'kind':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.kind', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'orderId':
+                    $c = $e->count();
                     $f1 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.orderId', $e);
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'itemCount':
+                    $c = $e->count();
                     $f2 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.itemCount', $e);
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'total':
@@ -131,6 +140,15 @@ final class Checkout implements \JsonSerializable
         }
         if (!$has4) {
             $e->addText($p . '.paymentMethod', 'required', 'required property "paymentMethod"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::constant($f0, $p . '.kind', $e, 'checkout');
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::number($f1, $p . '.orderId', $e, 1, null, null, null, null);
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::number($f2, $p . '.itemCount', $e, null, null, 0, null, null);
         }
         if ($e->count() !== $n) {
             return null;

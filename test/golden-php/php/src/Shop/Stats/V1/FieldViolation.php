@@ -76,10 +76,13 @@ final class FieldViolation implements \JsonSerializable
         $f1 = '';
         $has0 = false;
         $has1 = false;
+        $ok0 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'field':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.field', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'description':
@@ -95,6 +98,9 @@ final class FieldViolation implements \JsonSerializable
         }
         if (!$has1) {
             $e->addText($p . '.description', 'required', 'required property "description"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.field', $e, 1, null, null, null);
         }
         if ($e->count() !== $n) {
             return null;

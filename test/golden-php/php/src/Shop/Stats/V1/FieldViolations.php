@@ -72,10 +72,13 @@ final class FieldViolations implements \JsonSerializable
         $n = $e->count();
         $f0 = [];
         $has0 = false;
+        $ok0 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'violations':
+                    $c = $e->count();
                     $f0 = Read::listOf($x, $p . '.violations', $e, FieldViolation::decode(...));
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 default:
@@ -84,6 +87,9 @@ final class FieldViolations implements \JsonSerializable
         }
         if (!$has0) {
             $e->addText($p . '.violations', 'required', 'required property "violations"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::items($f0, $p . '.violations', $e, 1, null, false);
         }
         if ($e->count() !== $n) {
             return null;

@@ -98,20 +98,32 @@ final class GetDailyReportRequest implements \JsonSerializable
         $f2 = null;
         $f3 = null;
         $has0 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
+        $ok3 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'date':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.date', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'timezone':
+                    $c = $e->count();
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.timezone', $e);
+                    $ok1 = $e->count() === $c;
                     break;
                 case 'kinds':
+                    $c = $e->count();
                     $f2 = Read::listOf($x, $p . '.kinds', $e, EventKind::decode(...));
+                    $ok2 = $e->count() === $c;
                     break;
                 case 'topSkuLimit':
+                    $c = $e->count();
                     $f3 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.topSkuLimit', $e);
+                    $ok3 = $e->count() === $c;
                     break;
                 default:
                     $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.stats.v1.GetDailyReportRequest', $x);
@@ -119,6 +131,18 @@ final class GetDailyReportRequest implements \JsonSerializable
         }
         if (!$has0) {
             $e->addText($p . '.date', 'required', 'required property "date"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.date', $e, null, null, null, 'date');
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::string($f1, $p . '.timezone', $e, null, 64, '/^[A-Za-z_]+(\\/[A-Za-z0-9_+-]+)*$/u', null);
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::items($f2, $p . '.kinds', $e, 1, 3, true);
+        }
+        if ($ok3 && $f3 !== null) {
+            Check::number($f3, $p . '.topSkuLimit', $e, 1, 100, null, null, null);
         }
         if ($e->count() !== $n) {
             return null;

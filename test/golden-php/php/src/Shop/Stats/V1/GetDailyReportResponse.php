@@ -125,10 +125,18 @@ final class GetDailyReportResponse implements \JsonSerializable
         $has6 = false;
         $has7 = false;
         $has8 = false;
+        $ok0 = false;
+        $ok2 = false;
+        $ok4 = false;
+        $ok5 = false;
+        $ok6 = false;
+        $ok8 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'date':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.date', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'timezone':
@@ -136,7 +144,9 @@ final class GetDailyReportResponse implements \JsonSerializable
                     $has1 = true;
                     break;
                 case 'eventCounts':
+                    $c = $e->count();
                     $f2 = Read::mapOf($x, $p . '.eventCounts', $e, Read::keyString(...), Read::jsonInteger(...));
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'revenue':
@@ -144,16 +154,22 @@ final class GetDailyReportResponse implements \JsonSerializable
                     $has3 = true;
                     break;
                 case 'conversionRate':
+                    $c = $e->count();
                     $f4 = \is_float($x) ? $x : Read::jsonNumber($x, $p . '.conversionRate', $e);
+                    $ok4 = $e->count() === $c;
                     $has4 = true;
                     break;
                 case 'averageOrderValueMinor':
+                    $c = $e->count();
                     $f5 = $x === null
                         ? null
                         : (\is_int($x) ? $x : Read::jsonInteger($x, $p . '.averageOrderValueMinor', $e));
+                    $ok5 = $e->count() === $c;
                     break;
                 case 'topSkus':
+                    $c = $e->count();
                     $f6 = Read::listOf($x, $p . '.topSkus', $e, SkuStats::decode(...));
+                    $ok6 = $e->count() === $c;
                     $has6 = true;
                     break;
                 case 'complete':
@@ -161,7 +177,9 @@ final class GetDailyReportResponse implements \JsonSerializable
                     $has7 = true;
                     break;
                 case 'generatedAt':
+                    $c = $e->count();
                     $f8 = \is_string($x) ? $x : Read::string($x, $p . '.generatedAt', $e);
+                    $ok8 = $e->count() === $c;
                     $has8 = true;
                     break;
                 default:
@@ -191,6 +209,28 @@ final class GetDailyReportResponse implements \JsonSerializable
         }
         if (!$has8) {
             $e->addText($p . '.generatedAt', 'required', 'required property "generatedAt"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.date', $e, null, null, null, 'date');
+        }
+        if ($ok2 && $f2 !== null) {
+            foreach ($f2 as $k0 => $y0) {
+                Check::number($y0, $p . '.eventCounts' . '.' . $k0, $e, 0, null, null, null, null);
+            }
+        }
+        if ($ok4 && $f4 !== null) {
+            Check::number($f4, $p . '.conversionRate', $e, 0, 1, null, null, null);
+        }
+        if ($ok5 && $f5 !== null) {
+            if ($f5 !== null) {
+                Check::number($f5, $p . '.averageOrderValueMinor', $e, 0, null, null, null, null);
+            }
+        }
+        if ($ok6 && $f6 !== null) {
+            Check::items($f6, $p . '.topSkus', $e, null, 100, false);
+        }
+        if ($ok8 && $f8 !== null) {
+            Check::string($f8, $p . '.generatedAt', $e, null, null, null, 'date-time');
         }
         if ($e->count() !== $n) {
             return null;

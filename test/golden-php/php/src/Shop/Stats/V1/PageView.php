@@ -91,21 +91,33 @@ final class PageView implements \JsonSerializable
         $f3 = null;
         $has0 = false;
         $has1 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
+        $ok3 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'kind':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.kind', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'path':
+                    $c = $e->count();
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.path', $e);
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'referrer':
+                    $c = $e->count();
                     $f2 = $x === null ? null : (\is_string($x) ? $x : Read::string($x, $p . '.referrer', $e));
+                    $ok2 = $e->count() === $c;
                     break;
                 case 'durationMs':
+                    $c = $e->count();
                     $f3 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.durationMs', $e);
+                    $ok3 = $e->count() === $c;
                     break;
                 default:
                     $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.stats.v1.PageView', $x);
@@ -116,6 +128,20 @@ final class PageView implements \JsonSerializable
         }
         if (!$has1) {
             $e->addText($p . '.path', 'required', 'required property "path"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::constant($f0, $p . '.kind', $e, 'page_view');
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::string($f1, $p . '.path', $e, null, 2048, '/^\\//u', null);
+        }
+        if ($ok2 && $f2 !== null) {
+            if ($f2 !== null) {
+                Check::string($f2, $p . '.referrer', $e, null, 2048, null, null);
+            }
+        }
+        if ($ok3 && $f3 !== null) {
+            Check::number($f3, $p . '.durationMs', $e, 0, null, null, null, null);
         }
         if ($e->count() !== $n) {
             return null;

@@ -92,22 +92,34 @@ final class SkuStats implements \JsonSerializable
         $has2 = false;
         $has3 = false;
         $has4 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
+        $ok3 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'skuId':
+                    $c = $e->count();
                     $f0 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.skuId', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'views':
+                    $c = $e->count();
                     $f1 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.views', $e);
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'addToCarts':
+                    $c = $e->count();
                     $f2 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.addToCarts', $e);
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'unitsSold':
+                    $c = $e->count();
                     $f3 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.unitsSold', $e);
+                    $ok3 = $e->count() === $c;
                     $has3 = true;
                     break;
                 case 'revenue':
@@ -132,6 +144,18 @@ final class SkuStats implements \JsonSerializable
         }
         if (!$has4) {
             $e->addText($p . '.revenue', 'required', 'required property "revenue"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::number($f0, $p . '.skuId', $e, 1, null, null, null, null);
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::number($f1, $p . '.views', $e, 0, null, null, null, null);
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::number($f2, $p . '.addToCarts', $e, 0, null, null, null, null);
+        }
+        if ($ok3 && $f3 !== null) {
+            Check::number($f3, $p . '.unitsSold', $e, 0, null, null, null, null);
         }
         if ($e->count() !== $n) {
             return null;

@@ -80,6 +80,7 @@ final class StatsError implements \JsonSerializable
         $f0 = null;
         $f1 = null;
         $has0 = false;
+        $ok1 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'reason':
@@ -87,9 +88,11 @@ final class StatsError implements \JsonSerializable
                     $has0 = true;
                     break;
                 case 'retryAfterSeconds':
+                    $c = $e->count();
                     $f1 = $x === null
                         ? null
                         : (\is_int($x) ? $x : Read::jsonInteger($x, $p . '.retryAfterSeconds', $e));
+                    $ok1 = $e->count() === $c;
                     break;
                 default:
                     $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.stats.v1.StatsError', $x);
@@ -97,6 +100,11 @@ final class StatsError implements \JsonSerializable
         }
         if (!$has0) {
             $e->addText($p . '.reason', 'required', 'required property "reason"', 'nothing');
+        }
+        if ($ok1 && $f1 !== null) {
+            if ($f1 !== null) {
+                Check::number($f1, $p . '.retryAfterSeconds', $e, 0, null, null, null, null);
+            }
         }
         if ($e->count() !== $n) {
             return null;

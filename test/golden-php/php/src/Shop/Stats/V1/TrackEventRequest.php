@@ -129,35 +129,56 @@ final class TrackEventRequest implements \JsonSerializable
         $has1 = false;
         $has2 = false;
         $has5 = false;
+        $ok0 = false;
+        $ok1 = false;
+        $ok2 = false;
+        $ok3 = false;
+        $ok4 = false;
+        $ok6 = false;
+        $ok7 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'eventId':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.eventId', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'occurredAt':
+                    $c = $e->count();
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.occurredAt', $e);
+                    $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'sessionId':
+                    $c = $e->count();
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.sessionId', $e);
+                    $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
                 case 'userId':
+                    $c = $e->count();
                     $f3 = $x === null ? null : (\is_int($x) ? $x : Read::jsonInteger($x, $p . '.userId', $e));
+                    $ok3 = $e->count() === $c;
                     break;
                 case 'timezoneOffsetMinutes':
+                    $c = $e->count();
                     $f4 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.timezoneOffsetMinutes', $e);
+                    $ok4 = $e->count() === $c;
                     break;
                 case 'event':
                     $f5 = TrackEventRequestEvent::decode($x, $p . '.event', $e);
                     $has5 = true;
                     break;
                 case 'attributes':
+                    $c = $e->count();
                     $f6 = Read::mapOf($x, $p . '.attributes', $e, Read::keyString(...), Read::string(...));
+                    $ok6 = $e->count() === $c;
                     break;
                 case 'tags':
+                    $c = $e->count();
                     $f7 = Read::listOf($x, $p . '.tags', $e, Read::string(...));
+                    $ok7 = $e->count() === $c;
                     break;
                 default:
                     $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.stats.v1.TrackEventRequest', $x);
@@ -174,6 +195,34 @@ final class TrackEventRequest implements \JsonSerializable
         }
         if (!$has5) {
             $e->addText($p . '.event', 'required', 'required property "event"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
+        }
+        if ($ok1 && $f1 !== null) {
+            Check::string($f1, $p . '.occurredAt', $e, null, null, null, 'date-time');
+        }
+        if ($ok2 && $f2 !== null) {
+            Check::string($f2, $p . '.sessionId', $e, 8, 64, '/^[A-Za-z0-9_-]+$/u', null);
+        }
+        if ($ok3 && $f3 !== null) {
+            if ($f3 !== null) {
+                Check::number($f3, $p . '.userId', $e, 1, null, null, null, null);
+            }
+        }
+        if ($ok4 && $f4 !== null) {
+            Check::number($f4, $p . '.timezoneOffsetMinutes', $e, -720, 840, null, null, 15);
+        }
+        if ($ok6 && $f6 !== null) {
+            foreach ($f6 as $k0 => $y0) {
+                Check::string($y0, $p . '.attributes' . '.' . $k0, $e, null, 256, null, null);
+            }
+        }
+        if ($ok7 && $f7 !== null) {
+            Check::items($f7, $p . '.tags', $e, null, 10, true);
+            foreach ($f7 as $i0 => $y0) {
+                Check::string($y0, $p . '.tags' . '[' . $i0 . ']', $e, 1, 32, '/^[a-z0-9-]+$/u', null);
+            }
         }
         if ($e->count() !== $n) {
             return null;

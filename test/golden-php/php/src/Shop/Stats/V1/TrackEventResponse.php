@@ -85,10 +85,14 @@ final class TrackEventResponse implements \JsonSerializable
         $has1 = false;
         $has2 = false;
         $has3 = false;
+        $ok0 = false;
+        $ok3 = false;
         foreach ($o as $k => $x) {
             switch ($k) {
                 case 'eventId':
+                    $c = $e->count();
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.eventId', $e);
+                    $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
                 case 'accepted':
@@ -100,7 +104,9 @@ final class TrackEventResponse implements \JsonSerializable
                     $has2 = true;
                     break;
                 case 'receivedAt':
+                    $c = $e->count();
                     $f3 = \is_string($x) ? $x : Read::string($x, $p . '.receivedAt', $e);
+                    $ok3 = $e->count() === $c;
                     $has3 = true;
                     break;
                 default:
@@ -118,6 +124,12 @@ final class TrackEventResponse implements \JsonSerializable
         }
         if (!$has3) {
             $e->addText($p . '.receivedAt', 'required', 'required property "receivedAt"', 'nothing');
+        }
+        if ($ok0 && $f0 !== null) {
+            Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
+        }
+        if ($ok3 && $f3 !== null) {
+            Check::string($f3, $p . '.receivedAt', $e, null, null, null, 'date-time');
         }
         if ($e->count() !== $n) {
             return null;
