@@ -4,12 +4,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { globToRegExp } from "../codegen/breaking/glob.js";
+import { applyIgnores } from "../codegen/breaking/ignore.js";
 import { formatReport } from "../codegen/breaking/index.js";
-import type { BreakingReport } from "../codegen/breaking/model.js";
+import type { BreakingFinding, BreakingReport } from "../codegen/breaking/model.js";
 import { escapeXml } from "../codegen/breaking/report.js";
 import { JSON_SCHEMA_RULES } from "../codegen/breaking/rules.js";
 import { resolveConfig } from "../codegen/config.js";
 import { isContractError } from "../codegen/errors.js";
+import type { SchemaDocument } from "../codegen/load/jsonschema.js";
 import { ROOT } from "./helpers.js";
 
 describe("docs/breaking-rules.md", () => {
@@ -148,5 +150,67 @@ describe("report formats", () => {
     expect(formatReport(report, "text")).toContain(
       "c/a,b.schema.json:3#/enum: error ENUM_VALUE_REMOVED [jsonschema, request]: ",
     );
+  });
+});
+
+describe("ignores", () => {
+  const finding = (rule: string, file: string, pointer?: string): BreakingFinding => ({
+    kind: "jsonschema",
+    rule,
+    severity: "error",
+    direction: "request",
+    message: rule,
+    file,
+    ...(pointer !== undefined ? { pointer } : {}),
+  });
+  const doc: SchemaDocument = {
+    path: "c/a.schema.json",
+    uri: "file:///c/a.schema.json",
+    package: "c",
+    kind: "schema",
+    json: { properties: { x: { "x-contractgen-breaking-ignore": ["TYPE_CHANGED"], type: "string" } } },
+  };
+  test.each([
+    [
+      "schema keyword on the node",
+      finding("TYPE_CHANGED", "c/a.schema.json", "/properties/x/type"),
+      "c/a.schema.json#/properties/x/x-contractgen-breaking-ignore",
+    ],
+    [
+      "schema keyword, other rule",
+      finding("MINIMUM_TIGHTENED", "c/a.schema.json", "/properties/x"),
+      undefined,
+    ],
+    ["schema keyword, other node", finding("TYPE_CHANGED", "c/a.schema.json", "/properties/y"), undefined],
+    [
+      "config rule + path glob",
+      finding("FIELD_SAME_NAME", "proto/a/v1/a.proto"),
+      "cfg.json#/breaking/ignore/0",
+    ],
+    ["config rule, path not matching", finding("FIELD_SAME_NAME", "other/a.proto"), undefined],
+    [
+      "config path with pointer prefix",
+      finding("ENUM_VALUE_ADDED", "c/b.schema.json", "/$defs/E/enum"),
+      "cfg.json#/breaking/ignore/1",
+    ],
+    [
+      "config path with pointer prefix, outside",
+      finding("ENUM_VALUE_ADDED", "c/b.schema.json", "/properties"),
+      undefined,
+    ],
+  ] as const)("%s", (_name, f, ignoredBy) => {
+    const { kept, ignored } = applyIgnores(
+      [f],
+      {
+        ignore: [
+          { rule: "FIELD_SAME_NAME", path: "proto/**" },
+          { path: "c/*.schema.json#/$defs/E", reason: "internal enum" },
+        ],
+      },
+      "cfg.json",
+      [doc],
+    );
+    expect(ignored.map((i) => i.ignoredBy)).toEqual(ignoredBy ? [ignoredBy] : []);
+    expect(kept.length + ignored.length).toBe(1);
   });
 });
