@@ -1113,3 +1113,25 @@ describe("JSON pointer → line", () => {
     expect(lineOf(lines, "/a/missing/deeper")).toBe(2);
   });
 });
+
+describe("scale", () => {
+  test("a file with 1,000 declarations, each changed once, gives 1,000 findings", () => {
+    const defs = (extra: boolean) =>
+      Object.fromEntries(
+        Array.from({ length: 1000 }, (_, i) => [
+          `D${i}`,
+          closed({
+            id: S,
+            next: { $ref: `#/$defs/D${(i + 1) % 1000}` },
+            ...(extra ? { note: S } : {}),
+          }),
+        ]),
+      );
+    const before = contractSet({ $defs: defs(false) }, "old");
+    const after = contractSet({ $defs: defs(true) }, "new");
+    const found = checkJsonSchemaChanges(before, after, { directions: {}, fallback: "response" });
+    expect(found).toHaveLength(1000);
+    expect(new Set(found.map((f) => f.rule))).toEqual(new Set(["PROPERTY_ADDED"]));
+    expect(checkJsonSchemaChanges(before, after, { directions: {}, fallback: "request" })).toEqual([]);
+  });
+});
