@@ -1,5 +1,5 @@
 /**
- * contractgen code-generation benchmark (`npm run bench`, or `node bench/run.js` after a build).
+ * contractgen code-generation benchmark (`npm run bench`, or `node bench/generate.js` after a build).
  *
  * What it measures, all in one run, each figure the best wall time of N runs (N = 3, env BENCH_RUNS):
  *
