@@ -212,7 +212,13 @@ export class Walk {
       const item = o[key];
       const child = props === undefined ? undefined : props.get(key);
       // Most values are leaves of the expected type: accept them without a call or a path entry.
-      if (child !== undefined && this.leafOk(item, child)) continue;
+      if (
+        child !== undefined
+          ? this.leafOk(item, child)
+          : extra !== undefined && !this.badKey(key) && this.leafOk(item, extra)
+      ) {
+        continue;
+      }
       this.path.push(key);
       let next: unknown;
       if (child !== undefined) next = this.walk(item, child, d);
