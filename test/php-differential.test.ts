@@ -20,6 +20,7 @@ import {
   ScalarType,
   toJson,
 } from "@bufbuild/protobuf";
+import { anyPack } from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../codegen/config.js";
 import { type LoadedContracts, loadContracts } from "../codegen/load/index.js";
@@ -231,6 +232,16 @@ class Gen {
         } as never);
       case "google.protobuf.Empty":
         return create(d);
+      case "google.protobuf.Any": {
+        const inner = this.pick([
+          "difftest.v1.Leaf",
+          "google.protobuf.Timestamp",
+          "google.protobuf.Duration",
+          "google.protobuf.Struct",
+        ]);
+        const desc = this.desc(inner);
+        return anyPack(desc, this.messageValue(desc, depth + 1, false) as Message);
+      }
       default:
         break;
     }
@@ -352,8 +363,10 @@ describe.skipIf(!hasPhp)("PHP ProtoJSON codec vs protobuf-es", () => {
       const gen = new Gen(rng(seed), image);
       const msg = gen.message(desc, 0);
       const variant = i % variants.length;
-      const want = JSON.stringify(toJson(desc, msg));
-      const input = variant === 0 ? want : JSON.stringify(toJson(desc, msg, variants[variant]));
+      const registry = image.registry;
+      const want = JSON.stringify(toJson(desc, msg, { registry }));
+      const input =
+        variant === 0 ? want : JSON.stringify(toJson(desc, msg, { ...variants[variant], registry }));
       cases.push({ seed, variant, input, want });
     }
     const inFile = join(dir, "cases.jsonl");

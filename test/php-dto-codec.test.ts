@@ -245,6 +245,26 @@ const ROWS: readonly Row[] = [
     want: '{"listValue":[{},[]],"empty":{}}',
   },
   {
+    name: "Any of a known type is decoded and printed canonically",
+    type: "WellKnown",
+    input: '{"any":{"@type":"type.googleapis.com/difftest.v1.Leaf","color":1,"weight":5}}',
+    want: '{"any":{"@type":"type.googleapis.com/difftest.v1.Leaf","weight":"5","color":"COLOR_RED"}}',
+  },
+  {
+    name: "Any of a known type with a bad field",
+    type: "WellKnown",
+    input: '{"any":{"@type":"type.googleapis.com/difftest.v1.Leaf","nope":1}}',
+    want: ["$.any.nope unknown_field"],
+  },
+  {
+    name: "Any of an unknown type is kept as is",
+    type: "WellKnown",
+    input:
+      '{"rAny":[{"@type":"type.googleapis.com/x.v1.Y","a":{"b":[1]}},{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s"}]}',
+    want: '{"rAny":[{"@type":"type.googleapis.com/x.v1.Y","a":{"b":[1]}},{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s"}]}',
+  },
+  { name: "Any without @type", type: "WellKnown", input: '{"any":{"a":1}}', want: ["$.any.@type type"] },
+  {
     name: "Empty with a field",
     type: "WellKnown",
     input: '{"empty":{"x":1}}',
@@ -343,12 +363,15 @@ foreach ([
         echo implode(' ', array_map(static fn ($x) => $x->path . ' ' . $x->code, $e->errors())), "\\n";
     }
 }
+$any = \\Contractgen\\Runtime\\Any::pack(new \\Difftest\\V1\\Leaf(name: 'x', weight: 3), 'difftest.v1.Leaf');
+echo json_encode($any, JSON_UNESCAPED_SLASHES), ' ', $any->unpack(\\Difftest\\V1\\Leaf::class)->toJson(), "\\n";
 `,
     );
     const res = await run("php", [join(dir, "construct.php")], { cwd: dir });
     expect(res.stderr).toBe("");
     expect(res.stdout).toBe(
-      '$.fInt32 range\n$.fUint32 range $.oUint64 range\n{"fUint64":"18446744073709551615","fFixed64":"5"}\n',
+      '$.fInt32 range\n$.fUint32 range $.oUint64 range\n{"fUint64":"18446744073709551615","fFixed64":"5"}\n' +
+        '{"@type":"type.googleapis.com/difftest.v1.Leaf","name":"x","weight":"3"} {"name":"x","weight":"3"}\n',
     );
   });
 });

@@ -5,11 +5,12 @@
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import { emitEnum } from "./enum.js";
 import { type DtoContext, emitMessage } from "./message.js";
+import { emitTypeRegistry } from "./registry.js";
 import { emitUnion } from "./union.js";
 
 /** DTO, enum, oneof and union files for every declaration. */
 export function emitPhpDtos(ctx: DtoContext): GeneratedFile[] {
-  const out: GeneratedFile[] = [];
+  const out: GeneratedFile[] = [emitTypeRegistry(ctx)];
   for (const decl of ctx.model.decls.values()) {
     if (decl.fullName.startsWith("google.protobuf.")) continue;
     switch (decl.kind) {

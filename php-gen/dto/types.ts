@@ -292,15 +292,7 @@ export class PhpTypes {
       case "Empty":
         return cls("EmptyMessage", "empty");
       case "Any":
-        return {
-          php: "\\stdClass",
-          doc: "\\stdClass",
-          decode: (v, p) => `${read()}::any(${v}, ${p}, $e)`,
-          callable: () => `${read()}::any(...)`,
-          encode: (x) => `${write()}::value(${x})`,
-          identity: false,
-          acceptsNull: false,
-        };
+        return cls("Any", "read");
       case "Struct":
         return {
           php: "array",

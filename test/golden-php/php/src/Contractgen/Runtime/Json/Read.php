@@ -361,23 +361,6 @@ final class Read
         return new \Contractgen\Runtime\EmptyMessage();
     }
 
-    /** google.protobuf.Any: kept as its JSON object (with `@type`). */
-    public static function any(mixed $v, string $p, Errors $e): \stdClass
-    {
-        $obj = self::object($v, $p, $e);
-        $out = new \stdClass();
-        if ($obj === null) {
-            return $out;
-        }
-        foreach ($obj as $k => $x) {
-            $out->{$k} = self::value($x, $p . '.' . $k, $e);
-        }
-        if (!isset($out->{'@type'}) || !is_string($out->{'@type'})) {
-            $e->add($p, 'type', 'google.protobuf.Any with a string "@type"', $v);
-        }
-        return $out;
-    }
-
     /** JSON Schema `integer`: a JSON number without a fractional part (never a string). */
     public static function jsonInteger(mixed $v, string $p, Errors $e): int
     {
