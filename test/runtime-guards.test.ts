@@ -141,6 +141,32 @@ describe("guard classification (table)", () => {
   });
 });
 
+describe("recursive messages", () => {
+  it("guards every level of a message that contains itself", () => {
+    const tree = [
+      {
+        $id: "urn:contractgen:t.v1.Node",
+        type: "object",
+        properties: {
+          name: { type: "string" },
+          child: { anyOf: [{ type: "null" }, { $ref: "urn:contractgen:t.v1.Node" }] },
+        },
+        additionalProperties: false,
+      },
+    ];
+    const b = createBoundary({ schemas: tree });
+    expect(() => b.check("t.v1.Node", '{"child":{"child":{"name":5,"nam":"x"}}}')).toThrow(
+      expect.objectContaining({
+        violations: [
+          expect.objectContaining({ code: "number_for_string", path: "/child/child/name" }),
+          expect.objectContaining({ code: "unknown_key", path: "/child/child/nam" }),
+        ],
+      }),
+    );
+    expect(b.check("t.v1.Node", '{"child":{"child":null,"name":"a"}}').findings).toEqual([]);
+  });
+});
+
 describe("did-you-mean", () => {
   it.each([
     ["ordr_id", ["orderId", "order_id", "amount"], "orderId"],

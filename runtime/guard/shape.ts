@@ -22,6 +22,7 @@ export interface ObjectShape extends ShapeBase {
   names: readonly string[];
 }
 
+/** A list (JSON array) of `items`. */
 export interface ArrayShape extends ShapeBase {
   kind: "array";
   items: Shape;
@@ -66,6 +67,8 @@ export class SchemaPlanError extends Error {
 export class ShapePlanner {
   private readonly docs = new Map<string, Json>();
   private readonly cache = new Map<string, Shape>();
+  /** Shapes still being compiled (recursion), with the nullable copies to fill once they are done. */
+  private readonly pending = new Map<Shape, Shape[]>();
 
   constructor(schemas: Iterable<unknown>) {
     for (const s of schemas) {
@@ -89,7 +92,10 @@ export class ShapePlanner {
     if (!doc) throw new SchemaPlanError(`no wire schema with $id ${JSON.stringify(id)}`);
     const shape = { kind: "any", nullable: false } as Shape;
     this.cache.set(id, shape);
+    this.pending.set(shape, []);
     Object.assign(shape, this.compile(doc, doc, new Set()));
+    for (const copy of this.pending.get(shape) ?? []) Object.assign(copy, { ...shape, nullable: true });
+    this.pending.delete(shape);
     return shape;
   }
 
@@ -160,7 +166,11 @@ export class ShapePlanner {
     if (rest.length === 1) {
       const only = rest[0] as Shape;
       // A cached (named) shape is shared: wrap instead of changing it.
-      return only.nullable === nullable ? only : ({ ...only, nullable } as Shape);
+      if (only.nullable === nullable) return only;
+      const copy = { ...only, nullable } as Shape;
+      // A message that refers to itself: its shape is filled in later, and so is this copy.
+      this.pending.get(only)?.push(copy);
+      return copy;
     }
     if (rest.length > 0 && rest.every((b) => b.kind === "scalar")) {
       const scalars = rest as ScalarShape[];
