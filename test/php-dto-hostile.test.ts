@@ -9,6 +9,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../codegen/config.js";
+import { generate } from "../codegen/generate.js";
 import { loadContracts } from "../codegen/load/index.js";
 import type { GeneratedFile } from "../codegen/ts/printer.js";
 import { wireSchemas } from "../codegen/wire/index.js";
@@ -254,5 +255,38 @@ echo $h->toJson(), "\\n";
       '{"class":"c","this":1,"a-b":"x","a_b":"y","kind":"1x"}',
       "",
     ]);
+  });
+});
+
+describe.skipIf(!hasPhp)("namespaces from php_namespace and the config prefix", () => {
+  let dir: string;
+  afterAll(() => removeDir(dir));
+
+  it("honours option php_namespace and php.namespace of contractgen.config.json", async () => {
+    dir = await scratchDir("php-ns");
+    await writeTree(dir, {
+      "buf.yaml": BUF_YAML,
+      "proto/a/v1/a.proto":
+        'syntax = "proto3";\npackage a.v1;\noption php_namespace = "Acme\\\\Things";\nmessage M { string s = 1; }\n',
+      "proto/b/v1/b.proto":
+        'syntax = "proto3";\npackage b.v1;\nimport "a/v1/a.proto";\nmessage N { a.v1.M m = 1; }\n',
+      "contractgen.config.json": JSON.stringify({ targets: ["php"], php: { namespace: "Vendor" } }),
+    });
+    const result = await generate({ cwd: dir });
+    const paths = result.files.map((f) => f.path);
+    expect(paths).toContain("php/src/Vendor/Acme/Things/M.php");
+    expect(paths).toContain("php/src/Vendor/B/V1/N.php");
+    const n = result.files.find((f) => f.path === "php/src/Vendor/B/V1/N.php")?.content ?? "";
+    expect(n).toContain("namespace Vendor\\B\\V1;");
+    expect(n).toContain("use Vendor\\Acme\\Things\\M;");
+    await writeFile(
+      join(dir, "run.php"),
+      `<?php
+require __DIR__ . '/gen/php/autoload.php';
+echo Vendor\\B\\V1\\N::fromJson('{"m":{"s":"x"}}')->toJson();
+`,
+    );
+    const res = await run("php", [join(dir, "run.php")], { cwd: dir });
+    expect(res.stderr + res.stdout).toBe('{"m":{"s":"x"}}');
   });
 });
