@@ -21,6 +21,14 @@ export interface CorpusCase {
 /** Whether the `php` CLI is available (the corpus tests skip with a message otherwise). */
 export const HAVE_PHP = spawnSync("php", ["-v"]).status === 0;
 
+/** Whether PHP has the curl extension (the PHP client of the end-to-end test needs it). */
+export const HAVE_PHP_CURL =
+  HAVE_PHP && spawnSync("php", ["-r", "exit(function_exists('curl_init') ? 0 : 1);"]).status === 0;
+
+if (!HAVE_PHP) console.warn("php CLI not found: the tests driven by real PHP output are skipped");
+else if (!HAVE_PHP_CURL)
+  console.warn("PHP curl extension not found: the PHP client end-to-end test is skipped");
+
 /** Runs the corpus script and returns its cases. */
 export function loadCorpus(): CorpusCase[] {
   const r = spawnSync("php", [join(ROOT, "test/php-corpus/corpus.php")], {

@@ -25,7 +25,13 @@ import {
 import { CreateOrderResponseSchema, OrderService } from "./golden/ts/proto/shop/order/v1/order_pb.js";
 import { PaymentService, PayResponseSchema } from "./golden/ts/proto/shop/payment/v1/payment_pb.js";
 import { ROOT } from "./helpers.js";
-import { type CorpusCase, GOLDEN_SCHEMAS, HAVE_PHP, loadCorpus } from "./runtime-php-corpus.js";
+import {
+  type CorpusCase,
+  GOLDEN_SCHEMAS,
+  HAVE_PHP,
+  HAVE_PHP_CURL,
+  loadCorpus,
+} from "./runtime-php-corpus.js";
 
 const schemas = HAVE_PHP ? loadWireSchemas(GOLDEN_SCHEMAS) : [];
 
@@ -93,7 +99,7 @@ async function startServer(
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
 }
 
-describe.skipIf(!HAVE_PHP)("PHP client → connect-node / JSON Schema server with the runtime", () => {
+describe.skipIf(!HAVE_PHP_CURL)("PHP client → connect-node / JSON Schema server with the runtime", () => {
   const cases: CorpusCase[] = HAVE_PHP ? loadCorpus() : [];
   const rpcCases = cases.filter((c) => c.code !== null && ROUTE_OF[c.type] !== undefined);
   // Body-level accidents are the same whatever the method: send them to TrackEvent.
