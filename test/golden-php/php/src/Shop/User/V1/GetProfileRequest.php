@@ -36,7 +36,11 @@ final class GetProfileRequest implements \JsonSerializable
      */
     public static function fromJson(string $json): self
     {
-        return self::fromArray(Read::parse($json, self::class));
+        $e = new Errors();
+        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e->throwIfAny(self::class);
+        \assert($r instanceof self);
+        return $r;
     }
 
     /**
@@ -45,7 +49,7 @@ final class GetProfileRequest implements \JsonSerializable
      * @param array<array-key, mixed>|\stdClass $data
      * @throws DecodeException
      */
-    public static function fromArray(mixed $data): self
+    public static function fromArray(array|\stdClass $data): self
     {
         $e = new Errors();
         $r = self::decode($data, '$', $e);
