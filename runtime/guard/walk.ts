@@ -131,21 +131,18 @@ export class Walk {
       return this.report("wrong_type", v, expectation(s));
     }
     if (typeof v !== "object") {
-      if (this.fromFastParse && typeof v === "number" && !Number.isSafeInteger(v) && Number.isInteger(v)) {
+      if (
+        this.fromFastParse &&
+        s.kind !== "any" &&
+        typeof v === "number" &&
+        !Number.isSafeInteger(v) &&
+        Number.isInteger(v)
+      ) {
         throw new NeedsExactIntegers();
       }
       if (s.kind === "scalar") return this.scalar(v, s);
-      if (s.kind === "any")
-        return typeof v === "bigint"
-          ? this.report(
-              "unsafe_integer",
-              v,
-              "a number JavaScript can hold exactly",
-              NO_REPAIR,
-              undefined,
-              Number(v),
-            )
-          : v;
+      // Values of any type (google.protobuf.Value) hold numbers as doubles by contract: no pitfall.
+      if (s.kind === "any") return typeof v === "bigint" ? Number(v) : v;
       if (v === false) return this.report("false_for_object", v, expectation(s));
       return this.report("wrong_type", v, expectation(s));
     }
