@@ -32,6 +32,13 @@ export function createGuardedConnectTransport(options: GuardedTransportOptions):
   const inner = createNodeHttpClient({ httpVersion: "1.1" });
   const outputs = new Map<string, { type: string; service: string; method: string }>();
   for (const s of options.services) {
+    for (const m of s.methods) {
+      if (options.boundary && !options.boundary.has(m.output.typeName)) {
+        throw new TypeError(
+          `${s.typeName}/${m.name}: the boundary has no wire schema for ${m.output.typeName}; pass the schemas of gen/schema`,
+        );
+      }
+    }
     for (const m of s.methods)
       outputs.set(`/${s.typeName}/${m.name}`, {
         type: m.output.typeName,

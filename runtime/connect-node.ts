@@ -40,8 +40,15 @@ export function createGuardedNodeAdapter(
   options.routes(router);
   const prefix = options.requestPathPrefix ?? "";
   const paths = new Map<string, (typeof router.handlers)[number]>();
-  for (const h of router.handlers) paths.set(prefix + h.requestPath, h);
   const boundary = options.boundary;
+  for (const h of router.handlers) {
+    paths.set(prefix + h.requestPath, h);
+    if (boundary && h.method.methodKind === "unary" && !boundary.has(h.method.input.typeName)) {
+      throw new TypeError(
+        `${h.service.typeName}/${h.method.name}: the boundary has no wire schema for ${h.method.input.typeName}; pass the schemas of gen/schema`,
+      );
+    }
+  }
   return (req, res) => {
     const path = (req.url ?? "").split("?", 2)[0] ?? "";
     const handler = paths.get(path);

@@ -435,3 +435,30 @@ describe("docs/pitfalls.md", () => {
     }
   });
 });
+
+describe("configuration errors surface at startup", () => {
+  it("a route, client or service whose message has no wire schema fails when it is created", async () => {
+    const { createGuardedConnectTransport } = await import("../runtime/index.js");
+    const boundary = createBoundary({ schemas: INLINE });
+    expect(() => createGuardedNodeAdapter({ boundary, routes: (r) => r.service(OrderService, {}) })).toThrow(
+      /shop.order.v1.OrderService\/CreateOrder: the boundary has no wire schema for shop.order.v1.CreateOrderRequest/,
+    );
+    expect(() =>
+      createGuardedConnectTransport({ baseUrl: "http://127.0.0.1:1", boundary, services: [OrderService] }),
+    ).toThrow(/no wire schema for shop.order.v1.CreateOrderResponse/);
+    expect(() => createJsonClient(StatsService, { baseUrl: "http://127.0.0.1:1", boundary })).toThrow(
+      /no wire schema for shop.stats.v1.TrackEventResponse/,
+    );
+  });
+
+  it("a failing observer does not fail the call it observes", () => {
+    const b = createBoundary({
+      schemas: INLINE,
+      policies: { preset: "migrate" },
+      observer: () => {
+        throw new Error("exporter down");
+      },
+    });
+    expect(b.check("t.v1.Thing", '{"count":"3"}').value).toEqual({ count: 3 });
+  });
+});

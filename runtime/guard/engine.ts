@@ -135,10 +135,17 @@ export function createBoundary(options: BoundaryOptions): Boundary {
       const table = tableOf(site);
       const direction = site.direction ?? "message";
       const subject = site.method !== undefined ? `${direction} of ${site.service}/${site.method}` : name;
+      const observe = (event: GuardEvent) => {
+        try {
+          options.observer?.(event);
+        } catch {
+          // A failing observer (a metrics exporter, say) must not fail the call it observes.
+        }
+      };
       const emit = (findings: readonly Finding[]) => {
         if (options.observer) {
           for (const f of findings) {
-            options.observer({
+            observe({
               code: f.code,
               action: f.action,
               path: f.path,
