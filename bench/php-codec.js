@@ -134,7 +134,7 @@ console.log(
 );
 if (r.google_ns !== undefined) {
   console.log(
-    `  (c) Google protobuf runtime (${r.google_runtime})   ${us(r.google_ns)}   → contractgen is ${(r.google_ns / r.ours_ns).toFixed(1)}× faster (target ≥ 10×); output ${r.google_equal ? "JSON-equal" : "differs (Google's canonical form)"}`,
+    `  (c) Google protobuf runtime (${r.google_runtime})   ${us(r.google_ns)}   → contractgen is ${(r.google_ns / r.ours_ns).toFixed(1)}× faster (target ≥ 10×); output ${r.google_equal ? "JSON-equal to the input" : "NOT JSON-equal to the input"}`,
   );
 }
 
@@ -167,4 +167,4 @@ for (const n of [250, 500, 1000]) {
   );
 }
 console.log(`  per-message time, 1,000 vs 250: ${(perMessage[2] / perMessage[0]).toFixed(2)}× (flat ≈ 1)`);
-rmSync(TMP, { recursive: true, force: true });
+if (!process.env.BENCH_KEEP) rmSync(TMP, { recursive: true, force: true });
