@@ -11,7 +11,8 @@
  *   2. PHP emission time (emitPhp, in-process, after loading) for one .proto file with 250 / 500 / 1,000
  *      messages: time per message must stay flat (linear generation).
  *
- * Options (env): BENCH_ITERATIONS (default 2000). Prints figures only; no assertions.
+ * Options (env): BENCH_ITERATIONS (default 2000), BENCH_KEEP=1 keeps bench/tmp/php-codec. Prints figures
+ * only; no assertions.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
