@@ -57,6 +57,8 @@ export function emitJsonSchemaService(model: ContractModel, service: ServiceDecl
     `    ${propertyKey(camelCase(m.name))}: {`,
     `      name: ${stringLiteral(m.name)},`,
     `      idempotency: ${stringLiteral(m.idempotency)},`,
+    `      inputType: ${stringLiteral(m.input)},`,
+    `      outputType: ${stringLiteral(m.output)},`,
     `      input: ${validatorOf(m.input)},`,
     `      output: ${validatorOf(m.output)},`,
     `    } as ${JsonMethodDefinition}<${typeOf(m.input)}, ${typeOf(m.output)}>,`,

@@ -21,6 +21,8 @@ export const StatsService = {
     trackEvent: {
       name: "TrackEvent",
       idempotency: "idempotent",
+      inputType: "shop.stats.v1.TrackEventRequest",
+      outputType: "shop.stats.v1.TrackEventResponse",
       input: validateTrackEventRequest,
       output: validateTrackEventResponse,
     } as JsonMethodDefinition<TrackEventRequest, TrackEventResponse>,
@@ -32,6 +34,8 @@ export const StatsService = {
     getDailyReport: {
       name: "GetDailyReport",
       idempotency: "no_side_effects",
+      inputType: "shop.stats.v1.GetDailyReportRequest",
+      outputType: "shop.stats.v1.GetDailyReportResponse",
       input: validateGetDailyReportRequest,
       output: validateGetDailyReportResponse,
     } as JsonMethodDefinition<GetDailyReportRequest, GetDailyReportResponse>,
