@@ -257,40 +257,35 @@ export function lowerProto(image: ProtoImage): LoweredProto {
   const seen = new Set<string>();
   const pendingWkt = new Map<string, DescMessage | DescEnum>();
 
+  /** The type of one value of a field: its element for lists, its value for maps. */
+  const valueOf = (kind: "scalar" | "enum" | "message", field: DescField): ValueType => {
+    if (kind === "scalar" && field.scalar !== undefined)
+      return { kind: "scalar", scalar: SCALARS[field.scalar] };
+    if (kind === "enum" && field.enum) {
+      noteWkt(field.enum);
+      return { kind: "enum", ref: field.enum.typeName };
+    }
+    if (kind === "message" && field.message) {
+      noteWkt(field.message);
+      return { kind: "message", ref: field.message.typeName };
+    }
+    throw new Error(`internal: field ${field.name} of kind ${kind} has no type`);
+  };
+
   const fieldType = (field: DescField): ValueType => {
     switch (field.fieldKind) {
       case "scalar":
-        return { kind: "scalar", scalar: SCALARS[field.scalar] };
       case "enum":
-        noteWkt(field.enum);
-        return { kind: "enum", ref: field.enum.typeName };
       case "message":
-        noteWkt(field.message);
-        return { kind: "message", ref: field.message.typeName };
-      case "list": {
-        let element: ValueType;
-        if (field.listKind === "scalar") element = { kind: "scalar", scalar: SCALARS[field.scalar] };
-        else if (field.listKind === "enum") {
-          noteWkt(field.enum);
-          element = { kind: "enum", ref: field.enum.typeName };
-        } else {
-          noteWkt(field.message);
-          element = { kind: "message", ref: field.message.typeName };
-        }
-        return { kind: "list", element };
-      }
-      case "map": {
-        let value: ValueType;
-        if (field.mapKind === "scalar") value = { kind: "scalar", scalar: SCALARS[field.scalar] };
-        else if (field.mapKind === "enum") {
-          noteWkt(field.enum);
-          value = { kind: "enum", ref: field.enum.typeName };
-        } else {
-          noteWkt(field.message);
-          value = { kind: "message", ref: field.message.typeName };
-        }
-        return { kind: "map", key: SCALARS[field.mapKey] as MapKeyType, value };
-      }
+        return valueOf(field.fieldKind, field);
+      case "list":
+        return { kind: "list", element: valueOf(field.listKind, field) };
+      case "map":
+        return {
+          kind: "map",
+          key: SCALARS[field.mapKey] as MapKeyType,
+          value: valueOf(field.mapKind, field),
+        };
     }
   };
 
