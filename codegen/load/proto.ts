@@ -258,7 +258,7 @@ export function lowerProto(image: ProtoImage): LoweredProto {
   const pendingWkt = new Map<string, DescMessage | DescEnum>();
 
   /** The type of one value of a field: its element for lists, its value for maps. */
-  const valueOf = (kind: "scalar" | "enum" | "message", field: DescField): ValueType => {
+  const typeOfValue = (kind: "scalar" | "enum" | "message", field: DescField): ValueType => {
     if (kind === "scalar" && field.scalar !== undefined)
       return { kind: "scalar", scalar: SCALARS[field.scalar] };
     if (kind === "enum" && field.enum) {
@@ -277,14 +277,14 @@ export function lowerProto(image: ProtoImage): LoweredProto {
       case "scalar":
       case "enum":
       case "message":
-        return valueOf(field.fieldKind, field);
+        return typeOfValue(field.fieldKind, field);
       case "list":
-        return { kind: "list", element: valueOf(field.listKind, field) };
+        return { kind: "list", element: typeOfValue(field.listKind, field) };
       case "map":
         return {
           kind: "map",
           key: SCALARS[field.mapKey] as MapKeyType,
-          value: valueOf(field.mapKind, field),
+          value: typeOfValue(field.mapKind, field),
         };
     }
   };
