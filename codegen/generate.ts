@@ -10,7 +10,7 @@ import type { GeneratedFile } from "./ts/printer.js";
 import { emitProtoServiceHelpers, runProtocGenEs } from "./ts/proto.js";
 import { emitValidators } from "./ts/validators.js";
 import { compareStrings } from "./util/names.js";
-import { wireSchemas } from "./wire/index.js";
+import { type JsonSchema, wireSchemas } from "./wire/index.js";
 
 /** Options of {@link generate}. Everything but `cwd` overrides the config file. */
 export interface GenerateOptions extends ConfigOverrides {
@@ -58,23 +58,43 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
   };
   const loaded = await time("load contracts (buf build, JSON Schema)", () => loadContracts(config));
-  const files = await generateFiles(loaded, config.targets, time, config.phpNamespace);
-  const result = await time("write", () =>
-    writeOutput(config.out, files, options.check === true).catch((e: unknown) => {
-      const err = e as NodeJS.ErrnoException;
-      if (err.code === "ENOTDIR" || err.code === "EEXIST" || err.code === "EACCES" || err.code === "EROFS") {
-        throw new ContractError(
-          {
-            code: "config",
-            message: `cannot write the output folder ${config.out}: ${err.code === "EACCES" || err.code === "EROFS" ? "permission denied" : "a file stands where a folder is needed"} (${err.path ?? config.out})`,
-          },
-          { cause: e },
-        );
-      }
-      throw e;
-    }),
-  );
-  return { ...result, out: config.out, files, timings };
+  const check = options.check === true;
+  const explain = (e: unknown): never => {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOTDIR" || err.code === "EEXIST" || err.code === "EACCES" || err.code === "EROFS") {
+      throw new ContractError(
+        {
+          code: "config",
+          message: `cannot write the output folder ${config.out}: ${err.code === "EACCES" || err.code === "EROFS" ? "permission denied" : "a file stands where a folder is needed"} (${err.path ?? config.out})`,
+        },
+        { cause: e },
+      );
+    }
+    throw e;
+  };
+  const wire = await time("wire schemas", () => wireSchemas(loaded));
+  const schemaFiles = wireSchemaFiles(wire);
+  // The wire schemas are written while the target emitters run (buf generate, json-schema-to-typescript).
+  const writingSchemas = time("write", () => writeFiles(config.out, schemaFiles, check)).catch(explain);
+  writingSchemas.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
+  const targetFiles = await emitTargets(loaded, wire, config.targets, time, config.phpNamespace);
+  const [schemasWritten, targetsWritten] = await Promise.all([
+    writingSchemas,
+    time("write", () => writeFiles(config.out, targetFiles, check)).catch(explain),
+  ]);
+  const files = [...schemaFiles, ...targetFiles].sort((x, y) => compareStrings(x.path, y.path));
+  const finished = await time("write", () => finishOutput(config.out, files, check)).catch(explain);
+  return {
+    out: config.out,
+    files,
+    written: schemasWritten.written + targetsWritten.written,
+    unchanged: schemasWritten.unchanged + targetsWritten.unchanged,
+    removed: finished.removed,
+    outdated: [...schemasWritten.changed, ...targetsWritten.changed]
+      .sort(compareStrings)
+      .concat(finished.stale),
+    timings,
+  };
 }
 
 type Timer = <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>;
@@ -87,10 +107,28 @@ export async function generateFiles(
   phpNamespace?: string,
 ): Promise<GeneratedFile[]> {
   const wire = await time("wire schemas", () => wireSchemas(loaded));
+  const files = [...wireSchemaFiles(wire), ...(await emitTargets(loaded, wire, targets, time, phpNamespace))];
+  return files.sort((a, b) => compareStrings(a.path, b.path));
+}
+
+/** One `schema/<full.Name>.schema.json` file per wire schema. */
+function wireSchemaFiles(wire: ReadonlyMap<string, JsonSchema>): GeneratedFile[] {
   const files: GeneratedFile[] = [];
   for (const [fullName, schema] of wire) {
     files.push({ path: `schema/${fullName}.schema.json`, content: `${JSON.stringify(schema, null, 2)}\n` });
   }
+  return files;
+}
+
+/** The files of each target language (TypeScript, PHP). */
+async function emitTargets(
+  loaded: LoadedContracts,
+  wire: ReadonlyMap<string, JsonSchema>,
+  targets: readonly Target[],
+  time: Timer,
+  phpNamespace: string | undefined,
+): Promise<GeneratedFile[]> {
+  const files: GeneratedFile[] = [];
   if (targets.includes("ts")) {
     const tasks: Promise<GeneratedFile[]>[] = [];
     if (loaded.proto) {
@@ -118,35 +156,27 @@ export async function generateFiles(
       )),
     );
   }
-  return files.sort((a, b) => compareStrings(a.path, b.path));
+  return files;
 }
 
-async function writeOutput(
+/**
+ * Compares `files` with the disk and writes those that differ (with `check`, only compares). Files are
+ * handled WRITE_CONCURRENCY at a time (one by one, thousands of small files spend most of their time
+ * waiting on the file system); each folder is created once.
+ */
+async function writeFiles(
   out: string,
   files: readonly GeneratedFile[],
   check: boolean,
-): Promise<Pick<GenerateResult, "written" | "unchanged" | "removed" | "outdated">> {
-  const existing = new Set<string>();
-  let owned = false;
-  try {
-    await readFile(join(out, MARKER), "utf8");
-    owned = true;
-  } catch {
-    owned = false;
-  }
-  if (owned) for (const p of await listRelative(out)) existing.add(p);
+): Promise<{ written: number; unchanged: number; changed: string[] }> {
   let written = 0;
   let unchanged = 0;
-  for (const file of files) existing.delete(file.path);
-  // Files are compared and written WRITE_CONCURRENCY at a time (one by one, thousands of small files
-  // spend most of their time waiting on the file system); each folder is created once.
-  const changed = new Array<boolean>(files.length).fill(false);
+  const changed: string[] = [];
   const folders = new Map<string, Promise<unknown>>();
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < files.length) {
-      const i = next++;
-      const file = files[i] as GeneratedFile;
+      const file = files[next++] as GeneratedFile;
       const target = join(out, file.path);
       let current: string | undefined;
       try {
@@ -158,7 +188,7 @@ async function writeOutput(
         unchanged++;
         continue;
       }
-      changed[i] = true;
+      changed.push(file.path);
       if (check) continue;
       const folder = dirname(target);
       let made = folders.get(folder);
@@ -172,10 +202,29 @@ async function writeOutput(
     }
   };
   await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
-  const outdated = files.filter((_, i) => changed[i]).map((f) => f.path);
+  return { written, unchanged, changed };
+}
+
+/**
+ * Removes files the contracts no longer produce — only in a folder contractgen owns (it holds the
+ * marker) — and writes the marker. With `check`, only reports them.
+ */
+async function finishOutput(
+  out: string,
+  files: readonly GeneratedFile[],
+  check: boolean,
+): Promise<{ removed: number; stale: string[] }> {
+  let owned = false;
+  try {
+    await readFile(join(out, MARKER), "utf8");
+    owned = true;
+  } catch {
+    owned = false;
+  }
+  const existing = new Set<string>(owned ? await listRelative(out) : []);
+  for (const file of files) existing.delete(file.path);
   existing.delete(MARKER);
   const stale = [...existing].sort(compareStrings);
-  outdated.push(...stale);
   if (!check) {
     for (const p of stale) await rm(join(out, p), { force: true });
     await mkdir(out, { recursive: true });
@@ -184,7 +233,7 @@ async function writeOutput(
       "This folder is written by contractgen generate; files in it are replaced.\n",
     );
   }
-  return { written, unchanged, removed: check ? 0 : stale.length, outdated };
+  return { removed: check ? 0 : stale.length, stale };
 }
 
 async function listRelative(dir: string): Promise<string[]> {

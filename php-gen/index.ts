@@ -27,7 +27,7 @@ export interface PhpOptions {
  */
 export async function emitPhp(
   loaded: LoadedContracts,
-  wire: Map<string, JsonSchema>,
+  wire: ReadonlyMap<string, JsonSchema>,
   options: PhpOptions,
 ): Promise<GeneratedFile[]> {
   const ctx = createPhpContext(
