@@ -46,6 +46,12 @@ export function createShopServer(options: { genDir: string; seedFile: string; cl
       routes: (router) => {
         for (const service of [UserService, OrderService, PaymentService, InventoryService]) viaJson(router, service, shop);
       },
+      // An unknown path answers like the PHP dispatcher: a Connect `unimplemented` error, not a bare 404.
+      fallback: (req, res) => {
+        const path = new URL(req.url ?? "/", "http://localhost").pathname;
+        const message = `no method ${path}: expected POST /<package>.<Service>/<Method>`;
+        res.writeHead(501, { "content-type": "application/json" }).end(JSON.stringify({ code: "unimplemented", message }));
+      },
     }),
   });
   return createServer((req, res) => {

@@ -35,4 +35,4 @@ server.listen(port, process.env.HOST ?? "127.0.0.1", () => {
   const bound = typeof address === "object" && address ? address.port : port;
   process.stdout.write(`listening on http://${process.env.HOST ?? "127.0.0.1"}:${bound}\n`);
 });
-for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(0));
