@@ -6,6 +6,15 @@ import {
   type ReportFormat,
 } from "../codegen/breaking/index.js";
 import { parseTargets } from "../codegen/config.js";
+import { isHarnessError } from "../codegen/contract-test/errors.js";
+import { runContractTests } from "../codegen/contract-test/index.js";
+import {
+  formatTestReport,
+  parseImplFlag,
+  parseShard,
+  TEST_REPORT_FORMATS,
+  type TestReportFormat,
+} from "../codegen/contract-test/report.js";
 import { type Diagnostic, formatDiagnostic, isContractError } from "../codegen/errors.js";
 import { generate } from "../codegen/generate.js";
 import { lint } from "../codegen/lint.js";
@@ -165,6 +174,80 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     } catch (e) {
       // Bad input (unknown ref, shallow clone, invalid contracts or config) is exit 2 for this command.
       if (isBreakingError(e)) {
+        io.stderr.write(`error: ${e.message}\n`);
+        exitCode = EXIT.usage;
+      } else if (isContractError(e)) {
+        printDiagnostics(io, e.diagnostics, "text");
+        exitCode = EXIT.usage;
+      } else throw e;
+    }
+  });
+
+  common(
+    program
+      .command("test")
+      .description(
+        "Run the same cases against every implementation of the contracts, check each answer against the contract and compare the implementations",
+      )
+      .option(
+        "--impl <name=url>",
+        "an implementation already running (repeatable); replaces the configured ones",
+        (v: string, acc: string[]) => [...acc, v],
+        [] as string[],
+      )
+      .addOption(
+        new Option("-f, --format <format>", "report format")
+          .choices([...TEST_REPORT_FORMATS])
+          .default("text"),
+      )
+      .option("-o, --out <file>", "write the report to a file; the text report still goes to stdout")
+      .option("--seed <n>", "seed of the generated cases (printed by every run)")
+      .option("--shard <i/n>", "run only shard i of n (parallel CI jobs)")
+      .option("--only <glob>", "run only the cases whose id matches (`*` matches anything)")
+      .option("--timeout <ms>", "per-call timeout in milliseconds (default 5000 or test.callTimeoutMs)")
+      .addHelpText("after", "\nExit codes: 0 all cases pass, 1 failures, 2 harness or configuration error."),
+  ).action(async (opts: Record<string, unknown>) => {
+    try {
+      const seed = opts["seed"] === undefined ? undefined : Number(opts["seed"]);
+      if (seed !== undefined && (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32))
+        throw new CommanderError(
+          2,
+          "contractgen.seed",
+          `--seed: expected an integer 0 to 4294967295, found ${String(opts["seed"])}`,
+        );
+      const timeout = opts["timeout"] === undefined ? undefined : Number(opts["timeout"]);
+      if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1))
+        throw new CommanderError(
+          2,
+          "contractgen.timeout",
+          `--timeout: expected a positive integer, found ${String(opts["timeout"])}`,
+        );
+      const result = await runContractTests({
+        cwd: io.cwd,
+        ...overrides(opts),
+        impls: (opts["impl"] as string[]).map(parseImplFlag),
+        ...(seed !== undefined ? { seed } : {}),
+        ...(typeof opts["shard"] === "string" ? { shard: parseShard(opts["shard"]) } : {}),
+        ...(typeof opts["only"] === "string" ? { only: opts["only"] } : {}),
+        ...(timeout !== undefined ? { callTimeoutMs: timeout } : {}),
+        ...(io.stderr === process.stderr ? { progress: process.stderr } : {}),
+      });
+      const format = opts["format"] as TestReportFormat;
+      if (typeof opts["out"] === "string") {
+        const { writeFileSync } = await import("node:fs");
+        const { resolve } = await import("node:path");
+        writeFileSync(resolve(io.cwd, opts["out"]), formatTestReport(result, format));
+        io.stdout.write(formatTestReport(result, "text"));
+        io.stdout.write(`report written to ${opts["out"]}\n`);
+      } else {
+        io.stdout.write(formatTestReport(result, format));
+      }
+      exitCode = result.failures.some((f) => !f.known) ? EXIT.findings : EXIT.ok;
+    } catch (e) {
+      if (isHarnessError(e)) {
+        io.stderr.write(`error: ${e.message}\n`);
+        exitCode = EXIT.usage;
+      } else if (e instanceof CommanderError) {
         io.stderr.write(`error: ${e.message}\n`);
         exitCode = EXIT.usage;
       } else if (isContractError(e)) {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
+import { checkTestSection, type TestConfig } from "./contract-test/config.js";
 import { ContractError } from "./errors.js";
 
 /** Output languages of `generate`. */
@@ -27,6 +28,8 @@ export interface ConfigFile {
   php?: { namespace?: string };
   /** Settings of `contractgen breaking` (docs/breaking.md). */
   breaking?: BreakingConfig;
+  /** Settings of `contractgen test` (docs/contract-tests.md). */
+  test?: TestConfig;
 }
 
 /** Direction a JSON Schema is read in: by the server, by clients, or both. */
@@ -66,6 +69,8 @@ export interface ResolvedConfig {
   readonly phpNamespace?: string;
   /** The `breaking` section as written (validated); empty when absent. */
   readonly breaking?: BreakingConfig;
+  /** The `test` section as written (validated); empty when absent. */
+  readonly test?: TestConfig;
 }
 
 /** Flags that override the config file. */
@@ -153,6 +158,7 @@ export function resolveConfig(cwd: string, overrides: ConfigOverrides = {}): Res
     targets,
     ...(file.php?.namespace ? { phpNamespace: file.php.namespace } : {}),
     breaking: file.breaking ?? {},
+    test: file.test ?? {},
   };
 }
 
@@ -183,7 +189,7 @@ function isDirectory(path: string): boolean {
   }
 }
 
-const KEYS = new Set(["$schema", "proto", "jsonSchema", "out", "targets", "php", "breaking"]);
+const KEYS = new Set(["$schema", "proto", "jsonSchema", "out", "targets", "php", "breaking", "test"]);
 
 const DIRECTIONS = ["request", "response", "both"];
 
@@ -287,5 +293,6 @@ function readConfigFile(path: string): ConfigFile {
     }
   }
   if (obj["breaking"] !== undefined) checkBreakingSection(obj["breaking"], fail);
+  if (obj["test"] !== undefined) checkTestSection(obj["test"], fail);
   return obj as ConfigFile;
 }

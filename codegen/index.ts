@@ -38,6 +38,25 @@ export {
   parseTargets,
   resolveConfig,
 } from "./config.js";
+export type {
+  ImplementationConfig,
+  ReadinessCheck,
+  TestConfig,
+  TestIgnore,
+} from "./contract-test/config.js";
+export type { HarnessErrorCode } from "./contract-test/errors.js";
+export { HarnessError, isHarnessError } from "./contract-test/errors.js";
+export type {
+  Answer,
+  CaseKind,
+  CaseResult,
+  ContractTestOptions,
+  ContractTestResult,
+  Failure,
+} from "./contract-test/index.js";
+export { runContractTests } from "./contract-test/index.js";
+export type { TestCounts, TestReportFormat } from "./contract-test/report.js";
+export { countResults, formatTestReport, TEST_REPORT_FORMATS } from "./contract-test/report.js";
 export type { ContractErrorCode, Diagnostic } from "./errors.js";
 export { ContractError, formatDiagnostic, formatLocation, isContractError } from "./errors.js";
 export type { GenerateOptions, GenerateResult } from "./generate.js";

@@ -1,0 +1,482 @@
+/**
+ * `contractgen test`: runs the same cases against every implementation of the contracts, checks each
+ * answer against the contract and compares the implementations with each other (docs/contract-tests.md).
+ */
+import { join } from "node:path";
+import Ajv2020Module from "ajv/dist/2020.js";
+import addFormatsModule from "ajv-formats";
+import { type ConfigOverrides, resolveConfig } from "../config.js";
+import { isContractError } from "../errors.js";
+import { loadContracts } from "../load/index.js";
+import type { MethodDecl, ServiceDecl } from "../model/types.js";
+import { type JsonSchema, wireId, wireSchemas } from "../wire/index.js";
+import { checkExpectation, type Expectation, type Problem, ResponseChecker } from "./checks.js";
+import type { ImplementationConfig, TestConfig } from "./config.js";
+import { compareAnswers, type Divergence, pointerSegments } from "./differential.js";
+import { HarnessError } from "./errors.js";
+import { contractFolders, fileExamples, schemaExamples } from "./examples.js";
+import { generateRequests, RequestGenerator } from "./generate.js";
+import { type CallResult, call, createAgent } from "./http.js";
+import { attach, type RunningImplementation, start, withSignalCleanup } from "./process.js";
+import { createRng } from "./rng.js";
+import { atPointer, interpolate, readScenarios, type Scenario } from "./scenarios.js";
+import { SchemaIndex } from "./schema-walk.js";
+
+const Ajv2020 = Ajv2020Module.default ?? Ajv2020Module;
+const addFormats = addFormatsModule.default ?? addFormatsModule;
+
+/** Options of {@link runContractTests}; only `cwd` is required. */
+export interface ContractTestOptions extends ConfigOverrides {
+  readonly cwd: string;
+  /** Implementations already running (`--impl name=url`); they replace the configured ones. */
+  readonly impls?: readonly { readonly name: string; readonly url: string }[];
+  /** PRNG seed of the generated cases. Default: a random one, printed in the report. */
+  readonly seed?: number;
+  /** Run only shard `index` (1-based) of `count`. */
+  readonly shard?: { readonly index: number; readonly count: number };
+  /** Only cases whose id matches this glob (`*` matches anything). */
+  readonly only?: string;
+  /** Where the live progress line goes; written only when it is a TTY. */
+  readonly progress?: NodeJS.WriteStream;
+  readonly callTimeoutMs?: number;
+  readonly concurrency?: number;
+  readonly randomCases?: number;
+}
+
+/** What kind of case. */
+export type CaseKind = "example" | "valid" | "invalid" | "scenario";
+
+/** One implementation's answer to one case. */
+export interface Answer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+  /** `ok`, the Connect error code, `http_<status>` for a non-Connect error, `none` without an answer. */
+  readonly code: string;
+  readonly ms: number;
+  readonly problems: readonly Problem[];
+}
+
+/** One case and every implementation's answer. */
+export interface CaseResult {
+  /** Stable id (`fixture.acct.v1.AccountService/Quote valid 3`), matched by known failures and `--only`. */
+  readonly id: string;
+  readonly service: string;
+  readonly method: string;
+  readonly kind: CaseKind;
+  /** What the case varies or where it comes from. */
+  readonly label: string;
+  /** The request sent, per implementation (scenario steps interpolate captured values). */
+  readonly requests: Readonly<Record<string, unknown>>;
+  readonly answers: Readonly<Record<string, Answer>>;
+  readonly divergence?: Divergence;
+}
+
+/** A failing case on one implementation. */
+export interface Failure {
+  readonly caseId: string;
+  readonly impl: string;
+  readonly problems: readonly Problem[];
+  /** Matched a known-failure glob of the implementation. */
+  readonly known: boolean;
+  /** A shell command that sends the same request. */
+  readonly reproducer: string;
+}
+
+/** The result of a run. */
+export interface ContractTestResult {
+  readonly seed: number;
+  readonly shard?: { readonly index: number; readonly count: number };
+  readonly implementations: readonly { readonly name: string; readonly url: string }[];
+  readonly cases: readonly CaseResult[];
+  /** Failures not known (they fail the run) and known ones (reported only). */
+  readonly failures: readonly Failure[];
+  /** Known-failure globs that matched no failure: the failure is fixed and the entry can go. */
+  readonly fixedKnownFailures: readonly { readonly impl: string; readonly pattern: string }[];
+  readonly timing: {
+    /** Starting the implementations. */
+    readonly startupMs: number;
+    /** Running the cases. */
+    readonly wallMs: number;
+    /** Time during which at least one call was waiting on a server. */
+    readonly serverMs: number;
+    readonly calls: number;
+  };
+}
+
+interface Unit {
+  readonly id: string;
+  readonly run: () => Promise<CaseResult[]>;
+}
+
+interface MethodInfo {
+  readonly service: ServiceDecl;
+  readonly method: MethodDecl;
+  readonly path: string;
+}
+
+/**
+ * Runs the contract tests. Throws a {@link HarnessError} (or a ContractError for the contracts or the
+ * config) when the run cannot happen; failing cases are in the result. Started implementations are
+ * stopped, with all their children, whatever happens.
+ */
+export async function runContractTests(options: ContractTestOptions): Promise<ContractTestResult> {
+  const config = resolveConfig(options.cwd, options);
+  const test: TestConfig = config.test ?? {};
+  const seed = (options.seed ?? Math.floor(Math.random() * 2 ** 31)) >>> 0;
+  const callTimeoutMs = options.callTimeoutMs ?? test.callTimeoutMs ?? 5000;
+  const concurrency = options.concurrency ?? test.concurrency ?? 4;
+  const randomCases = options.randomCases ?? test.randomCases ?? 3;
+  const implConfigs: readonly ImplementationConfig[] =
+    options.impls && options.impls.length > 0 ? options.impls : (test.implementations ?? []);
+  if (implConfigs.length === 0)
+    throw new HarnessError(
+      "config",
+      'no implementations: add "test": { "implementations": [...] } to contractgen.config.json or pass --impl name=url',
+    );
+  if (options.shard && (options.shard.index < 1 || options.shard.index > options.shard.count))
+    throw new HarnessError(
+      "config",
+      `--shard ${options.shard.index}/${options.shard.count}: expected i/n with 1 ≤ i ≤ n`,
+    );
+
+  const loaded = await loadContracts(config);
+  const schemas = wireSchemas(loaded);
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  for (const s of schemas.values()) ajv.addSchema(s as object);
+  const validatorOf = (name: string) => ajv.getSchema(wireId(name));
+  const validators: Record<string, (v: unknown) => boolean> = {};
+  for (const name of schemas.keys()) {
+    const v = validatorOf(name);
+    if (v) validators[name] = v as (v: unknown) => boolean;
+  }
+  const checker = new ResponseChecker([...schemas.values()], validators);
+  const index = new SchemaIndex(schemas.values());
+  const rng = createRng(seed);
+  const gen = new RequestGenerator(index, rng);
+
+  const methods = new Map<string, MethodInfo>();
+  for (const service of loaded.model.services.values())
+    for (const method of service.methods)
+      if (!method.clientStreaming && !method.serverStreaming)
+        methods.set(`${service.fullName}/${method.name}`, {
+          service,
+          method,
+          path: `/${service.fullName}/${method.name}`,
+        });
+
+  const scenarios: Scenario[] = test.scenarios
+    ? readScenarios(join(config.root, test.scenarios), config.root, new Set(methods.keys()))
+    : [];
+  const ignores = (test.ignore ?? []).map((i) => ({ method: i.method, segs: pointerSegments(i.path) }));
+  const ignoredFor = (name: string) =>
+    ignores.filter((i) => !i.method || globMatch(i.method, name)).map((i) => i.segs);
+  const roots = [config.root, ...(config.protoRoot ? [config.protoRoot] : [])];
+
+  // Build the cases first (deterministic for a seed), then shard and filter them.
+  interface StatelessCase {
+    readonly id: string;
+    readonly info: MethodInfo;
+    readonly kind: CaseKind;
+    readonly label: string;
+    readonly request: unknown;
+    readonly expect: Expectation;
+  }
+  const stateless: StatelessCase[] = [];
+  for (const [name, info] of methods) {
+    const root = index.root(wireId(info.method.input));
+    const folders = contractFolders(info.service, roots);
+    const examples = [
+      ...schemaExamples(root?.schema as JsonSchema | undefined, info.method.input),
+      ...fileExamples(folders, info.method.name, config.root),
+    ];
+    for (const [i, e] of examples.entries())
+      stateless.push({
+        id: `${name} example ${i}`,
+        info,
+        kind: "example",
+        label: `${e.label} (${e.source})`,
+        request: e.request,
+        expect: {
+          code: e.code ?? (e.response !== undefined ? "ok" : "not_invalid_argument"),
+          why: `example ${e.source}`,
+          ...(e.response !== undefined ? { body: e.response } : {}),
+        },
+      });
+    if (!root) continue;
+    const validate = validatorOf(info.method.input);
+    const isValid = (v: unknown) => (validate ? validate(v) === true : true);
+    const { valid, invalid } = generateRequests(gen, index.deref(root), randomCases, isValid);
+    for (const [i, g] of valid.entries())
+      stateless.push({
+        id: `${name} valid ${i}`,
+        info,
+        kind: "valid",
+        label: g.label,
+        request: g.value,
+        expect: { code: "not_invalid_argument", why: `the request is valid: ${g.label}` },
+      });
+    for (const [i, g] of invalid.entries())
+      stateless.push({
+        id: `${name} invalid ${i}`,
+        info,
+        kind: "invalid",
+        label: g.label,
+        request: g.value,
+        expect: { code: "invalid_argument", why: `the request is invalid: ${g.label}` },
+      });
+  }
+
+  const agent = createAgent();
+  let inFlight = 0;
+  let busySince = 0;
+  let serverMs = 0;
+  let calls = 0;
+  const timed = async (impl: RunningImplementation, path: string, body: string): Promise<CallResult> => {
+    const dead = impl.exited();
+    if (dead) throw new HarnessError("crashed", `${dead}`, impl.name);
+    if (inFlight++ === 0) busySince = performance.now();
+    calls++;
+    try {
+      const r = await call(agent, impl.url, path, body, callTimeoutMs);
+      if (r.transportError !== undefined && !r.timedOut) {
+        // A refused or reset connection: tell a crashed or vanished implementation from one bad answer.
+        await new Promise((done) => setTimeout(done, 100));
+        const gone = impl.exited();
+        if (gone) throw new HarnessError("crashed", `${gone}`, impl.name);
+        if (/ECONNREFUSED/.test(r.transportError))
+          throw new HarnessError(
+            "not_running",
+            `implementation ${impl.name} at ${impl.url} stopped accepting connections (${r.transportError})`,
+            impl.name,
+          );
+      }
+      return r;
+    } finally {
+      if (--inFlight === 0) serverMs += performance.now() - busySince;
+    }
+  };
+
+  const running: RunningImplementation[] = [];
+  const startedAt = performance.now();
+  return withSignalCleanup(async () => {
+    try {
+      const started = await Promise.allSettled(
+        implConfigs.map((c) => (c.url !== undefined ? attach(c.name, c.url) : start(c, config.root))),
+      );
+      for (const s of started) if (s.status === "fulfilled") running.push(s.value);
+      const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+      if (failed) throw failed.reason;
+      const startupMs = performance.now() - startedAt;
+
+      const answerOf = (info: MethodInfo, r: CallResult, expect: Expectation) => {
+        const read = checker.read(
+          r,
+          info.method.output,
+          info.service.fullName,
+          info.method.name,
+          callTimeoutMs,
+        );
+        const problems = [...read.problems, ...checkExpectation(read, expect)];
+        const answer: Answer = {
+          status: r.status,
+          contentType: r.contentType,
+          body: r.body,
+          code: read.code,
+          ms: r.ms,
+          problems,
+        };
+        return { answer, value: read.value, clean: problems.length === 0 };
+      };
+      const finish = (
+        id: string,
+        info: MethodInfo,
+        kind: CaseKind,
+        label: string,
+        requests: Record<string, unknown>,
+        results: { impl: string; answer: Answer; value: unknown; clean: boolean }[],
+      ): CaseResult => {
+        const name = `${info.service.fullName}/${info.method.name}`;
+        const divergence = compareAnswers(
+          results
+            .filter((x) => x.answer.code !== "none")
+            .map((x) => ({
+              impl: x.impl,
+              code: x.answer.code,
+              value: x.value,
+              repaired: x.answer.code === "ok" ? checker.repaired(info.method.output, x.value) : x.value,
+              clean: x.clean,
+            })),
+          ignoredFor(name),
+        );
+        return {
+          id,
+          service: info.service.fullName,
+          method: info.method.name,
+          kind,
+          label,
+          requests,
+          answers: Object.fromEntries(results.map((x) => [x.impl, x.answer])),
+          ...(divergence ? { divergence } : {}),
+        };
+      };
+
+      const units: Unit[] = stateless.map((c) => ({
+        id: c.id,
+        run: async () => {
+          const body = JSON.stringify(c.request);
+          const results = await Promise.all(
+            running.map(async (impl) => ({
+              impl: impl.name,
+              ...answerOf(c.info, await timed(impl, c.info.path, body), c.expect),
+            })),
+          );
+          return [
+            finish(
+              c.id,
+              c.info,
+              c.kind,
+              c.label,
+              Object.fromEntries(running.map((i) => [i.name, c.request])),
+              results,
+            ),
+          ];
+        },
+      }));
+      for (const sc of scenarios) {
+        units.push({
+          id: `scenario ${sc.name}`,
+          run: async () => {
+            const vars = new Map(running.map((i) => [i.name, new Map<string, unknown>()]));
+            const out: CaseResult[] = [];
+            for (const [i, step] of sc.steps.entries()) {
+              const info = methods.get(step.call) as MethodInfo;
+              const requests: Record<string, unknown> = {};
+              const results = await Promise.all(
+                running.map(async (impl) => {
+                  const own = vars.get(impl.name) ?? new Map<string, unknown>();
+                  const request = interpolate(step.request, own);
+                  const expect: Expectation = {
+                    code: step.expect.code,
+                    why: `scenario ${sc.file} step ${i}`,
+                    ...(step.expect.body !== undefined ? { body: interpolate(step.expect.body, own) } : {}),
+                  };
+                  requests[impl.name] = request;
+                  const a = answerOf(info, await timed(impl, info.path, JSON.stringify(request)), expect);
+                  for (const [k, p] of Object.entries(step.capture))
+                    vars.get(impl.name)?.set(k, atPointer(a.value, p));
+                  return { impl: impl.name, ...a };
+                }),
+              );
+              out.push(
+                finish(
+                  `scenario ${sc.name} step ${i}`,
+                  info,
+                  "scenario",
+                  `${sc.name}: ${step.call}`,
+                  requests,
+                  results,
+                ),
+              );
+            }
+            return out;
+          },
+        });
+      }
+      const selected = units
+        .filter((_, i) => !options.shard || i % options.shard.count === options.shard.index - 1)
+        .filter(
+          (u) => !options.only || globMatch(options.only, u.id) || options.only.startsWith(`${u.id} step `),
+        );
+
+      const caseResults: CaseResult[][] = new Array(selected.length);
+      const runStarted = performance.now();
+      let next = 0;
+      let done = 0;
+      const tty = options.progress?.isTTY === true ? options.progress : undefined;
+      const worker = async () => {
+        while (next < selected.length) {
+          const i = next++;
+          caseResults[i] = await (selected[i] as Unit).run();
+          done++;
+          tty?.write(`\r\x1b[K[${done}/${selected.length}] ${selected[i]?.id.slice(0, 70) ?? ""}`);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, selected.length)) }, worker));
+      if (tty) tty.write("\r\x1b[K");
+      const wallMs = performance.now() - runStarted;
+      const cases = caseResults.flat();
+
+      const known = test.knownFailures ?? {};
+      const used = new Set<string>();
+      const failures: Failure[] = [];
+      for (const c of cases) {
+        for (const impl of running) {
+          const a = c.answers[impl.name];
+          if (!a) continue;
+          const problems: Problem[] = [...a.problems];
+          if (c.divergence?.outliers.includes(impl.name))
+            problems.push({ check: "differential", code: c.divergence.kind, message: c.divergence.message });
+          if (problems.length === 0) continue;
+          const pattern = (known[impl.name] ?? []).find((p) => globMatch(p, c.id));
+          if (pattern) used.add(`${impl.name}\0${pattern}`);
+          failures.push({
+            caseId: c.id,
+            impl: impl.name,
+            problems,
+            known: pattern !== undefined,
+            reproducer: curlOf(impl.url, `/${c.service}/${c.method}`, c.requests[impl.name]),
+          });
+        }
+      }
+      const fixedKnownFailures = Object.entries(known).flatMap(([impl, patterns]) =>
+        running.some((r) => r.name === impl)
+          ? patterns
+              .filter(
+                (p) =>
+                  !used.has(`${impl}\0${p}`) &&
+                  selected.some((u) => globMatch(p, u.id) || cases.some((c) => globMatch(p, c.id))),
+              )
+              .map((pattern) => ({ impl, pattern }))
+          : [],
+      );
+      return {
+        seed,
+        ...(options.shard ? { shard: options.shard } : {}),
+        implementations: running.map((r) => ({ name: r.name, url: r.url })),
+        cases,
+        failures,
+        fixedKnownFailures,
+        timing: { startupMs, wallMs, serverMs, calls },
+      };
+    } catch (e) {
+      if (e instanceof HarnessError || isContractError(e)) throw e;
+      throw new HarnessError("config", `the run failed: ${(e as Error).message}`, undefined, { cause: e });
+    } finally {
+      agent.destroy();
+      await Promise.all(running.map((r) => r.stop()));
+    }
+  });
+}
+
+/** A glob over case ids and method names: `*` matches any run of characters. */
+export function globMatch(glob: string, text: string): boolean {
+  const re = new RegExp(
+    `^${glob
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
+  return re.test(text);
+}
+
+/** Shell-quotes one argument for sh (single quotes; a quote inside becomes '\''). */
+export function shellQuote(s: string): string {
+  return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A curl command that sends `request` to `<url><path>` as Connect unary JSON. */
+export function curlOf(url: string, path: string, request: unknown): string {
+  return `curl -sS -X POST ${shellQuote(`${url}${path}`)} -H 'content-type: application/json' -H 'connect-protocol-version: 1' --data-binary ${shellQuote(JSON.stringify(request) ?? "null")}`;
+}
