@@ -2,7 +2,7 @@
  * `contractgen test`: runs the same cases against every implementation of the contracts, checks each
  * answer against the contract and compares the implementations with each other (docs/contract-tests.md).
  */
-import { join } from "node:path";
+import { resolve } from "node:path";
 import Ajv2020Module from "ajv/dist/2020.js";
 import addFormatsModule from "ajv-formats";
 import { type ConfigOverrides, resolveConfig } from "../config.js";
@@ -167,7 +167,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         });
 
   const scenarios: Scenario[] = test.scenarios
-    ? readScenarios(join(config.root, test.scenarios), config.root, new Set(methods.keys()))
+    ? readScenarios(resolve(config.root, test.scenarios), config.root, new Set(methods.keys()))
     : [];
   const ignores = (test.ignore ?? []).map((i) => ({ method: i.method, segs: pointerSegments(i.path) }));
   const ignoredFor = (name: string) =>
