@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLI, ROOT, removeDir, run, scratchDir } from "./helpers.js";
+import { CLI, ROOT, removeDir, run, scratchDir, TSC } from "./helpers.js";
 
 /**
  * The example shop (examples/shop) implemented twice — PHP on the generated dispatchers under `php -S`
@@ -650,12 +651,13 @@ describe("examples/shop: the PHP and the TypeScript implementation answer alike"
         env,
         (out) => /^listening on (http:\/\/127\.0\.0\.1:[0-9]+)\n/.exec(out)?.[1],
       ),
+      // serve.sh runs `php -S 127.0.0.1:<port> router.php` with the workers and prints the readiness line
       start(
         "php",
-        "php",
-        ["-S", `127.0.0.1:${port}`, join(SHOP, "php", "router.php")],
+        join(SHOP, "php", "serve.sh"),
+        ["--port", String(port)],
         { ...env, PHP_CLI_SERVER_WORKERS: "2", SHOP_STATE_DIR: stateDir },
-        () => `http://127.0.0.1:${port}`,
+        (out) => /^listening on (http:\/\/127\.0\.0\.1:[0-9]+)\n/.exec(out)?.[1],
       ),
     ]);
   });
@@ -754,8 +756,49 @@ describe("examples/shop: the PHP and the TypeScript implementation answer alike"
     }
   });
 
-  it("the TypeScript server printed only its readiness line", () => {
+  it("the TypeScript of the example (server, shop, script) type-checks under the project's strict settings", async () => {
+    // Node runs it by type stripping and checks nothing: tsc does, with the `.ts` import specifiers allowed.
+    const tsconfig = join(stateDir, "tsconfig.json");
+    await writeFile(
+      tsconfig,
+      JSON.stringify({
+        extends: join(ROOT, "tsconfig.json"),
+        compilerOptions: {
+          noEmit: true,
+          rootDir: ROOT,
+          declaration: false,
+          sourceMap: false,
+          allowImportingTsExtensions: true,
+          typeRoots: [join(ROOT, "node_modules", "@types")],
+        },
+        include: [join(SHOP, "ts", "*.ts"), join(SHOP, "scripts", "*.ts")],
+      }),
+    );
+    const checked = await run(process.execPath, [TSC, "-p", tsconfig], { cwd: ROOT });
+    expect(checked.stdout + checked.stderr).toBe("");
+    expect(checked.code).toBe(0);
+  });
+
+  it("both servers printed only their readiness line to stdout", () => {
     expect(ts!.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:[0-9]+\n$/);
     expect(ts!.stderr()).toBe("");
+    expect(php!.stdout()).toMatch(/^listening on http:\/\/127\.0\.0\.1:[0-9]+\n$/);
+  });
+
+  it("serve.sh stops the php -S master and its workers on SIGTERM", async () => {
+    const group = php!.child.pid!;
+    const alive = () => {
+      try {
+        process.kill(-group, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    process.kill(group, "SIGTERM"); // the shell only, not the group
+    const deadline = Date.now() + 10_000;
+    while (alive() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alive()).toBe(false);
   });
 });

@@ -18,6 +18,20 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
 
+// Node 24 has the "transform" mode (its types in newer @types/node no longer list it).
+const transform = stripTypeScriptTypes as unknown as (code: string, options: { mode: "transform"; sourceUrl: string }) => string;
+
+function transformGenerated(url: string): string {
+  try {
+    return transform(readFileSync(fileURLToPath(url), "utf8"), { mode: "transform", sourceUrl: url });
+  } catch (err) {
+    throw new Error(
+      `cannot run the generated ${fileURLToPath(url)} (Node ${process.version}): ${(err as Error).message}; ` +
+        "the example needs Node 24, whose module.stripTypeScriptTypes has the transform mode for TypeScript enums",
+    );
+  }
+}
+
 registerHooks({
   resolve(specifier, context, next) {
     const parent = context.parentURL;
@@ -29,8 +43,7 @@ registerHooks({
   },
   load(url, context, next) {
     if (url.startsWith("file:") && url.endsWith(".ts") && url.includes("/gen/ts/")) {
-      const text = readFileSync(fileURLToPath(url), "utf8");
-      return { format: "module", source: stripTypeScriptTypes(text, { mode: "transform", sourceUrl: url }), shortCircuit: true };
+      return { format: "module", source: transformGenerated(url), shortCircuit: true };
     }
     return next(url, context);
   },
