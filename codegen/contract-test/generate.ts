@@ -34,6 +34,20 @@ const STRING_CANDIDATES = [
   "A1b2C3d4",
 ];
 
+/** Whether a property is ProtoJSON's second name of another (`user_id` → `#/properties/userId`). */
+function isAlias(schema: unknown): boolean {
+  if (schema === null || typeof schema !== "object") return false;
+  const keys = Object.keys(schema);
+  const ref = (schema as Record<string, unknown>)["$ref"];
+  return keys.length === 1 && typeof ref === "string" && ref.startsWith("#/properties/");
+}
+
+function isNullSchema(schema: unknown): boolean {
+  return (
+    schema !== null && typeof schema === "object" && (schema as Record<string, unknown>)["type"] === "null"
+  );
+}
+
 /** Generates values for one wire schema. */
 export class RequestGenerator {
   constructor(
@@ -41,8 +55,25 @@ export class RequestGenerator {
     private readonly rng: Rng,
   ) {}
 
+  /**
+   * The value schema of a nullable wrapper (`anyOf: [{type: null}, X]`, the ProtoJSON form of every
+   * field), or undefined when `node` is not one.
+   */
+  private nullableInner(node: Node): Node | undefined {
+    const s = node.schema;
+    if (typesOf(s).length > 0) return undefined;
+    const branches = branchesOf(s);
+    const nonNull = branches.filter((b) => !isNullSchema(b));
+    if (branches.length !== 2 || nonNull.length !== 1) return undefined;
+    const inner = this.index.child(node, nonNull[0]);
+    const { anyOf: _a, oneOf: _o, description: _d, ...rest } = s;
+    return Object.keys(rest).length > 0 ? { schema: { ...rest, ...inner.schema }, doc: inner.doc } : inner;
+  }
+
   /** A typical valid value: required properties only (`full` false) or every property (`full` true). */
   sample(node: Node, full: boolean, depth = 0): unknown {
+    const inner = this.nullableInner(node);
+    if (inner) return this.sample(inner, full, depth);
     const s = node.schema;
     if ("const" in s) return s["const"];
     if (Array.isArray(s["examples"]) && s["examples"].length > 0 && depth > 0) return s["examples"][0];
@@ -50,7 +81,11 @@ export class RequestGenerator {
       return s["enum"].find((v) => v !== null) ?? s["enum"][0];
     const branches = branchesOf(s);
     if (branches.length > 0 && typesOf(s).length === 0)
-      return this.sample(this.index.child(node, branches[0]), full, depth + 1);
+      return this.sample(
+        this.index.child(node, branches.find((b) => !isNullSchema(b)) ?? branches[0]),
+        full,
+        depth + 1,
+      );
     const types = typesOf(s).filter((t) => t !== "null");
     const type = types[0] ?? (branches.length > 0 ? "object" : "string");
     if (branches.length > 0 && type === "object") {
@@ -139,6 +174,8 @@ export class RequestGenerator {
 
   /** A random valid-looking value: optional properties present half of the time. */
   random(node: Node, depth = 0): unknown {
+    const inner = this.nullableInner(node);
+    if (inner) return this.rng.next() < 0.2 ? null : this.random(inner, depth);
     const s = node.schema;
     if ("const" in s) return s["const"];
     if (Array.isArray(s["enum"]) && s["enum"].length > 0) return this.rng.pick(s["enum"]);
@@ -162,7 +199,7 @@ export class RequestGenerator {
         const props = (s["properties"] ?? {}) as Record<string, unknown>;
         const required = new Set((s["required"] as string[] | undefined) ?? []);
         for (const [k, v] of Object.entries(props))
-          if (required.has(k) || (depth < MAX_DEPTH && this.rng.next() < 0.5))
+          if (!isAlias(v) && (required.has(k) || (depth < MAX_DEPTH && this.rng.next() < 0.5)))
             out[k] = this.random(this.index.child(node, v), depth + 1);
         const extra = s["additionalProperties"];
         if (extra && typeof extra === "object" && depth < MAX_DEPTH)
@@ -205,6 +242,8 @@ export class RequestGenerator {
 
   /** Systematic valid variations of the value at `node`, each as a whole value. */
   validMutations(node: Node, base: unknown, depth = 0): Mutation[] {
+    const inner = this.nullableInner(node);
+    if (inner) return [{ label: "null", value: null }, ...this.validMutations(inner, base, depth)];
     const s = node.schema;
     const out: Mutation[] = [];
     const types = typesOf(s);
@@ -256,6 +295,7 @@ export class RequestGenerator {
       }
       if (depth < MAX_DEPTH) {
         for (const [k, v] of Object.entries(props)) {
+          if (isAlias(v)) continue;
           const child = this.index.child(node, v);
           const current = k in obj ? obj[k] : this.sample(child, true, depth + 1);
           if (!required.has(k) && k in obj) out.push({ label: `/${k}: absent`, value: without(obj, k) });
@@ -270,6 +310,8 @@ export class RequestGenerator {
 
   /** Invalid variations of the value at `node`: each should be rejected with `invalid_argument`. */
   invalidMutations(node: Node, base: unknown, depth = 0): Mutation[] {
+    const inner = this.nullableInner(node);
+    if (inner) return this.invalidMutations(inner, base, depth).filter((m) => m.value !== null);
     const s = node.schema;
     const out: Mutation[] = [];
     const types = typesOf(s);
@@ -314,6 +356,7 @@ export class RequestGenerator {
         out.push({ label: "an unknown key", value: { ...obj, unknownKey: 1 } });
       if (depth < MAX_DEPTH) {
         for (const [k, v] of Object.entries(props)) {
+          if (isAlias(v)) continue;
           const child = this.index.child(node, v);
           const current = k in obj ? obj[k] : this.sample(child, true, depth + 1);
           for (const m of this.invalidMutations(child, current, depth + 1))
