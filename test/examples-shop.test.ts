@@ -569,6 +569,12 @@ const STEPS: readonly Step[] = [
     expect: { path: "complete", value: true },
   },
   {
+    name: "report without checkouts",
+    path: `${S}GetDailyReport`,
+    body: { date: "2026-11-19" },
+    expect: { path: "eventCounts.checkout", value: 0 },
+  },
+  {
     name: "report future",
     path: `${S}GetDailyReport`,
     body: { date: "2026-12-01" },

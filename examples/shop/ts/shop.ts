@@ -376,7 +376,8 @@ export class Shop {
       eventCounts,
       revenue: { currency: "EUR", amountMinor: revenue },
       conversionRate: sessions.size === 0 ? 0 : buying.size / sessions.size,
-      averageOrderValueMinor: checkouts.length === 0 ? null : Math.floor(revenue / checkouts.length),
+      // Absent rather than null without checkouts: the PHP DTO writes no key for a null optional property.
+      ...(checkouts.length === 0 ? {} : { averageOrderValueMinor: Math.floor(revenue / checkouts.length) }),
       topSkus,
       complete: req.date < today,
       generatedAt: this.now,
