@@ -18,22 +18,39 @@ export function createAgent(): Agent {
   return new Agent({ keepAlive: true, maxSockets: 64 });
 }
 
-/** POSTs `body` to `<base>/<service>/<method>` as `application/json`. */
-export function call(
+/**
+ * POSTs `body` to `<base>/<service>/<method>` as `application/json`. A request that fails on a reused
+ * keep-alive socket before any answer (the server closed it at the same moment) is sent once more on a
+ * new connection: that is the keep-alive race, not an answer of the implementation.
+ */
+export async function call(
   agent: Agent,
   base: string,
   path: string,
   body: string,
   timeoutMs: number,
 ): Promise<CallResult> {
+  const first = await attempt(agent, base, path, body, timeoutMs);
+  if (!first.staleSocket) return first.result;
+  return (await attempt(agent, base, path, body, timeoutMs)).result;
+}
+
+function attempt(
+  agent: Agent,
+  base: string,
+  path: string,
+  body: string,
+  timeoutMs: number,
+): Promise<{ result: CallResult; staleSocket: boolean }> {
   const started = performance.now();
   return new Promise((done) => {
     let settled = false;
-    const finish = (r: Omit<CallResult, "ms">) => {
+    let answered = false;
+    const finish = (r: Omit<CallResult, "ms">, stale = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      done({ ...r, ms: performance.now() - started });
+      done({ result: { ...r, ms: performance.now() - started }, staleSocket: stale });
     };
     const req = request(
       `${base}${path}`,
@@ -47,6 +64,7 @@ export function call(
         },
       },
       (res) => {
+        answered = true;
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
         res.on("end", () =>
@@ -69,7 +87,12 @@ export function call(
       });
       req.destroy();
     }, timeoutMs);
-    req.on("error", (e) => finish({ status: 0, contentType: "", body: "", transportError: e.message }));
+    req.on("error", (e) =>
+      finish(
+        { status: 0, contentType: "", body: "", transportError: e.message },
+        !answered && req.reusedSocket && /ECONNRESET|EPIPE|socket hang up/.test(e.message),
+      ),
+    );
     req.end(body);
   });
 }
