@@ -3,7 +3,7 @@
 // run; nothing here asserts a time.
 //
 //   npm run bench                 all suites
-//   npm run bench -- generate     only the named suites (generate, breaking, runtime, php-codec, php-gen)
+//   npm run bench -- generate     only the named suites (generate, breaking, runtime, php-codec, php-gen, contract-test)
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -13,6 +13,7 @@ const SUITES = {
   breaking: "contractgen breaking vs buf breaking alone; JSON Schema checks per 100 schemas",
   "php-codec": "PHP DTO decode+encode vs json_decode/json_encode and Google's protobuf runtime",
   "php-gen": "PHP code generation vs protoc --php_out",
+  "contract-test": "contractgen test: cases/s against two implementations, server share of wall time",
 };
 
 const wanted = process.argv.slice(2);
