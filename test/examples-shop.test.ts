@@ -406,6 +406,27 @@ const STEPS: readonly Step[] = [
     expect: { code: "failed_precondition" },
   },
   {
+    name: "refund beyond int64 nanos",
+    path: `${P}Refund`,
+    body: {
+      paymentId: "pay-0001",
+      amount: { currencyCode: "EUR", units: "9223372036854775807" },
+      reason: "x",
+    },
+    expect: { code: "invalid_argument" },
+  },
+  {
+    name: "pay beyond int64 nanos",
+    path: `${P}Pay`,
+    body: (a) => ({
+      orderId: at(a, "order with coupon").order.id,
+      amount: { currencyCode: "EUR", units: "-9223372036854775808" },
+      idempotencyKey: "a2V5LTc=",
+      card,
+    }),
+    expect: { code: "invalid_argument" },
+  },
+  {
     name: "refund unknown",
     path: `${P}Refund`,
     body: { paymentId: "pay-9999", reason: "x" },
@@ -543,6 +564,40 @@ const STEPS: readonly Step[] = [
       },
     },
     expect: { path: "accepted", value: true },
+  },
+  {
+    name: "track a total beyond 10^12",
+    path: `${S}TrackEvent`,
+    body: {
+      eventId: "11111111-2222-4333-8444-555555555558",
+      occurredAt: "2026-11-22T07:30:00Z",
+      sessionId: "s_diff_session",
+      event: {
+        kind: "checkout",
+        orderId: 1,
+        itemCount: 1,
+        total: { currency: "EUR", amountMinor: 1e12 + 1 },
+        paymentMethod: "card",
+      },
+    },
+    expect: { code: "invalid_argument" },
+  },
+  {
+    name: "track an integer JavaScript cannot hold",
+    path: `${S}TrackEvent`,
+    body: {
+      eventId: "11111111-2222-4333-8444-555555555559",
+      occurredAt: "2026-11-22T07:30:00Z",
+      sessionId: "s_diff_session",
+      event: {
+        kind: "add_to_cart",
+        skuId: 2 ** 53 + 2,
+        quantity: 1,
+        unitPrice: { currency: "EUR", amountMinor: 1 },
+      },
+    },
+    codeOnly: true,
+    expect: { code: "invalid_argument" },
   },
   {
     name: "track breaks the contract",

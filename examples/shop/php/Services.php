@@ -6,6 +6,7 @@ declare(strict_types=1);
 // ProtoJSON / JSON) to the Shop inside a state transaction and decodes the answer into the generated
 // response DTO, which writes the canonical JSON.
 
+use Contractgen\Runtime\Http\ConnectException;
 use Contractgen\Runtime\Server\Context;
 use Shop\Inventory\V1 as Inventory;
 use Shop\Order\V1 as Order;
@@ -27,8 +28,44 @@ abstract class ShopService
     protected function run(string $method, object $request, string $responseClass): object
     {
         $in = json_decode($request->toJson(), true, 512, JSON_THROW_ON_ERROR);
+        if ($this instanceof StatsService) {
+            self::refuseUnsafeIntegers($in);
+        }
         $out = $this->store->transact(fn (Shop $shop) => $shop->{$method}($in));
         return $responseClass::fromArray($out);
+    }
+
+    private static function refuseUnsafeIntegers(array $in): void
+    {
+        $found = [];
+        unsafeIntegers($in, '$', $found);
+        if ($found !== []) {
+            throw ConnectException::invalidArgument(
+                'invalid request: ' . implode('; ', array_column($found, 'message')),
+                $found,
+            );
+        }
+    }
+}
+
+/**
+ * JSON Schema integers beyond ±(2^53 − 1) are refused, as the TypeScript runtime's strict guard refuses
+ * them (pitfall `unsafe_integer`): PHP would hold them, JavaScript cannot.
+ */
+function unsafeIntegers(mixed $v, string $path, array &$found): void
+{
+    if (is_int($v) && ($v > 9007199254740991 || $v < -9007199254740991)) {
+        $found[] = [
+            'path' => $path,
+            'code' => 'unsafe_integer',
+            'expected' => 'a number JavaScript can hold exactly',
+            'found' => "the integer {$v}",
+            'message' => "{$path}: expected a number JavaScript can hold exactly, found the integer {$v}",
+        ];
+    } elseif (is_array($v)) {
+        foreach ($v as $k => $x) {
+            unsafeIntegers($x, is_int($k) ? "{$path}[{$k}]" : "{$path}.{$k}", $found);
+        }
     }
 }
 

@@ -28,6 +28,16 @@ final class Shop
         return (int) ($m['units'] ?? '0') * self::NANOS + (int) ($m['nanos'] ?? 0);
     }
 
+    /** Money from a request in nanos; units beyond ±9·10⁹ (where 64-bit nanos would overflow) are refused. */
+    private static function requestNanos(array $m, string $field): int
+    {
+        $units = (int) ($m['units'] ?? '0');
+        if ($units > 9_000_000_000 || $units < -9_000_000_000) {
+            self::fail(Code::InvalidArgument, "{$field}.units: out of range");
+        }
+        return self::toNanos($m);
+    }
+
     private static function money(string $currencyCode, int $n): array
     {
         return ['currencyCode' => $currencyCode, 'units' => (string) intdiv($n, self::NANOS), 'nanos' => $n % self::NANOS];
@@ -297,7 +307,7 @@ final class Shop
             self::fail(Code::FailedPrecondition, "order {$order['id']} is not pending");
         }
         $amount = $req['amount'] ?? [];
-        if (($amount['currencyCode'] ?? null) !== $order['total']['currencyCode'] || self::toNanos($amount) !== self::toNanos($order['total'])) {
+        if (($amount['currencyCode'] ?? null) !== $order['total']['currencyCode'] || self::requestNanos($amount, 'amount') !== self::toNanos($order['total'])) {
             self::fail(Code::InvalidArgument, 'amount: must equal the order total');
         }
         $id = 'pay-' . self::pad4($this->next('payment'));
@@ -341,7 +351,7 @@ final class Shop
             if (($req['amount']['currencyCode'] ?? null) !== $payment['amount']['currencyCode']) {
                 self::fail(Code::InvalidArgument, "amount.currencyCode: must be the payment's currency");
             }
-            $amount = self::toNanos($req['amount']);
+            $amount = self::requestNanos($req['amount'], 'amount');
             if ($amount <= 0) {
                 self::fail(Code::InvalidArgument, 'amount: must be positive');
             }
@@ -450,6 +460,10 @@ final class Shop
 
     public function trackEvent(array $req): array
     {
+        $total = $req['event']['kind'] === 'checkout' ? $req['event']['total']['amountMinor'] : 0;
+        if ($total > 1_000_000_000_000 || $total < -1_000_000_000_000) {
+            self::fail(Code::InvalidArgument, 'event.total.amountMinor: beyond ±10¹² is not accepted');
+        }
         $duplicate = in_array($req['eventId'], array_column($this->state['events'], 'eventId'), true);
         if (!$duplicate) {
             $this->state['events'][] = $req;

@@ -24,6 +24,13 @@ function toNanos(m: J): bigint {
   return BigInt(m?.units ?? "0") * NANOS + BigInt(m?.nanos ?? 0);
 }
 
+/** Money from a request in nanos; units beyond ±9·10⁹ (where PHP's 64-bit nanos would overflow) are refused. */
+function requestNanos(m: J, field: string): bigint {
+  const units = BigInt(m?.units ?? "0");
+  if (units > 9_000_000_000n || units < -9_000_000_000n) fail(Code.InvalidArgument, `${field}.units: out of range`);
+  return toNanos(m);
+}
+
 function money(currencyCode: string, n: bigint): J {
   return { currencyCode, units: String(n / NANOS), nanos: Number(n % NANOS) };
 }
@@ -220,7 +227,7 @@ export class Shop {
     }
     if (order.status !== "ORDER_STATUS_PENDING") fail(Code.FailedPrecondition, `order ${order.id} is not pending`);
     const amount = req.amount ?? {};
-    if (amount.currencyCode !== order.total.currencyCode || toNanos(amount) !== toNanos(order.total))
+    if (amount.currencyCode !== order.total.currencyCode || requestNanos(amount, "amount") !== toNanos(order.total))
       fail(Code.InvalidArgument, "amount: must equal the order total");
     const id = `pay-${pad4(this.next("payment"))}`;
     const captured = !declined && (req.capture ?? false);
@@ -255,7 +262,7 @@ export class Shop {
     if (req.amount !== undefined) {
       if (req.amount.currencyCode !== payment.amount.currencyCode)
         fail(Code.InvalidArgument, "amount.currencyCode: must be the payment's currency");
-      amount = toNanos(req.amount);
+      amount = requestNanos(req.amount, "amount");
       if (amount <= 0n) fail(Code.InvalidArgument, "amount: must be positive");
       if (amount > remaining) fail(Code.FailedPrecondition, `amount: only ${money("EUR", remaining).units} units left to refund`);
     }
@@ -328,6 +335,8 @@ export class Shop {
   // --- StatsService (JSON Schema) ------------------------------------------------------------------
 
   trackEvent(req: J): J {
+    const total = req.event.kind === "checkout" ? req.event.total.amountMinor : 0;
+    if (total > 1e12 || total < -1e12) fail(Code.InvalidArgument, "event.total.amountMinor: beyond ±10¹² is not accepted");
     const duplicate = this.state.events.some((e: J) => e.eventId === req.eventId);
     if (!duplicate) this.state.events.push(req);
     return { eventId: req.eventId, accepted: true, duplicate, receivedAt: this.now };
