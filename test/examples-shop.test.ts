@@ -224,6 +224,17 @@ const STEPS: readonly Step[] = [
     expect: { code: "invalid_argument" },
   },
   {
+    name: "order with [] for a map, a Struct and a message",
+    path: `${O}CreateOrder`,
+    body: {
+      userId: "2",
+      items: [{ skuId: "104", quantity: 1, attributes: [] }],
+      metadata: [],
+      shippingAddress: [],
+    },
+    expect: { path: "order.items.0.attributes", value: {} },
+  },
+  {
     name: "order breaks the contract",
     path: `${O}CreateOrder`,
     body: { userId: "abc", items: [{ skuId: "102", quantity: 1 }] },
@@ -247,7 +258,7 @@ const STEPS: readonly Step[] = [
     name: "list pending",
     path: `${O}ListOrders`,
     body: { statuses: ["ORDER_STATUS_PENDING"] },
-    expect: { path: "totalSize", value: "2" },
+    expect: { path: "totalSize", value: "3" },
   },
   {
     name: "list page size too big",
@@ -598,6 +609,18 @@ const STEPS: readonly Step[] = [
     },
     codeOnly: true,
     expect: { code: "invalid_argument" },
+  },
+  {
+    name: "track with [] for a map",
+    path: `${S}TrackEvent`,
+    body: {
+      eventId: "11111111-2222-4333-8444-55555555555a",
+      occurredAt: "2026-11-21T07:30:00Z",
+      sessionId: "s_diff_session",
+      event: { kind: "page_view", path: "/" },
+      attributes: [],
+    },
+    expect: { path: "accepted", value: true },
   },
   {
     name: "track breaks the contract",
