@@ -3,7 +3,7 @@
  * fixture caught fault by fault, harness errors for implementations that are not running, never become
  * ready or crash, and no process left behind.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { join } from "node:path";
@@ -223,6 +223,23 @@ describe("harness errors (exit 2), never a hang", () => {
     const r = await run(process.execPath, [CLI, "test", "--seed", "1"], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^error: crashy: implementation crashy exited with code 3; it wrote nothing\n$/);
+  });
+
+  test("Ctrl-C stops every started implementation with its workers", async () => {
+    const child = spawn(process.execPath, [CLI, "test", "-c", "faulty.config.json", "--timeout", "20000"], {
+      cwd: FIXTURE,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    // Wait until the run is under way (php -S and node answer), then interrupt it.
+    for (let i = 0; i < 100 && leftovers().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(leftovers().some((l) => l.includes("php-faulty/server.php"))).toBe(true);
+    const code = await new Promise<number | null>((done) => {
+      child.on("exit", (c) => done(c));
+      child.kill("SIGINT");
+    });
+    expect(code).toBe(130);
+    expect(leftovers()).toEqual([]);
   });
 
   test("a configuration error names the JSON pointer", async () => {

@@ -230,7 +230,7 @@ describe("scenarios", () => {
       /^s\.json#\/steps\/0\/call: expected a method of the contracts such as "p\.S\/Create", found "p\.S\/Nope"$/,
     ],
     [
-      '{"name":"n","steps":[{"call":"p.S/Get","request":{"id":"${id}"}}]}',
+      `{"name":"n","steps":[{"call":"p.S/Get","request":{"id":"\${id}"}}]}`,
       /^s\.json#\/steps\/0\/request: \$\{id\} is not captured by an earlier step$/,
     ],
     [
@@ -246,7 +246,7 @@ describe("scenarios", () => {
       ["id", 7],
       ["name", "Ada"],
     ]);
-    expect(interpolate({ a: "${id}", b: "user ${name} #${id}", c: ["${name}"] }, vars)).toEqual({
+    expect(interpolate({ a: `\${id}`, b: `user \${name} #\${id}`, c: [`\${name}`] }, vars)).toEqual({
       a: 7,
       b: "user Ada #7",
       c: ["Ada"],
