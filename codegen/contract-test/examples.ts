@@ -39,7 +39,10 @@ export function schemaExamples(request: JsonSchema | undefined, source: string):
 export function contractFolders(service: ServiceDecl, roots: readonly string[]): string[] {
   const out: string[] = [];
   for (const root of roots) {
-    const candidates = [join(root, service.location.file)];
+    const candidates = [
+      join(root, service.location.file),
+      ...bufModulePaths(root).map((m) => join(root, m, service.location.file)),
+    ];
     try {
       for (const d of readdirSync(root, { withFileTypes: true }))
         if (d.isDirectory() && !d.name.startsWith("."))
@@ -50,6 +53,17 @@ export function contractFolders(service: ServiceDecl, roots: readonly string[]):
     for (const c of candidates) if (existsSync(c)) out.push(dirname(c));
   }
   return [...new Set(out)];
+}
+
+/** The module folders a `buf.yaml` (v2) in `root` names (`- path: contracts/proto`). */
+function bufModulePaths(root: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(join(root, "buf.yaml"), "utf8");
+  } catch {
+    return [];
+  }
+  return [...text.matchAll(/^\s*-\s*path:\s*["']?([^"'\s#]+)["']?\s*$/gm)].map((m) => m[1] as string);
 }
 
 /** Reads `<Method>.examples.json` files of a service. */
