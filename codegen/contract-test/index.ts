@@ -408,10 +408,17 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
       let next = 0;
       let done = 0;
       const tty = options.progress?.isTTY === true ? options.progress : undefined;
+      // The first harness error stops every worker from taking more work; the error ends the run.
+      let aborted = false;
       const worker = async () => {
-        while (next < selected.length) {
+        while (next < selected.length && !aborted) {
           const i = next++;
-          caseResults[i] = await (selected[i] as Unit).run();
+          try {
+            caseResults[i] = await (selected[i] as Unit).run();
+          } catch (e) {
+            aborted = true;
+            throw e;
+          }
           done++;
           tty?.write(`\r\x1b[K[${done}/${selected.length}] ${selected[i]?.id.slice(0, 70) ?? ""}`);
         }
