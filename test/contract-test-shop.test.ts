@@ -34,6 +34,7 @@ test("both shop implementations pass the contract tests and the HTML report show
   );
   expect(r.code).toBe(0);
   const page = readFileSync(html, "utf8");
+  expect(page).not.toMatch(/class="(fail|known)"/);
   for (const method of [
     "shop.user.v1.UserService/Register",
     "shop.order.v1.OrderService/CreateOrder",
