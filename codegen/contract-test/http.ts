@@ -13,9 +13,14 @@ export interface CallResult {
   readonly timedOut?: boolean;
 }
 
-/** A keep-alive connection pool for one run. */
+/**
+ * The connection pool of one run: a new connection per call. With keep-alive, a server (`php -S` among
+ * them) may close an idle socket just as a request goes out on it; resending then can deliver a request
+ * the server already handled twice, which changes the answer of stateful methods (a deduplicating
+ * TrackEvent answered `duplicate: true`). Loopback connections are cheap; a false divergence is not.
+ */
 export function createAgent(): Agent {
-  return new Agent({ keepAlive: true, maxSockets: 64 });
+  return new Agent({ keepAlive: false, maxSockets: 64 });
 }
 
 /**
