@@ -14,6 +14,7 @@ export type {
   Boundary,
   BoundaryLimits,
   BoundaryOptions,
+  CheckOptions,
   CheckResult,
   CheckSite,
   ConstraintCheck,
@@ -66,3 +67,4 @@ export {
   validationError,
   writeError,
 } from "./server.js";
+export { createWireValidators } from "./wire-ajv.js";

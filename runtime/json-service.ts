@@ -11,6 +11,12 @@ export interface ValidationIssue {
 /** A validator compiled at generation time: a type guard whose `errors` say why a value failed. */
 export type Validator<T> = ((value: unknown) => value is T) & {
   errors?: ValidationIssue[] | null | undefined;
+  /**
+   * `$id` of the wire schema the validator was compiled from with the wire configuration (generated
+   * validators, `createWireValidators`): the boundary's one-pass check covers it, so the boundary runs
+   * it only for payloads that check does not accept, to say why.
+   */
+  readonly wireSchema?: string;
 };
 
 /** Side effects of a method; `no_side_effects` methods may also be called with HTTP GET. */

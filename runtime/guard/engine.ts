@@ -12,6 +12,7 @@ import {
   preflight,
   UnreadableBody,
 } from "./body.js";
+import { type FastCheck, FastCompiler } from "./compile.js";
 import { BoundaryError, type Violation } from "./errors.js";
 import { PITFALLS } from "./pitfalls.js";
 import { type PolicyConfig, type PolicyTable, resolvePolicies } from "./policy.js";
@@ -74,6 +75,13 @@ export interface BoundaryOptions {
    * time (`validators.js` of JSON Schema contracts), or `protovalidateCheck` for proto messages.
    */
   readonly validators?: Readonly<Record<string, Validator<unknown> | ConstraintCheck>>;
+  /**
+   * Check clean payloads in one compiled pass (default true): each wire schema becomes one function that
+   * checks the guards and the schema's constraints together; only a payload it does not accept goes
+   * through the guard walk (policies, repairs, findings) and the validators. `false` always takes the
+   * walk and the validators (for comparison and debugging; results are the same).
+   */
+  readonly compile?: boolean;
 }
 
 /** Result of a check that passed: the value (repaired where allowed) and the decisions taken. */
@@ -97,16 +105,26 @@ export interface Boundary {
     type: string,
     input: Uint8Array | string | unknown,
     site?: CheckSite,
-    options?: { readonly validate?: boolean },
+    options?: CheckOptions,
   ): CheckResult<T>;
+}
+
+/** Options of one {@link Boundary.check}. */
+export interface CheckOptions {
+  /** Run the constraint check after the guards (default true). */
+  readonly validate?: boolean;
+  /** The constraint check to run, instead of the boundary's `validators` entry for the type. */
+  readonly validator?: Validator<unknown> | ConstraintCheck | undefined;
 }
 
 const URN = "urn:contractgen:";
 
 /** Creates a boundary from the wire schemas. Guard plans are compiled lazily, once per message. */
 export function createBoundary(options: BoundaryOptions): Boundary {
-  const planner = new ShapePlanner(options.schemas);
+  const schemas = [...options.schemas];
+  const planner = new ShapePlanner(schemas);
   const limits: BoundaryLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const compiler = options.compile === false ? undefined : new FastCompiler(schemas, limits);
   const tables = new Map<string, PolicyTable>();
   const policies = options.policies ?? {};
   const validators = options.validators ?? {};
@@ -121,16 +139,38 @@ export function createBoundary(options: BoundaryOptions): Boundary {
     return t;
   };
 
+  /** Per type name as callers spell it: the full name, the `$id` and the one-pass check. */
+  const types = new Map<string, { name: string; id: string; fast: FastCheck | null | undefined }>();
+  const typeOf = (type: string) => {
+    let t = types.get(type);
+    if (!t) {
+      const name = type.startsWith(URN) ? type.slice(URN.length) : type;
+      planner.shape(name); // an unknown type fails here, before anything is cached
+      t = { name, id: URN + name, fast: compiler?.check(name) };
+      types.set(type, t);
+    }
+    return t;
+  };
+
   return {
     limits,
     has: (type) => planner.has(type),
-    check<T>(
-      type: string,
-      input: unknown,
-      site: CheckSite = {},
-      opts: { readonly validate?: boolean } = {},
-    ): CheckResult<T> {
-      const name = type.startsWith(URN) ? type.slice(URN.length) : type;
+    check<T>(type: string, input: unknown, site: CheckSite = {}, opts: CheckOptions = {}): CheckResult<T> {
+      const { name, id, fast } = typeOf(type);
+      const validator =
+        opts.validate === false ? undefined : "validator" in opts ? opts.validator : validators[name];
+      if (fast) {
+        // The one pass: a payload it accepts has no pitfall and meets its wire schema.
+        const value = onePass(fast, input, limits.maxBodyBytes);
+        if (value !== NOT_ACCEPTED) {
+          // A validator compiled from this wire schema checks what the one pass already checked.
+          if (!validator || (validator as { wireSchema?: unknown }).wireSchema === id)
+            return { value: value as T, findings: NO_FINDINGS };
+          if (runValidator(validator, value).length === 0)
+            return { value: value as T, findings: NO_FINDINGS };
+        }
+      }
+      // The walk: finds, repairs and reports every pitfall, then the validator says why the rest fails.
       const shape = planner.shape(name);
       const table = tableOf(site);
       const direction = site.direction ?? "message";
@@ -243,17 +283,46 @@ export function createBoundary(options: BoundaryOptions): Boundary {
         throw e;
       }
       for (const f of findings) if (f.action === "rejected") return fail(findings);
-      if (opts.validate !== false) {
-        const validator = validators[name];
-        if (validator) {
-          const issues = runValidator(validator, value);
-          if (issues.length > 0) return fail(findings, issues);
-        }
+      if (validator) {
+        const issues = runValidator(validator, value);
+        if (issues.length > 0) return fail(findings, issues);
       }
       if (findings.length > 0) emit(findings);
       return { value: value as T, findings };
     },
   };
+}
+
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+const NOT_ACCEPTED: unique symbol = Symbol("not accepted");
+
+/**
+ * The one-pass check of an input: its value when the body reads plainly (starts like JSON, within the
+ * size limit, valid UTF-8 and JSON) and the compiled check accepts it; `NOT_ACCEPTED` otherwise, and the
+ * walk decides (it reads the body the same way, so an accepted value is exactly what the walk returns).
+ */
+function onePass(fast: FastCheck, input: unknown, maxBodyBytes: number): unknown {
+  let text: string;
+  if (typeof input === "string") {
+    if (byteLengthUpTo(input, maxBodyBytes) > maxBodyBytes) return NOT_ACCEPTED;
+    text = input;
+  } else if (input instanceof Uint8Array) {
+    if (input.byteLength > maxBodyBytes) return NOT_ACCEPTED;
+    try {
+      text = decodeUtf8(input);
+    } catch {
+      return NOT_ACCEPTED;
+    }
+  } else return fast(input, true) ? input : NOT_ACCEPTED;
+  const first = text.charCodeAt(0);
+  if (first !== 0x7b && first !== 0x5b) return NOT_ACCEPTED; // BOM, whitespace, PHP output: the reader's
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return NOT_ACCEPTED;
+  }
+  return fast(value, hasSurrogateEscape(text)) ? value : NOT_ACCEPTED;
 }
 
 /** The byte length of `s` in UTF-8, counting no further than just past `limit`. */
