@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { type Boundary, type CheckSite, issueToViolation } from "./guard/engine.js";
-import { BoundaryError } from "./guard/errors.js";
+import type { Boundary, CheckSite } from "./guard/engine.js";
 import {
   codeFromString,
   codeOfHttpStatus,
@@ -136,14 +135,9 @@ async function call(
   if (response.status !== 200) throw errorFromResponse(method.name, response.status, contentType, text);
   if (guard) {
     // With the boundary, a 200 answer is classified whatever its content type (HTML, PHP output).
-    const value = guard.boundary.check(guard.outputType, bytes, guard.site).value;
-    if (options.validateResponses !== false && !method.output(value)) {
-      throw new BoundaryError(
-        `response of ${guard.site.service}/${guard.site.method}`,
-        (method.output.errors ?? []).map(issueToViolation),
-      );
-    }
-    return value;
+    // Guards and the method's validator in one boundary check (one pass for clean responses).
+    const validation = options.validateResponses !== false ? { validator: method.output } : {};
+    return guard.boundary.check(guard.outputType, bytes, guard.site, validation).value;
   }
   if (contentType !== "application/json") {
     throw new ConnectError(

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { readBody } from "./connect-node.js";
 import { type Boundary, issueToViolation } from "./guard/engine.js";
-import { BoundaryError, VIOLATIONS_DETAIL_TYPE } from "./guard/errors.js";
+import { VIOLATIONS_DETAIL_TYPE } from "./guard/errors.js";
 import {
   codeToString,
   HTTP_STATUS_OF_CODE,
@@ -157,17 +157,13 @@ async function serve(
     const payload = await readRequest(route, req, url, opts);
     let request: unknown;
     if (opts.boundary && route.inputType !== undefined) {
-      request = opts.boundary.check(route.inputType, payload, {
-        service: route.service.typeName,
-        method: route.method.name,
-        direction: "request",
-      }).value;
-      if (!route.method.input(request)) {
-        throw new BoundaryError(
-          `request of ${route.service.typeName}/${route.method.name}`,
-          (route.method.input.errors ?? []).map(issueToViolation),
-        );
-      }
+      // Guards and the method's validator in one boundary check (one pass for clean requests).
+      request = opts.boundary.check(
+        route.inputType,
+        payload,
+        { service: route.service.typeName, method: route.method.name, direction: "request" },
+        { validator: route.method.input },
+      ).value;
     } else {
       request = parseJsonBody(typeof payload === "string" ? payload : decodeBody(payload));
       if (!route.method.input(request)) {
