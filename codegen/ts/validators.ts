@@ -1,7 +1,7 @@
 import { _ } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import addFormats from "ajv-formats";
+import { createWireAjv as createRuntimeWireAjv } from "../../runtime/wire-ajv.js";
 import { ContractError } from "../errors.js";
 import type { ContractModel } from "../model/types.js";
 import { compareStrings } from "../util/names.js";
@@ -22,24 +22,10 @@ export function validatorName(fullName: string): string {
 
 /** An ajv instance that knows every wire schema; the one configuration generation and runtime share. */
 export function createWireAjv(wire: ReadonlyMap<string, JsonSchema>, forCode: boolean): Ajv2020 {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    // Wire schemas forbid spelling a field twice (`orderId` and `order_id`) with `not: {required}`.
-    strictRequired: false,
-    // Contracts may name properties `constructor` or `toString`: never read them from the prototype.
-    ownProperties: true,
-    strictTypes: false,
-    allowUnionTypes: true,
-    discriminator: true,
-    validateFormats: true,
-    // Annotations that contracts may carry: kept in the schema, ignored by validation.
-    keywords: ["x-enum-descriptions", "x-contractgen-breaking-ignore"],
-    ...(forCode ? { code: { source: true, esm: true, lines: true, formats: _`ajvFormats` } } : {}),
-  });
-  addFormats.default(ajv);
-  for (const schema of wire.values()) ajv.addSchema(schema);
-  return ajv;
+  return createRuntimeWireAjv(
+    wire.values(),
+    forCode ? { code: { source: true, esm: true, lines: true, formats: _`ajvFormats` } } : {},
+  );
 }
 
 /**
@@ -102,6 +88,9 @@ export function emitValidators(
       'import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";',
       "",
       body.replace(/;(?=export const |const |function )/g, ";\n"),
+      "",
+      "// The wire schema of each validator: the runtime boundary's one-pass check covers these.",
+      ...fullNames.map((n) => `${validatorName(n)}.wireSchema = ${JSON.stringify(wireId(n))};`),
       "",
     ].join("\n");
     const typesModule = "./types.js";

@@ -1554,3 +1554,10 @@ return errors === 0;
 }
 validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+
+// The wire schema of each validator: the runtime boundary's one-pass check covers these.
+validateCancellationReason.wireSchema = "urn:contractgen:shop.events.v1.CancellationReason";
+validateOrderCancelled.wireSchema = "urn:contractgen:shop.events.v1.OrderCancelled";
+validateOrderCreated.wireSchema = "urn:contractgen:shop.events.v1.OrderCreated";
+validateOrderLine.wireSchema = "urn:contractgen:shop.events.v1.OrderLine";
+validateSalesChannel.wireSchema = "urn:contractgen:shop.events.v1.SalesChannel";

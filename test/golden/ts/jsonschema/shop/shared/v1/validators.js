@@ -432,3 +432,7 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+
+// The wire schema of each validator: the runtime boundary's one-pass check covers these.
+validateAddress.wireSchema = "urn:contractgen:shop.shared.v1.Address";
+validateMoney.wireSchema = "urn:contractgen:shop.shared.v1.Money";

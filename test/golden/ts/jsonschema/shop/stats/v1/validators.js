@@ -2788,3 +2788,18 @@ return errors === 0;
 }
 validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+
+// The wire schema of each validator: the runtime boundary's one-pass check covers these.
+validateAddToCart.wireSchema = "urn:contractgen:shop.stats.v1.AddToCart";
+validateCheckout.wireSchema = "urn:contractgen:shop.stats.v1.Checkout";
+validateEventKind.wireSchema = "urn:contractgen:shop.stats.v1.EventKind";
+validateFieldViolation.wireSchema = "urn:contractgen:shop.stats.v1.FieldViolation";
+validateFieldViolations.wireSchema = "urn:contractgen:shop.stats.v1.FieldViolations";
+validateGetDailyReportRequest.wireSchema = "urn:contractgen:shop.stats.v1.GetDailyReportRequest";
+validateGetDailyReportResponse.wireSchema = "urn:contractgen:shop.stats.v1.GetDailyReportResponse";
+validatePageView.wireSchema = "urn:contractgen:shop.stats.v1.PageView";
+validatePaymentMethod.wireSchema = "urn:contractgen:shop.stats.v1.PaymentMethod";
+validateSkuStats.wireSchema = "urn:contractgen:shop.stats.v1.SkuStats";
+validateStatsError.wireSchema = "urn:contractgen:shop.stats.v1.StatsError";
+validateTrackEventRequest.wireSchema = "urn:contractgen:shop.stats.v1.TrackEventRequest";
+validateTrackEventResponse.wireSchema = "urn:contractgen:shop.stats.v1.TrackEventResponse";
