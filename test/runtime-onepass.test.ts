@@ -260,6 +260,25 @@ describe("hand-written checks accept exactly what they replace", () => {
     for (const s of inputs) expect(fast?.(s, false), JSON.stringify(s)).toBe(re.test(s));
   });
 
+  it("the Timestamp pattern with the date-time format, read once, accepts what both accept", () => {
+    const pattern =
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
+    const fast = new FastCompiler(
+      [{ $id: "urn:contractgen:t.T", type: "string", pattern, format: "date-time" }],
+      { maxDepth: 8, maxArrayLength: 8 },
+    ).check("t.T");
+    const re = new RegExp(pattern, "u");
+    const full = (fullFormats["date-time"] as { validate: (s: string) => boolean }).validate;
+    const valid = ["2025-11-28T09:12:44Z", "2016-12-31T23:59:60Z", "2024-02-29T00:00:00.123456789-23:59"];
+    const alphabet = "0123456789-:.TtZz+ 9";
+    const inputs = [...valid, ...strings(alphabet, 3_000, 21, 40), ...near(valid, alphabet, 8_000, 22)];
+    for (const y of ["1900", "2000", "2023", "2024"])
+      for (let m = 0; m <= 13; m++)
+        for (let d = 0; d <= 32; d++)
+          inputs.push(`${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}T23:59:59+23:59`);
+    for (const s of inputs) expect(fast?.(s, false), JSON.stringify(s)).toBe(re.test(s) && full(s));
+  });
+
   it("the simple-pattern reader declines what it cannot check exactly", () => {
     for (const p of [
       "^[a-z]+[a-z0-9]$",

@@ -163,6 +163,9 @@ class Unit {
   /** Constants the generated code refers to (`c0`, `c1`…): regexps, enum lists, format checks. */
   private readonly constants: unknown[] = [];
   private readonly constantIndex = new Map<unknown, string>();
+  /** Complete bodies of the generated functions, by name, for inlining. */
+  private readonly bodies = new Map<string, readonly string[]>();
+  private renames = 0;
 
   constructor(
     private readonly docs: ReadonlyMap<string, Json>,
@@ -336,7 +339,19 @@ class Unit {
     this.functions.push(""); // reserve the slot: recursive schemas refer to the name before the body exists
     const index = this.functions.length - 1;
     const body = this.body(place, constraintsOnly ? undefined : (nullable ?? null));
+    // A schema that only refers to another (`$ref` plus annotations): callers call the target directly.
+    const only =
+      body.length === 1
+        ? /^if \(!(f[0-9]+|anyOk|yes|no)\(x, d\)\) return false;$/.exec(body[0] as string)
+        : null;
+    if (only) {
+      const target = only[1] as string;
+      this.functions[index] = `function ${name}(x, d) { return ${target}(x, d); }`;
+      byMode.set(mode, target);
+      return target;
+    }
     this.functions[index] = `function ${name}(x, d) {\n${body.join("\n")}\nreturn true;\n}`;
+    this.bodies.set(name, body);
     return name;
   }
 
@@ -384,11 +399,11 @@ class Unit {
 
     if (typeof ref === "string") {
       const target = this.fn(this.deref(place, ref), guarded ? guard : undefined, !guarded);
-      out.push(`if (!${target}(x, d)) return false;`);
+      out.push(...this.require(target, "x", "d"));
     }
     out.push(...this.branches(place, guarded && typeof ref !== "string" ? guard : undefined));
     if (Array.isArray(s["allOf"])) {
-      for (const sub of s["allOf"]) out.push(`if (!${this.constraints(place, sub)}(x, d)) return false;`);
+      for (const sub of s["allOf"]) out.push(...this.require(this.constraints(place, sub), "x", "d"));
     }
     if (s["not"] !== undefined && !maskedNot(s))
       out.push(`if (${this.constraints(place, s["not"])}(x, d)) return false;`);
@@ -399,6 +414,26 @@ class Unit {
       out.push(`if (!(${test}(x, d) ? ${then}(x, d) : ${otherwise}(x, d))) return false;`);
     }
     return out;
+  }
+
+  /**
+   * Statements failing unless `name(value, depth)` holds: the function's body inlined (in a block, with
+   * `x` and `d` renamed when they differ) when it is complete and small, a call otherwise. Function calls
+   * are most of the cost of a walk V8 cannot inline far enough by itself.
+   */
+  private require(name: string, value: string, depth: string): string[] {
+    if (name === "yes") return [];
+    if (name === "no") return ["return false;"];
+    const body = this.bodies.get(name);
+    if (!body || body.length > INLINE_LINES) return [`if (!${name}(${value}, ${depth})) return false;`];
+    if (value === "x" && depth === "d") return ["{", ...body, "}"];
+    const n = ++this.renames;
+    return [
+      "{",
+      `const x${n} = ${value}, d${n} = ${depth};`,
+      ...body.map((l) => rename(l, `x${n}`, `d${n}`)),
+      "}",
+    ];
   }
 
   private constraints(place: Place, node: Node): string {
@@ -449,12 +484,22 @@ class Unit {
         `if (x.length > ${max} && (x.length > ${2 * max + 1} || ucs2length(x) > ${max})) return false;`,
       );
     const pattern = s["pattern"];
+    const format = s["format"];
+    // google.protobuf.Timestamp: its pattern and ajv's date-time format in one read of the string.
+    if (pattern === TIMESTAMP && format === "date-time") {
+      const full = formatCheck("date-time").test as (v: string) => boolean;
+      out.push(`if (!${this.constant(timestampDateTime(full))}(x)) return false;`);
+      return out;
+    }
     if (typeof pattern === "string") {
       const re = new RegExp(pattern, "u"); // also rejects a pattern ajv would not compile
-      const test = KNOWN_PATTERNS.get(pattern) ?? simplePattern(pattern) ?? ((v: string) => re.test(v));
-      out.push(`if (!${this.constant(test)}(x)) return false;`);
+      const inline = INLINE_PATTERNS.get(pattern);
+      if (inline) out.push(inline);
+      else {
+        const test = KNOWN_PATTERNS.get(pattern) ?? simplePattern(pattern) ?? ((v: string) => re.test(v));
+        out.push(`if (!${this.constant(test)}(x)) return false;`);
+      }
     }
-    const format = s["format"];
     if (typeof format === "string") {
       const check = formatCheck(format);
       if (check.type === "string") out.push(`if (!${this.constant(check.test)}(x)) return false;`);
@@ -500,7 +545,8 @@ class Unit {
       out.push(
         "for (let i = 0; i < x.length; i++) {",
         "const y = x[i];",
-        `if (y === undefined || !${item}(y, d + 1)) return false;`,
+        "if (y === undefined) return false;",
+        ...this.require(item, "y", "d + 1"),
         "}",
       );
     }
@@ -542,14 +588,14 @@ class Unit {
         const child = this.fn({ ...place, node: props[name] }, guard ? null : undefined, !guard);
         const count = `${requiredInProps.includes(name) ? " r++;" : ""}${bits.has(name) ? ` m |= ${bits.get(name)};` : ""}`;
         if (child === "yes" && count === "") cases.push(`case ${literal(name)}: break;`);
-        else cases.push(`case ${literal(name)}: if (!${child}(y, d + 1)) return false;${count} break;`);
+        else cases.push(`case ${literal(name)}:`, ...this.require(child, "y", "d + 1"), `${count} break;`);
       }
       const extra: string[] = [];
       if (guard) extra.push("if (bad(k)) return false;");
       if (ap === false) extra.push("return false;");
       else if (ap !== undefined && ap !== true) {
         const fn = this.fn({ ...place, node: ap }, guard ? null : undefined, !guard);
-        extra.push(`if (!${fn}(y, d + 1)) return false;`);
+        extra.push(...this.require(fn, "y", "d + 1"));
       } else if (guard) extra.push("if (!anyOk(y, d + 1)) return false;");
       if (cases.length > 0) out.push("switch (k) {", ...cases, "default:", ...extra, "}");
       else out.push(...extra);
@@ -610,7 +656,9 @@ class Unit {
           out.push(
             `if (x === null) { if (!${nullable}) return false;`,
             ...constraintsOnly(),
-            `} else if (!${only}(x, d)) return false;`,
+            "} else {",
+            ...this.require(only, "x", "d"),
+            "}",
           );
           if (useTag) out.push(`if (x !== null && !${discriminator.check}) return false;`);
           break;
@@ -912,14 +960,91 @@ function timestamp(s: string): boolean {
   );
 }
 
+/** Statements checking `x` against `^(0|[1-9][0-9]*)$` from index `i` (after an optional `-`). */
+const INLINE_DIGITS =
+  "const n = x.length; if (i >= n) return false; if (x.charCodeAt(i) === 48) { if (n !== i + 1) return false; } " +
+  "else for (; i < n; i++) { const c = x.charCodeAt(i); if (c < 48 || c > 57) return false; }";
+
+/**
+ * The integer patterns of ProtoJSON (64-bit integers as strings, on every int64 field) as statements
+ * in the generated code: no call, no regexp, exactly the same strings accepted.
+ */
+const INLINE_PATTERNS: ReadonlyMap<string, string> = new Map([
+  ["^-?(0|[1-9][0-9]*)$", `{ let i = x.charCodeAt(0) === 45 ? 1 : 0; ${INLINE_DIGITS} }`],
+  ["^(0|[1-9][0-9]*)$", `{ let i = 0; ${INLINE_DIGITS} }`],
+]);
+
+/** The pattern of google.protobuf.Timestamp in the wire schemas (codegen/wire/protojson.ts). */
+const TIMESTAMP =
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
+
+/** Two ASCII digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * `timestamp(s) && full(s)` (the Timestamp pattern and ajv-formats' date-time) in one read: the
+ * pattern fixes the shape, so only the values are left to check; leap seconds go to `full`.
+ */
+function timestampDateTime(full: (s: string) => boolean): (s: string) => boolean {
+  return (s) => {
+    const n = s.length;
+    if (n < 20) return false;
+    const y1 = twoDigits(s, 0);
+    const y2 = twoDigits(s, 2);
+    const month = twoDigits(s, 5);
+    const day = twoDigits(s, 8);
+    const hour = twoDigits(s, 11);
+    const minute = twoDigits(s, 14);
+    const second = twoDigits(s, 17);
+    if (
+      y1 < 0 ||
+      y2 < 0 ||
+      month < 0 ||
+      day < 0 ||
+      hour < 0 ||
+      minute < 0 ||
+      second < 0 ||
+      s.charCodeAt(4) !== 45 ||
+      s.charCodeAt(7) !== 45 ||
+      s.charCodeAt(10) !== 84 ||
+      s.charCodeAt(13) !== 58 ||
+      s.charCodeAt(16) !== 58
+    )
+      return false;
+    let i = 19;
+    if (s.charCodeAt(i) === 46) {
+      const from = ++i;
+      while (i < n && i - from < 10 && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+      if (i === from || i - from > 9) return false;
+    }
+    const zone = s.charCodeAt(i);
+    if (zone === 90) {
+      if (i + 1 !== n) return false;
+    } else {
+      if (zone !== 43 && zone !== 45) return false;
+      if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return false;
+      const tzHour = twoDigits(s, i + 1);
+      const tzMinute = twoDigits(s, i + 4);
+      if (tzHour < 0 || tzMinute < 0) return false; // the pattern fails
+      if (tzHour > 23 || tzMinute > 59) return false; // the format fails
+    }
+    const year = y1 * 100 + y2;
+    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+    if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : (DAYS[month] as number)))
+      return false;
+    return (hour <= 23 && minute <= 59 && second < 60) || full(s);
+  };
+}
+
 /** Patterns of the wire schemas checked by hand-written code accepting exactly the same strings. */
 const KNOWN_PATTERNS: ReadonlyMap<string, (s: string) => boolean> = new Map([
   ["^-?(0|[1-9][0-9]*)$", signedInteger],
   ["^(0|[1-9][0-9]*)$", unsignedInteger],
-  [
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",
-    timestamp,
-  ],
+  [TIMESTAMP, timestamp],
 ]);
 
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -1085,4 +1210,15 @@ export function simplePattern(pattern: string): ((s: string) => boolean) | undef
     }
     return pos === s.length;
   };
+}
+
+/** Bodies longer than this (in lines) are called, not inlined. */
+const INLINE_LINES = 60;
+
+/** `line` with the identifiers `x` and `d` renamed, outside string literals. */
+function rename(line: string, x: string, d: string): string {
+  return line
+    .split(/("(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/\bx\b/g, x).replace(/\bd\b/g, d)))
+    .join("");
 }
