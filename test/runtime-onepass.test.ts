@@ -318,3 +318,202 @@ describe("hand-written checks accept exactly what they replace", () => {
     expect(ajv.validate({ type: "string", format }, valid[0])).toBe(true);
   });
 });
+
+/** Schemas using the keywords the example contracts do not, for the differential test below. */
+const ZOO: JsonSchema[] = [
+  {
+    $id: "urn:contractgen:zoo.Item",
+    type: "object",
+    properties: {
+      a: { type: "integer", multipleOf: 3, exclusiveMinimum: 0, exclusiveMaximum: 100 },
+      b: { type: ["number", "null"], multipleOf: 0.5, minimum: -2.5 },
+      c: { type: "string", format: "date", minLength: 1 },
+      d: { enum: ["x", 1, null, { k: [1, 2] }] },
+      e: { const: { k: "v" } },
+      f: { type: "array", items: { type: "integer" }, uniqueItems: true, maxItems: 4 },
+      g: {
+        type: "array",
+        items: { type: "object", additionalProperties: { type: "boolean" } },
+        uniqueItems: true,
+      },
+      h: true,
+      i: false,
+      j: { $ref: "#/$defs/Code" },
+      k: { type: "string", format: "int32" },
+      l: { type: "integer", format: "int32" },
+    },
+    $defs: { Code: { type: "string", pattern: "^[a-z]{2}[0-9]?$" } },
+    required: ["a"],
+    dependentRequired: { b: ["c"] },
+    minProperties: 1,
+    maxProperties: 6,
+    propertyNames: { maxLength: 1 },
+    additionalProperties: false,
+  },
+  {
+    $id: "urn:contractgen:zoo.Cond",
+    type: "object",
+    properties: { kind: { type: "string" }, n: { type: "number" }, s: { type: "string" } },
+    allOf: [{ required: ["kind"] }, { not: { required: ["n", "s"] } }],
+    if: { properties: { kind: { const: "num" } } },
+    then: { required: ["n"] },
+    else: { required: ["s"] },
+  },
+  {
+    $id: "urn:contractgen:zoo.Union",
+    anyOf: [
+      {
+        type: "object",
+        properties: { x: { type: "integer" }, y: { type: "integer" } },
+        required: ["x"],
+        additionalProperties: false,
+      },
+      { type: "object", properties: { name: { type: "string" }, x: { type: "string" } }, required: ["name"] },
+      { type: "null" },
+    ],
+  },
+  {
+    $id: "urn:contractgen:zoo.One",
+    type: "object",
+    properties: {
+      v: {
+        oneOf: [
+          { type: "object", properties: { t: { const: "a" }, a: { type: "string" } }, required: ["t"] },
+          { type: "object", properties: { t: { const: "b" }, b: { type: "integer" } }, required: ["t"] },
+          { type: "object", properties: { a: { type: "string" } } },
+        ],
+      },
+      w: { oneOf: [{ type: "integer" }, { type: "number", maximum: 5 }, { type: "string" }] },
+      m: { type: "object", additionalProperties: { $ref: "urn:contractgen:zoo.One" } },
+      list: {
+        type: ["array", "null"],
+        items: { anyOf: [{ type: "null" }, { $ref: "urn:contractgen:zoo.Union" }] },
+      },
+    },
+  },
+];
+
+/** Valid values of the zoo schemas, mutated by the test. */
+const ZOO_SEEDS: Record<string, unknown[]> = {
+  "zoo.Item": [
+    { a: 3 },
+    { a: 6, b: 1.5, c: "2024-02-29" },
+    { a: 9, d: { k: [1, 2] }, e: { k: "v" }, f: [1, 2, 3] },
+    { a: 3, g: [{ x: true }, { y: false }], h: "anything", j: "ab1", k: "12", l: 5 },
+  ],
+  "zoo.Cond": [
+    { kind: "num", n: 1 },
+    { kind: "str", s: "x" },
+    { kind: "num", n: 2.5, x: [] },
+  ],
+  "zoo.Union": [{ x: 1, y: 2 }, { name: "n", x: "s", extra: true }, null],
+  "zoo.One": [{ v: { t: "a", a: "s" }, w: 1.5, m: { q: { w: "s" } }, list: [null, { x: 1 }] }],
+};
+
+/** A random JSON value with keys from `keys`, up to `depth` levels deep. */
+function randomJson(rng: Rng, keys: readonly string[], depth: number): unknown {
+  const r = rng.next();
+  if (depth <= 0 || r < 0.45) return structuredClone(rng.pick(ODD_LEAVES));
+  if (r < 0.6) return Array.from({ length: rng.int(0, 4) }, () => randomJson(rng, keys, depth - 1));
+  const o: Record<string, unknown> = {};
+  for (let i = rng.int(0, 5); i > 0; i--) o[rng.pick(keys)] = randomJson(rng, keys, depth - 1);
+  return o;
+}
+
+const ODD_LEAVES: readonly unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  1,
+  3,
+  6,
+  2.5,
+  -3,
+  99,
+  100,
+  1.5,
+  2147483648,
+  -0.5,
+  7.25,
+  4.5,
+  "",
+  "x",
+  "a",
+  "b",
+  "ab",
+  "ab1",
+  "abc",
+  "2024-02-29",
+  "2023-02-29",
+  "12",
+  "123",
+  "2147483648",
+  "num",
+  "v",
+  { k: [1, 2] },
+  { k: "v" },
+  { t: "a" },
+  { t: "b", b: 1 },
+  { x: 1 },
+  { name: "n" },
+  [1, 2],
+  [1, 1],
+  [],
+];
+
+describe("one-pass check on keywords the examples do not use", () => {
+  const zooValidators = createWireValidators(ZOO, ["zoo.Item", "zoo.Cond", "zoo.Union", "zoo.One"]);
+  const fast = createBoundary({ schemas: ZOO, validators: zooValidators });
+  const slow = createBoundary({ schemas: ZOO, validators: zooValidators, compile: false });
+  const keys = [
+    "a",
+    "b",
+    "c",
+    "d",
+    "e",
+    "f",
+    "g",
+    "h",
+    "i",
+    "j",
+    "k",
+    "l",
+    "kind",
+    "n",
+    "s",
+    "x",
+    "y",
+    "name",
+    "v",
+    "w",
+    "m",
+    "list",
+    "t",
+    "zz",
+    "__proto__",
+  ];
+
+  it.each(["zoo.Item", "zoo.Cond", "zoo.Union", "zoo.One"])(
+    "%s: same results on 3,000 random values",
+    (name) => {
+      expect(new FastCompiler(ZOO, { maxDepth: 64, maxArrayLength: 100 }).check(name)).not.toBeNull();
+      const rng = createRng(name.length * 7919);
+      let clean = 0;
+      const seeds = ZOO_SEEDS[name] ?? [];
+      const check = new FastCompiler(ZOO, { maxDepth: 64, maxArrayLength: 100_000 }).check(name);
+      let accepted = 0;
+      for (let i = 0; i < 3_000; i++) {
+        const value =
+          i % 2 === 0 || seeds.length === 0 ? randomJson(rng, keys, 4) : mutate(rng.pick(seeds), rng);
+        const text = JSON.stringify(value) ?? "null";
+        const expected = outcome(slow, name, text);
+        expect(outcome(fast, name, text), text).toEqual(expected);
+        if (expected.ok) clean++;
+        if (check?.(JSON.parse(text), false)) accepted++;
+      }
+      expect(clean).toBeGreaterThan(200);
+      expect(accepted, "payloads the compiled check accepted").toBeGreaterThan(100);
+    },
+  );
+});
