@@ -356,6 +356,7 @@ const ZOO: JsonSchema[] = [
     properties: { kind: { type: "string" }, n: { type: "number" }, s: { type: "string" } },
     allOf: [{ required: ["kind"] }, { not: { required: ["n", "s"] } }],
     if: { properties: { kind: { const: "num" } } },
+    // biome-ignore lint/suspicious/noThenProperty: the JSON Schema keyword
     then: { required: ["n"] },
     else: { required: ["s"] },
   },
