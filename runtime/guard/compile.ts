@@ -574,7 +574,35 @@ class Unit {
     // Properties named in `not: {required}` groups get a bit each, set when the loop meets them.
     const bits = new Map<string, number>();
     for (const name of (groups ?? []).flat()) if (!bits.has(name)) bits.set(name, 1 << bits.size);
-    if (loop) {
+    // A closed object (no other keys allowed) whose names are not inherited from Object.prototype:
+    // read the declared properties directly and compare their count with the count of keys.
+    const direct =
+      ap === false &&
+      propertyNames === undefined &&
+      names.length > 0 &&
+      names.every((n) => !(n in Object.prototype) && n !== "__proto__");
+    if (loop && direct) {
+      const requiredInProps = new Set(required.filter((r) => names.includes(r)));
+      out.push("let n = 0;", "for (const k in x) n++;", "let p = 0;");
+      if (groups) out.push("let m = 0;");
+      for (const name of names) {
+        const child = this.fn({ ...place, node: props[name] }, guard ? null : undefined, !guard);
+        const bit = bits.has(name) ? ` m |= ${bits.get(name)};` : "";
+        out.push(
+          `{ const y = x[${literal(name)}];`,
+          `if (y !== undefined) { p++;${bit}`,
+          ...this.require(child, "y", "d + 1"),
+          `}${requiredInProps.has(name) ? " else return false;" : ""} }`,
+        );
+      }
+      // An unknown key (or one the guard forbids) makes the counts differ.
+      out.push("if (p !== n) return false;");
+      if (counting) out.push("const c = n;");
+      for (const group of groups ?? []) {
+        const mask = group.reduce((acc, name) => acc | (bits.get(name) as number), 0);
+        out.push(`if ((m & ${mask}) === ${mask}) return false;`);
+      }
+    } else if (loop) {
       const requiredInProps = required.filter((r) => names.includes(r));
       if (requiredInProps.length > 0) out.push("let r = 0;");
       if (groups) out.push("let m = 0;");
