@@ -1014,57 +1014,87 @@ function twoDigits(s: string, i: number): number {
 }
 
 /**
- * `timestamp(s) && full(s)` (the Timestamp pattern and ajv-formats' date-time) in one read: the
- * pattern fixes the shape, so only the values are left to check; leap seconds go to `full`.
+ * Reads `YYYY-MM-DDThh:mm:ss[.f](Z|±hh:mm)` with 1 to `maxFraction` fraction digits: `SHAPE` when `s`
+ * has another shape; otherwise `VALID`, `INVALID` (a date, month or zone out of range), or `TIME` when
+ * the time is out of range (a leap second or an invalid time, which ajv-formats decides).
  */
+function rfc3339(s: string, maxFraction: number): number {
+  const n = s.length;
+  if (n < 20) return SHAPE;
+  const y1 = twoDigits(s, 0);
+  const y2 = twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  if (
+    y1 < 0 ||
+    y2 < 0 ||
+    month < 0 ||
+    day < 0 ||
+    hour < 0 ||
+    minute < 0 ||
+    second < 0 ||
+    s.charCodeAt(4) !== 45 ||
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 ||
+    s.charCodeAt(13) !== 58 ||
+    s.charCodeAt(16) !== 58
+  )
+    return SHAPE;
+  let i = 19;
+  if (s.charCodeAt(i) === 46) {
+    const from = ++i;
+    while (i < n && i - from <= maxFraction && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
+    if (i === from || i - from > maxFraction) return SHAPE;
+  }
+  const zone = s.charCodeAt(i);
+  let zoneInRange = true;
+  if (zone === 90) {
+    if (i + 1 !== n) return SHAPE;
+  } else {
+    if ((zone !== 43 && zone !== 45) || i + 6 !== n || s.charCodeAt(i + 3) !== 58) return SHAPE;
+    const tzHour = twoDigits(s, i + 1);
+    const tzMinute = twoDigits(s, i + 4);
+    if (tzHour < 0 || tzMinute < 0) return SHAPE;
+    zoneInRange = tzHour <= 23 && tzMinute <= 59;
+  }
+  const year = y1 * 100 + y2;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (
+    !zoneInRange ||
+    month < 1 ||
+    month > 12 ||
+    day < 1 ||
+    day > (month === 2 && leap ? 29 : (DAYS[month] as number))
+  )
+    return INVALID;
+  return hour <= 23 && minute <= 59 && second < 60 ? VALID : TIME;
+}
+
+const SHAPE = -1;
+const INVALID = 0;
+const VALID = 1;
+const TIME = 2;
+
+/** `timestamp(s) && full(s)` (the Timestamp pattern and ajv-formats' date-time) in one read. */
 function timestampDateTime(full: (s: string) => boolean): (s: string) => boolean {
   return (s) => {
-    const n = s.length;
-    if (n < 20) return false;
-    const y1 = twoDigits(s, 0);
-    const y2 = twoDigits(s, 2);
-    const month = twoDigits(s, 5);
-    const day = twoDigits(s, 8);
-    const hour = twoDigits(s, 11);
-    const minute = twoDigits(s, 14);
-    const second = twoDigits(s, 17);
-    if (
-      y1 < 0 ||
-      y2 < 0 ||
-      month < 0 ||
-      day < 0 ||
-      hour < 0 ||
-      minute < 0 ||
-      second < 0 ||
-      s.charCodeAt(4) !== 45 ||
-      s.charCodeAt(7) !== 45 ||
-      s.charCodeAt(10) !== 84 ||
-      s.charCodeAt(13) !== 58 ||
-      s.charCodeAt(16) !== 58
-    )
-      return false;
-    let i = 19;
-    if (s.charCodeAt(i) === 46) {
-      const from = ++i;
-      while (i < n && i - from < 10 && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-      if (i === from || i - from > 9) return false;
-    }
-    const zone = s.charCodeAt(i);
-    if (zone === 90) {
-      if (i + 1 !== n) return false;
-    } else {
-      if (zone !== 43 && zone !== 45) return false;
-      if (i + 6 !== n || s.charCodeAt(i + 3) !== 58) return false;
-      const tzHour = twoDigits(s, i + 1);
-      const tzMinute = twoDigits(s, i + 4);
-      if (tzHour < 0 || tzMinute < 0) return false; // the pattern fails
-      if (tzHour > 23 || tzMinute > 59) return false; // the format fails
-    }
-    const year = y1 * 100 + y2;
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : (DAYS[month] as number)))
-      return false;
-    return (hour <= 23 && minute <= 59 && second < 60) || full(s);
+    const r = rfc3339(s, 9);
+    return r === VALID || (r === TIME && full(s));
+  };
+}
+
+/**
+ * ajv-formats' `date-time` (full mode), read without allocating for the common shape; any other shape
+ * (lower-case or space separators, `±hhmm`, no zone…) and out-of-range times go to ajv-formats' own
+ * function, so the answer is always exactly ajv's.
+ */
+function fastDateTime(full: (s: string) => boolean): (s: string) => boolean {
+  return (s) => {
+    const r = rfc3339(s, Number.POSITIVE_INFINITY);
+    return r === VALID || (r !== INVALID && full(s));
   };
 }
 
@@ -1076,55 +1106,6 @@ const KNOWN_PATTERNS: ReadonlyMap<string, (s: string) => boolean> = new Map([
 ]);
 
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/**
- * ajv-formats' `date-time` (full mode) for the common shape `YYYY-MM-DDThh:mm:ss[.f](Z|±hh:mm)`
- * without allocating; any other shape (lower-case or space separators, leap seconds, `±hhmm`…) goes to
- * ajv-formats' own function, so the answer is always exactly ajv's.
- */
-function fastDateTime(full: (s: string) => boolean): (s: string) => boolean {
-  const num2 = (s: string, i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
-  return (s) => {
-    const n = s.length;
-    if (
-      n < 20 ||
-      !digits(s, 0, 4) ||
-      s.charCodeAt(4) !== 45 ||
-      !digits(s, 5, 7) ||
-      s.charCodeAt(7) !== 45 ||
-      !digits(s, 8, 10) ||
-      s.charCodeAt(10) !== 84 ||
-      !digits(s, 11, 13) ||
-      s.charCodeAt(13) !== 58 ||
-      !digits(s, 14, 16) ||
-      s.charCodeAt(16) !== 58 ||
-      !digits(s, 17, 19)
-    )
-      return full(s);
-    let i = 19;
-    if (s.charCodeAt(i) === 46) {
-      const from = ++i;
-      while (i < n && s.charCodeAt(i) >= 48 && s.charCodeAt(i) <= 57) i++;
-      if (i === from) return full(s);
-    }
-    const zone = s.charCodeAt(i);
-    if (zone === 90) {
-      if (i + 1 !== n) return full(s);
-    } else if (zone === 43 || zone === 45) {
-      if (i + 6 !== n || !digits(s, i + 1, i + 3) || s.charCodeAt(i + 3) !== 58 || !digits(s, i + 4, i + 6))
-        return full(s);
-      if (num2(s, i + 1) > 23 || num2(s, i + 4) > 59) return false;
-    } else return full(s);
-    const year = num2(s, 0) * 100 + num2(s, 2);
-    const month = num2(s, 5);
-    const day = num2(s, 8);
-    const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-    if (month < 1 || month > 12 || day < 1 || day > (month === 2 && leap ? 29 : (DAYS[month] as number)))
-      return false;
-    if (num2(s, 11) <= 23 && num2(s, 14) <= 59 && num2(s, 17) < 60) return true;
-    return full(s); // a leap second, or an invalid time: ajv-formats decides
-  };
-}
 
 /** Whether `c` is an ASCII hex digit. */
 function hex(c: number): boolean {
