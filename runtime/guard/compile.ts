@@ -382,18 +382,25 @@ class Unit {
     if (Array.isArray(s["enum"])) out.push(`if (!(${this.oneOfValues(s["enum"])})) return false;`);
     if ("const" in s) out.push(`if (!(${this.oneOfValues([s["const"]])})) return false;`);
     const strings = this.stringChecks(s);
-    if (strings.length > 0) out.push('if (typeof x === "string") {', ...strings, "}");
+    // After a gate that lets one JSON type through, the checks of that type need no test of it.
+    const known = gateType(summary, nullable);
+    const block = (type: string, test: string, lines: string[]) => {
+      if (lines.length === 0) return;
+      if (known === type) out.push("{", ...lines, "}");
+      else if (known === undefined) out.push(`if (${test}) {`, ...lines, "}");
+    };
+    block("string", 'typeof x === "string"', strings);
     const numbers = this.numberChecks(s);
-    if (numbers.length > 0) out.push('if (typeof x === "number") {', ...numbers, "}");
+    block("number", 'typeof x === "number"', numbers);
 
     // Arrays and objects: one loop each over the children, guard and constraints together.
     const guardArray = summary?.kind === "array";
     const array = this.arrayChecks(place, guardArray);
-    if (array.length > 0) out.push("if (Array.isArray(x)) {", ...array, "}");
+    block("array", "Array.isArray(x)", array);
     const guardObject = summary?.kind === "object";
     const object = this.objectChecks(place, guardObject);
-    if (object.length > 0)
-      out.push('if (typeof x === "object" && x !== null && !Array.isArray(x)) {', ...object, "}");
+    if (guardObject && object.length > 0) out.push("if (x !== null) {", ...object, "}");
+    else block("object", 'typeof x === "object" && x !== null && !Array.isArray(x)', object);
     // `not: {required}` holds for no value but objects (`required` ignores the rest).
     if (maskedNot(s)) out.push('if (typeof x !== "object" || x === null || Array.isArray(x)) return false;');
 
@@ -797,18 +804,29 @@ const UNIQUE = `function unique(a) {
 
 /** The guard of a scalar shape (`Walk.leafOk` and `Walk.scalar` on a fast parse, exactly or stricter). */
 function scalarGate(s: ScalarSummary, nullable: boolean): string {
-  const number = s.number
-    ? "Number.isFinite(x) && (!Number.isInteger(x) || Number.isSafeInteger(x))"
-    : s.integer
-      ? "Number.isSafeInteger(x)"
-      : "false";
-  return [
-    `x === null ? ${nullable}`,
-    `typeof x === "string" ? ${s.string ? "!U || x.isWellFormed()" : "false"}`,
-    `typeof x === "number" ? ${number}`,
-    `typeof x === "boolean" ? ${s.boolean}`,
-    "false",
-  ].join(" : ");
+  const parts: string[] = [];
+  if (nullable) parts.push("x === null");
+  if (s.string) parts.push('(typeof x === "string" && (!U || x.isWellFormed()))');
+  if (s.number)
+    parts.push(
+      '(typeof x === "number" && Number.isFinite(x) && (!Number.isInteger(x) || Number.isSafeInteger(x)))',
+    );
+  else if (s.integer) parts.push("Number.isSafeInteger(x)"); // false for anything but a number
+  if (s.boolean) parts.push('typeof x === "boolean"');
+  return parts.length > 0 ? parts.join(" || ") : "false";
+}
+
+/** The one JSON type a gate lets through (`string`, `number`, `object`…), or undefined. */
+function gateType(summary: Summary | undefined, nullable: boolean): string | undefined {
+  if (summary === undefined || nullable) return undefined;
+  if (summary.kind === "object" || summary.kind === "array") return summary.kind;
+  if (summary.kind !== "scalar") return undefined;
+  const types = [
+    summary.string ? "string" : "",
+    summary.number || summary.integer ? "number" : "",
+    summary.boolean ? "boolean" : "",
+  ].filter((t) => t !== "");
+  return types.length === 1 ? types[0] : undefined;
 }
 
 /** ajv's `type` keyword (strictNumbers: numbers are finite). */
