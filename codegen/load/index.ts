@@ -14,8 +14,19 @@ export interface LoadedContracts {
   readonly jsonSchema?: LoweredJsonSchema;
 }
 
-/** Reads every contract of the project described by `config` into one model. */
-export async function loadContracts(config: ResolvedConfig): Promise<LoadedContracts> {
+/** Times a phase of work (`generate` adds the milliseconds to its `timings`). */
+export type PhaseTimer = <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>;
+
+const untimed: PhaseTimer = async (_phase, fn) => fn();
+
+/**
+ * Reads every contract of the project described by `config` into one model. `time` receives the
+ * phases: `buf build`, `proto descriptors` (decoding the image), `JSON Schema` and `contract model`.
+ */
+export async function loadContracts(
+  config: ResolvedConfig,
+  time: PhaseTimer = untimed,
+): Promise<LoadedContracts> {
   if (!config.protoRoot && !config.jsonSchemaRoot) {
     throw new ContractError({
       code: "not_found",
@@ -23,11 +34,16 @@ export async function loadContracts(config: ResolvedConfig): Promise<LoadedContr
     });
   }
   const [proto, jsonSchema] = await Promise.all([
-    config.protoRoot ? buildProtoImage(config.protoRoot) : undefined,
-    config.jsonSchemaRoot ? loadJsonSchemaContracts(config.root, config.jsonSchemaRoot) : undefined,
+    config.protoRoot ? buildProtoImage(config.protoRoot, time) : undefined,
+    config.jsonSchemaRoot
+      ? time("JSON Schema", () => loadJsonSchemaContracts(config.root, config.jsonSchemaRoot as string))
+      : undefined,
   ]);
-  const parts: ModelParts[] = [];
-  if (proto) parts.push(lowerProto(proto));
-  if (jsonSchema) parts.push(jsonSchema);
-  return { model: buildModel(parts), ...(proto ? { proto } : {}), ...(jsonSchema ? { jsonSchema } : {}) };
+  const model = await time("contract model", () => {
+    const parts: ModelParts[] = [];
+    if (proto) parts.push(lowerProto(proto));
+    if (jsonSchema) parts.push(jsonSchema);
+    return buildModel(parts);
+  });
+  return { model, ...(proto ? { proto } : {}), ...(jsonSchema ? { jsonSchema } : {}) };
 }

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  create,
   createFileRegistry,
   type DescEnum,
   type DescField,
@@ -14,9 +15,9 @@ import {
 } from "@bufbuild/protobuf";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
 import {
+  FileDescriptorProtoSchema,
   FileDescriptorSetSchema,
   MethodOptions_IdempotencyLevel,
-  type SourceCodeInfo_Location,
 } from "@bufbuild/protobuf/wkt";
 import { ContractError, type Diagnostic } from "../errors.js";
 import type {
@@ -34,6 +35,8 @@ import type {
   WellKnownType,
 } from "../model/types.js";
 import { parseBufAnnotations, runBuf } from "../tools/buf.js";
+import type { PhaseTimer } from "./index.js";
+import { SourceInfo, splitSourceInfo } from "./source-info.js";
 
 /** A compiled buf workspace: the image bytes (input for `buf generate`) and the registry read from it. */
 export interface ProtoImage {
@@ -44,6 +47,11 @@ export interface ProtoImage {
   readonly files: readonly DescFile[];
   /** Module-relative proto file name → path relative to the project root. */
   readonly paths: ReadonlyMap<string, string>;
+  /**
+   * Proto file name → its raw `source_code_info` (see codegen/load/source-info.ts): the registry's
+   * file descriptors are decoded without it.
+   */
+  readonly sourceInfo: ReadonlyMap<string, readonly Uint8Array[]>;
 }
 
 /** Field number of `buf_extension` on buf's ImageFile (buf/alpha/image/v1/image.proto). */
@@ -53,35 +61,53 @@ const BUF_IMAGE_EXTENSION = 8042;
  * Compiles the buf workspace in `root` with the real `buf build`. Compile errors become a ContractError
  * whose diagnostics carry buf's file:line:column.
  */
-export async function buildProtoImage(root: string): Promise<ProtoImage> {
+export async function buildProtoImage(
+  root: string,
+  time: PhaseTimer = async (_phase, fn) => fn(),
+): Promise<ProtoImage> {
   const dir = await mkdtemp(join(tmpdir(), "contractgen-buf-"));
   try {
     const imagePath = join(dir, "image.binpb");
-    const [build, modules] = await Promise.all([
-      runBuf(["build", "--error-format", "json", "-o", imagePath], { cwd: root }),
-      runBuf(["config", "ls-modules", "--format", "json"], { cwd: root }),
-    ]);
+    const [build, modules] = await time("buf build", () =>
+      Promise.all([
+        runBuf(["build", "--error-format", "json", "-o", imagePath], { cwd: root }),
+        runBuf(["config", "ls-modules", "--format", "json"], { cwd: root }),
+      ]),
+    );
     if (build.exitCode !== 0) {
       throw new ContractError(bufDiagnostics(build.stderr, "proto_compile", "buf build failed"));
     }
-    const image = await readFile(imagePath);
-    const set = fromBinary(FileDescriptorSetSchema, image);
-    const registry = createFileRegistry(set);
-    const modulePaths = parseModulePaths(modules.stdout.toString("utf8"));
-    const files: DescFile[] = [];
-    const paths = new Map<string, string>();
-    for (const fileProto of set.file) {
-      if (isImport(fileProto.$unknown)) continue;
-      const file = registry.getFile(fileProto.name);
-      if (!file) continue;
-      files.push(file);
-      paths.set(file.name, resolveModulePath(fileProto.name, modulePaths));
-    }
-    files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return { image, registry, files, paths };
+    return await time("proto descriptors", async () =>
+      readImage(await readFile(imagePath), modules.stdout.toString("utf8")),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Decodes the image `buf build` wrote; `modules` is the output of `buf config ls-modules`. */
+function readImage(image: Uint8Array, modules: string): ProtoImage {
+  const split = splitSourceInfo(image);
+  const set = create(FileDescriptorSetSchema, {
+    file: split.files.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes)),
+  });
+  const registry = createFileRegistry(set);
+  const sourceInfo = new Map<string, readonly Uint8Array[]>();
+  set.file.forEach((fileProto, i) => {
+    sourceInfo.set(fileProto.name, split.sourceInfo[i] ?? []);
+  });
+  const modulePaths = parseModulePaths(modules);
+  const files: DescFile[] = [];
+  const paths = new Map<string, string>();
+  for (const fileProto of set.file) {
+    if (isImport(fileProto.$unknown)) continue;
+    const file = registry.getFile(fileProto.name);
+    if (!file) continue;
+    files.push(file);
+    paths.set(file.name, resolveModulePath(fileProto.name, modulePaths));
+  }
+  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { image, registry, files, paths, sourceInfo };
 }
 
 /** Turns buf's `--error-format json` output into diagnostics. */
@@ -188,45 +214,6 @@ const SCALARS: Record<PbScalar, ScalarType> = {
   [PbScalar.SINT32]: "sint32",
   [PbScalar.SINT64]: "sint64",
 };
-
-/** Comments and spans of one file, keyed by source path: built once per file, looked up in O(1). */
-class SourceInfo {
-  private readonly byPath = new Map<string, SourceCodeInfo_Location>();
-  constructor(
-    private readonly path: string,
-    file: DescFile,
-  ) {
-    for (const loc of file.proto.sourceCodeInfo?.location ?? []) {
-      const key = loc.path.join(".");
-      if (!this.byPath.has(key)) this.byPath.set(key, loc);
-    }
-  }
-
-  doc(path: readonly number[]): string {
-    const loc = this.byPath.get(path.join("."));
-    if (!loc) return "";
-    return normalizeComment(loc.leadingComments ?? "");
-  }
-
-  location(path: readonly number[]): SourceLocation {
-    const loc = this.byPath.get(path.join("."));
-    const line = loc?.span[0];
-    const column = loc?.span[1];
-    return {
-      file: this.path,
-      ...(line !== undefined ? { line: line + 1 } : {}),
-      ...(column !== undefined ? { column: column + 1 } : {}),
-    };
-  }
-}
-
-/** Strips the single leading space protoc keeps on each comment line and trims blank edges. */
-function normalizeComment(raw: string): string {
-  const lines = raw.replace(/\r\n?/g, "\n").split("\n");
-  while (lines.length > 0 && lines[lines.length - 1]?.trim() === "") lines.pop();
-  while (lines.length > 0 && lines[0]?.trim() === "") lines.shift();
-  return lines.map((l) => (l.startsWith(" ") ? l.slice(1) : l)).join("\n");
-}
 
 // Field numbers in descriptor.proto, for source-code-info paths.
 const FILE_MESSAGE = 4;
@@ -416,7 +403,7 @@ export function lowerProto(image: ProtoImage): LoweredProto {
 
   for (const file of image.files) {
     const path = image.paths.get(file.name) ?? file.name;
-    const info = new SourceInfo(path, file);
+    const info = new SourceInfo(path, image.sourceInfo.get(file.proto.name) ?? []);
     const fileDecls: Decl[] = [];
     const enumIndex = indexOf(file.proto.enumType);
     for (const e of file.enums) fileDecls.push(lowerEnum(e, info, [FILE_ENUM, enumIndex.get(e.proto) ?? 0]));
@@ -448,7 +435,7 @@ export function lowerProto(image: ProtoImage): LoweredProto {
     const [name, desc] = pendingWkt.entries().next().value as [string, DescMessage | DescEnum];
     pendingWkt.delete(name);
     if (seen.has(name)) continue;
-    const info = new SourceInfo(desc.file.proto.name, desc.file);
+    const info = new SourceInfo(desc.file.proto.name, image.sourceInfo.get(desc.file.proto.name) ?? []);
     if (desc.kind === "enum") {
       decls.push(lowerEnum(desc, info, [FILE_ENUM, desc.file.proto.enumType.indexOf(desc.proto)]));
     } else {
