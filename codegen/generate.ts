@@ -1,14 +1,9 @@
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { dirname, join, relative } from "node:path";
-import { emitPhp } from "../php-gen/index.js";
+import type { PhpOptions } from "../php-gen/index.js";
 import { type ConfigOverrides, resolveConfig, type Target } from "./config.js";
 import { ContractError } from "./errors.js";
-import { type LoadedContracts, loadContracts } from "./load/index.js";
-import { emitJsonSchemaService } from "./ts/jsonschema-service.js";
-import { emitJsonSchemaTypes } from "./ts/jsonschema-types.js";
+import { type LoadedContracts, loadContracts, type PhaseTimer } from "./load/index.js";
+import { openOutput } from "./output/index.js";
 import type { GeneratedFile } from "./ts/printer.js";
-import { emitProtoServiceHelpers, runProtocGenEs } from "./ts/proto.js";
-import { emitValidators } from "./ts/validators.js";
 import { compareStrings } from "./util/names.js";
 import { type JsonSchema, wireSchemas } from "./wire/index.js";
 
@@ -18,6 +13,16 @@ export interface GenerateOptions extends ConfigOverrides {
   readonly cwd: string;
   /** Compare with what is on disk and report differences instead of writing (for CI). */
   readonly check?: boolean;
+  /**
+   * Write the wire JSON Schemas (`schema/`). Default: when the `ts` target is on — the TypeScript
+   * runtime reads them; the PHP code does not, so a run with only the `php` target skips them.
+   */
+  readonly wireSchemas?: boolean;
+}
+
+/** Whether a run for `targets` writes `schema/` (see {@link GenerateOptions.wireSchemas}). */
+export function writesWireSchemas(targets: readonly Target[], explicit?: boolean): boolean {
+  return explicit ?? targets.includes("ts");
 }
 
 /** What {@link generate} produced. */
@@ -31,20 +36,22 @@ export interface GenerateResult {
   readonly removed: number;
   /** With `check`: output paths that differ from the disk (changed, missing or stale). */
   readonly outdated: readonly string[];
-  /** Milliseconds per phase. */
+  /**
+   * Milliseconds per phase: `buf build`, `proto descriptors`, `JSON Schema`, `contract model`,
+   * `wire schemas`, then per target (`buf generate (protoc-gen-es)`, `json-schema-to-typescript`,
+   * `ajv standalone`, `php`), and `write` — the wait for the writer thread after the last file was
+   * generated (it writes while the others run).
+   */
   readonly timings: Readonly<Record<string, number>>;
 }
 
-/** Marker file that makes an output folder contractgen's, so stale files in it may be removed. */
-const MARKER = ".contractgen";
-
-/** How many output files are compared and written at the same time. */
-const WRITE_CONCURRENCY = 16;
-
 /**
- * Reads the project's contracts and writes the generated code: wire JSON Schemas (`schema/`), and per
- * target TypeScript (`ts/`) or PHP (`php/`). Output is deterministic; files whose content is unchanged are
+ * Reads the project's contracts and writes the generated code: per target TypeScript (`ts/`) or PHP
+ * (`php/`), and the wire JSON Schemas (`schema/`, with the `ts` target or `wireSchemas`). Output is deterministic; files whose content is unchanged are
  * not rewritten, and files the contracts no longer produce are removed.
+ *
+ * Files are written on a separate thread while the rest is generated (codegen/output), so the phase
+ * timings overlap: `write` is only the wait for the writer after the last file was generated.
  */
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const config = resolveConfig(options.cwd, options);
@@ -57,7 +64,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       timings[phase] = (timings[phase] ?? 0) + (performance.now() - start);
     }
   };
-  const loaded = await time("load contracts (buf build, JSON Schema)", () => loadContracts(config));
   const check = options.check === true;
   const explain = (e: unknown): never => {
     const err = e as NodeJS.ErrnoException;
@@ -72,43 +78,67 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
     throw e;
   };
-  const wire = await time("wire schemas", () => wireSchemas(loaded));
-  const schemaFiles = wireSchemaFiles(wire);
-  // The wire schemas are written while the target emitters run (buf generate, json-schema-to-typescript).
-  const writingSchemas = time("write", () => writeFiles(config.out, schemaFiles, check)).catch(explain);
-  writingSchemas.catch(() => undefined); // awaited below; keeps an early failure from being unhandled
-  const targetFiles = await emitTargets(loaded, wire, config.targets, time, config.phpNamespace);
-  const [schemasWritten, targetsWritten] = await Promise.all([
-    writingSchemas,
-    time("write", () => writeFiles(config.out, targetFiles, check)).catch(explain),
-  ]);
-  const files = [...schemaFiles, ...targetFiles].sort((x, y) => compareStrings(x.path, y.path));
-  const finished = await time("write", () => finishOutput(config.out, files, check)).catch(explain);
+  // The writer thread starts (and lists the output folder) while buf builds the contracts.
+  const output = openOutput(config.out, check);
+  let files: GeneratedFile[];
+  try {
+    const loaded = await loadContracts(config, time);
+    const writesSchemas = writesWireSchemas(config.targets, options.wireSchemas);
+    const wire = needsWireSchemas(loaded, config.targets, writesSchemas)
+      ? await time("wire schemas", () => wireSchemas(loaded))
+      : new Map<string, JsonSchema>();
+    const schemaFiles = writesSchemas ? wireSchemaFiles(wire) : [];
+    output.write(schemaFiles);
+    const targetFiles = await emitTargets(loaded, wire, config.targets, time, config.phpNamespace, (batch) =>
+      output.write(batch),
+    );
+    files = [...schemaFiles, ...targetFiles].sort((x, y) => compareStrings(x.path, y.path));
+  } catch (e) {
+    await output.abort();
+    throw e;
+  }
+  const written = await time("write", () => output.finish()).catch(explain);
   return {
     out: config.out,
     files,
-    written: schemasWritten.written + targetsWritten.written,
-    unchanged: schemasWritten.unchanged + targetsWritten.unchanged,
-    removed: finished.removed,
-    outdated: [...schemasWritten.changed, ...targetsWritten.changed]
-      .sort(compareStrings)
-      .concat(finished.stale),
+    written: written.written,
+    unchanged: written.unchanged,
+    removed: written.removed,
+    outdated: written.outdated,
     timings,
   };
 }
 
-type Timer = <T>(phase: string, fn: () => Promise<T> | T) => Promise<T>;
-
-/** All generated files for `targets`, in memory, sorted by path. */
+/**
+ * All generated files for `targets`, in memory, sorted by path; the wire schemas as
+ * {@link writesWireSchemas} decides.
+ */
 export async function generateFiles(
   loaded: LoadedContracts,
   targets: readonly Target[],
-  time: Timer = async (_p, fn) => fn(),
+  time: PhaseTimer = async (_p, fn) => fn(),
   phpNamespace?: string,
+  withWireSchemas?: boolean,
 ): Promise<GeneratedFile[]> {
-  const wire = await time("wire schemas", () => wireSchemas(loaded));
-  const files = [...wireSchemaFiles(wire), ...(await emitTargets(loaded, wire, targets, time, phpNamespace))];
+  const writesSchemas = writesWireSchemas(targets, withWireSchemas);
+  const wire = needsWireSchemas(loaded, targets, writesSchemas)
+    ? await time("wire schemas", () => wireSchemas(loaded))
+    : new Map<string, JsonSchema>();
+  const files = [
+    ...(writesSchemas ? wireSchemaFiles(wire) : []),
+    ...(await emitTargets(loaded, wire, targets, time, phpNamespace)),
+  ];
   return files.sort((a, b) => compareStrings(a.path, b.path));
+}
+
+/**
+ * Whether a run computes the wire schemas: to write them, for the TypeScript target (its JSON Schema
+ * types and validators are made from them), and for JSON Schema contracts, whose `$ref` problems
+ * (a recursion through an unnamed schema) are found while computing them. Only a proto-only run of the
+ * PHP target does without.
+ */
+function needsWireSchemas(loaded: LoadedContracts, targets: readonly Target[], writes: boolean): boolean {
+  return writes || targets.includes("ts") || loaded.jsonSchema !== undefined;
 }
 
 /** One `schema/<full.Name>.schema.json` file per wire schema. */
@@ -120,126 +150,63 @@ function wireSchemaFiles(wire: ReadonlyMap<string, JsonSchema>): GeneratedFile[]
   return files;
 }
 
-/** The files of each target language (TypeScript, PHP). */
+/**
+ * The files of each target language (TypeScript, PHP). `onFiles` receives them as they are produced
+ * (the PHP target hands them over in batches while it generates), before the returned list.
+ */
 async function emitTargets(
   loaded: LoadedContracts,
   wire: ReadonlyMap<string, JsonSchema>,
   targets: readonly Target[],
-  time: Timer,
+  time: PhaseTimer,
   phpNamespace: string | undefined,
+  onFiles: (files: readonly GeneratedFile[]) => void = () => undefined,
 ): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
   if (targets.includes("ts")) {
-    const tasks: Promise<GeneratedFile[]>[] = [];
-    if (loaded.proto) {
-      const image = loaded.proto;
-      tasks.push(
-        time("buf generate (protoc-gen-es)", () => runProtocGenEs(image)).then((es) => [
-          ...es,
-          ...emitProtoServiceHelpers(loaded.model, es),
-        ]),
-      );
-    }
-    if (loaded.jsonSchema) {
-      const sources = loaded.jsonSchema.sources;
-      tasks.push(time("json-schema-to-typescript", () => emitJsonSchemaTypes(loaded.model, wire, sources)));
-      tasks.push(time("ajv standalone", () => emitValidators(loaded.model, wire, sources.keys())));
-      const services = [...loaded.model.services.values()].filter((s) => s.source === "jsonschema");
-      files.push(...services.map((s) => emitJsonSchemaService(loaded.model, s)));
-    }
-    for (const list of await Promise.all(tasks)) files.push(...list);
+    const ts = await emitTypeScript(loaded, wire, time);
+    onFiles(ts);
+    files.push(...ts);
   }
   if (targets.includes("php")) {
-    files.push(
-      ...(await time("php", () =>
-        emitPhp(loaded, wire, phpNamespace !== undefined ? { namespace: phpNamespace } : {}),
-      )),
-    );
+    // Loaded on demand: a run without the PHP target does not load the PHP emitter, and the reverse.
+    const { emitPhp } = await import("../php-gen/index.js");
+    const php: PhpOptions = { ...(phpNamespace !== undefined ? { namespace: phpNamespace } : {}), onFiles };
+    files.push(...(await time("php", () => emitPhp(loaded, php))));
   }
   return files;
 }
 
-/**
- * Compares `files` with the disk and writes those that differ (with `check`, only compares). Files are
- * handled WRITE_CONCURRENCY at a time (one by one, thousands of small files spend most of their time
- * waiting on the file system); each folder is created once.
- */
-async function writeFiles(
-  out: string,
-  files: readonly GeneratedFile[],
-  check: boolean,
-): Promise<{ written: number; unchanged: number; changed: string[] }> {
-  let written = 0;
-  let unchanged = 0;
-  const changed: string[] = [];
-  const folders = new Map<string, Promise<unknown>>();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < files.length) {
-      const file = files[next++] as GeneratedFile;
-      const target = join(out, file.path);
-      let current: string | undefined;
-      try {
-        current = await readFile(target, "utf8");
-      } catch {
-        current = undefined;
-      }
-      if (current === file.content) {
-        unchanged++;
-        continue;
-      }
-      changed.push(file.path);
-      if (check) continue;
-      const folder = dirname(target);
-      let made = folders.get(folder);
-      if (!made) {
-        made = mkdir(folder, { recursive: true });
-        folders.set(folder, made);
-      }
-      await made;
-      await writeFile(target, file.content);
-      written++;
-    }
-  };
-  await Promise.all(Array.from({ length: WRITE_CONCURRENCY }, worker));
-  return { written, unchanged, changed };
-}
-
-/**
- * Removes files the contracts no longer produce — only in a folder contractgen owns (it holds the
- * marker) — and writes the marker. With `check`, only reports them.
- */
-async function finishOutput(
-  out: string,
-  files: readonly GeneratedFile[],
-  check: boolean,
-): Promise<{ removed: number; stale: string[] }> {
-  let owned = false;
-  try {
-    await readFile(join(out, MARKER), "utf8");
-    owned = true;
-  } catch {
-    owned = false;
-  }
-  const existing = new Set<string>(owned ? await listRelative(out) : []);
-  for (const file of files) existing.delete(file.path);
-  existing.delete(MARKER);
-  const stale = [...existing].sort(compareStrings);
-  if (!check) {
-    for (const p of stale) await rm(join(out, p), { force: true });
-    await mkdir(out, { recursive: true });
-    await writeFile(
-      join(out, MARKER),
-      "This folder is written by contractgen generate; files in it are replaced.\n",
+/** The TypeScript target: protoc-gen-es plus helpers for proto; types, validators and services for JSON Schema. */
+async function emitTypeScript(
+  loaded: LoadedContracts,
+  wire: ReadonlyMap<string, JsonSchema>,
+  time: PhaseTimer,
+): Promise<GeneratedFile[]> {
+  const files: GeneratedFile[] = [];
+  const tasks: Promise<GeneratedFile[]>[] = [];
+  if (loaded.proto) {
+    const image = loaded.proto;
+    const { emitProtoServiceHelpers, runProtocGenEs } = await import("./ts/proto.js");
+    tasks.push(
+      time("buf generate (protoc-gen-es)", () => runProtocGenEs(image)).then((es) => [
+        ...es,
+        ...emitProtoServiceHelpers(loaded.model, es),
+      ]),
     );
   }
-  return { removed: check ? 0 : stale.length, stale };
-}
-
-async function listRelative(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) out.push(relative(dir, join(entry.parentPath, entry.name)).split("\\").join("/"));
+  if (loaded.jsonSchema) {
+    const sources = loaded.jsonSchema.sources;
+    const [{ emitJsonSchemaTypes }, { emitValidators }, { emitJsonSchemaService }] = await Promise.all([
+      import("./ts/jsonschema-types.js"),
+      import("./ts/validators.js"),
+      import("./ts/jsonschema-service.js"),
+    ]);
+    tasks.push(time("json-schema-to-typescript", () => emitJsonSchemaTypes(loaded.model, wire, sources)));
+    tasks.push(time("ajv standalone", () => emitValidators(loaded.model, wire, sources.keys())));
+    const services = [...loaded.model.services.values()].filter((s) => s.source === "jsonschema");
+    files.push(...services.map((s) => emitJsonSchemaService(loaded.model, s)));
   }
-  return out;
+  for (const list of await Promise.all(tasks)) files.push(...list);
+  return files;
 }

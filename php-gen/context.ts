@@ -5,7 +5,6 @@
  */
 import type { LoadedContracts } from "../codegen/load/index.js";
 import type { ContractModel, Decl, OneofDecl } from "../codegen/model/types.js";
-import type { JsonSchema } from "../codegen/wire/index.js";
 import { PhpNameTable, phpNamespace } from "./names.js";
 import { PhpFile, splitFqcn } from "./printer.js";
 
@@ -29,8 +28,6 @@ export interface PhpClassRef {
 /** The context of one PHP generation run. */
 export interface PhpContext {
   readonly model: ContractModel;
-  /** Wire JSON Schemas by full name (`$id` = `urn:contractgen:<full.Name>`). */
-  readonly wire: ReadonlyMap<string, JsonSchema>;
   /** The configured namespace prefix (`php.namespace`), or "" when none. */
   readonly rootNamespace: string;
   /** {@link RUNTIME_NAMESPACE}. */
@@ -73,7 +70,6 @@ export interface OneofClasses {
 /** Builds the context: names every declaration once (linear in the model size). */
 export function createPhpContext(
   loaded: LoadedContracts,
-  wire: ReadonlyMap<string, JsonSchema>,
   options: { namespace?: string },
 ): PhpContext & { oneofClasses(message: string, oneof: OneofDecl): OneofClasses } {
   const model = loaded.model;
@@ -132,7 +128,6 @@ export function createPhpContext(
   }
   const ctx = {
     model,
-    wire,
     rootNamespace: prefix,
     runtimeNamespace: RUNTIME_NAMESPACE,
     classOf(fullName: string): PhpClassRef {

@@ -9,40 +9,53 @@ import type { LoadedContracts } from "../codegen/load/index.js";
 import type { GeneratedFile } from "../codegen/ts/printer.js";
 import { compareStrings } from "../codegen/util/names.js";
 import { packageRoot, packageVersion } from "../codegen/util/package-root.js";
-import type { JsonSchema } from "../codegen/wire/index.js";
 import { createPhpContext, PHP_SRC, RUNTIME_NAMESPACE } from "./context.js";
-import { emitPhpDtos } from "./dto/index.js";
-import { emitPhpServices } from "./service/index.js";
+import { phpDtoFiles } from "./dto/index.js";
+import { phpServiceFiles } from "./service/index.js";
 
 /** Options of {@link emitPhp}. */
 export interface PhpOptions {
   /** Namespace prefix for every generated class (`php.namespace` in contractgen.config.json). */
   readonly namespace?: string;
+  /**
+   * Receives the files in batches while they are generated (each file once, in no particular order),
+   * so the caller can write them meanwhile; the returned list holds them all, sorted, as without it.
+   */
+  readonly onFiles?: (files: readonly GeneratedFile[]) => void;
 }
+
+/** Files per batch handed to {@link PhpOptions.onFiles}: large enough to amortise the hand-over. */
+const BATCH = 256;
 
 /**
  * Every PHP file for the contract model, paths relative to the output folder (`php/…`): the PSR-4 tree
  * under `php/src/`, the runtime under `php/src/Contractgen/Runtime/`, `php/autoload.php` and
  * `php/composer.json`. Deterministic: same model, same bytes.
  */
-export async function emitPhp(
-  loaded: LoadedContracts,
-  wire: ReadonlyMap<string, JsonSchema>,
-  options: PhpOptions,
-): Promise<GeneratedFile[]> {
+export async function emitPhp(loaded: LoadedContracts, options: PhpOptions = {}): Promise<GeneratedFile[]> {
   const ctx = createPhpContext(
     loaded,
-    wire,
     options.namespace !== undefined ? { namespace: options.namespace } : {},
   );
-  const files: GeneratedFile[] = [...emitPhpDtos(ctx), ...emitPhpServices(ctx), ...runtimeFiles()];
-  files.push({ path: "php/autoload.php", content: autoloader() });
-  files.push({ path: "php/composer.json", content: composerJson(ctx.rootNamespace) });
+  const files: GeneratedFile[] = [];
   const seen = new Set<string>();
-  for (const f of files) {
-    if (seen.has(f.path)) throw new Error(`php-gen: two generated files share the path ${f.path}`);
-    seen.add(f.path);
-  }
+  let handed = 0;
+  const add = (file: GeneratedFile): void => {
+    if (seen.has(file.path)) throw new Error(`php-gen: two generated files share the path ${file.path}`);
+    seen.add(file.path);
+    files.push(file);
+    if (options.onFiles && files.length - handed >= BATCH) {
+      options.onFiles(files.slice(handed));
+      handed = files.length;
+    }
+  };
+  // The runtime first: it does not depend on the contracts, so its writing starts soonest.
+  for (const file of runtimeFiles()) add(file);
+  add({ path: "php/autoload.php", content: autoloader() });
+  add({ path: "php/composer.json", content: composerJson(ctx.rootNamespace) });
+  for (const file of phpDtoFiles(ctx)) add(file);
+  for (const file of phpServiceFiles(ctx)) add(file);
+  if (options.onFiles && files.length > handed) options.onFiles(files.slice(handed));
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }
 

@@ -193,6 +193,9 @@ export class PhpFile {
     if (imports.length > 0) header.push(...imports, "");
     const body = [...this.body];
     while (body.length > 0 && body[body.length - 1] === "") body.pop();
-    return { path: this.path, content: `${[...header, ...body].join("\n")}\n` };
+    // One join (with "" last for the final newline) gives a flat string; appending "\n" to the joined
+    // text would make a rope that every later reader (hand-over to the writer thread) must flatten.
+    header.push(...body, "");
+    return { path: this.path, content: header.join("\n") };
   }
 }

@@ -1,8 +1,19 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
+import { clone, create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
+import {
+  FileDescriptorProtoSchema,
+  FileDescriptorSetSchema,
+  type SourceCodeInfo,
+  SourceCodeInfoSchema,
+} from "@bufbuild/protobuf/wkt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main } from "../cli/main.js";
+import { isContractError } from "../codegen/errors.js";
 import { generate } from "../codegen/generate.js";
-import { ROOT, removeDir, scratchDir, typecheck } from "./helpers.js";
+import { SourceInfo, splitSourceInfo } from "../codegen/load/source-info.js";
+import { BUF_YAML, ROOT, removeDir, scratchDir, typecheck, writeTree } from "./helpers.js";
 
 const GOLDEN = join(ROOT, "test", "golden");
 
@@ -80,5 +91,165 @@ describe("generate on the example contracts", () => {
     const result = await generate({ cwd: ROOT, out });
     expect(result.removed).toBe(1);
     expect(await listFiles(out)).not.toContain("ts/stale.ts");
+  });
+});
+
+/** A one-file proto workspace with a commented message and a service, for the tests below. */
+const SMALL_PROTO = {
+  "buf.yaml": BUF_YAML,
+  "proto/small/v1/small.proto": `syntax = "proto3";
+package small.v1;
+
+// A thing.
+message Thing {
+  // Its name.
+  string name = 1;
+}
+
+service ThingService {
+  rpc GetThing(GetThingRequest) returns (GetThingResponse);
+}
+
+message GetThingRequest {}
+message GetThingResponse {
+  Thing thing = 1;
+}
+`,
+};
+
+describe("generate: schema/ per target, output errors", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await scratchDir("generate-schema");
+    await writeTree(dir, SMALL_PROTO);
+  });
+  afterAll(() => removeDir(dir));
+
+  const schemaFiles = async (out: string) =>
+    (await listFiles(out).catch(() => [])).filter((p) => p.startsWith("schema/"));
+
+  it.each([
+    ["php", undefined, false],
+    ["php", true, true],
+    ["ts", undefined, true],
+    ["ts", false, false],
+  ] as const)("target %s with wireSchemas %s writes schema/: %s", async (target, wireSchemas, want) => {
+    const out = join(dir, `gen-${target}-${String(wireSchemas)}`);
+    const result = await generate({
+      cwd: dir,
+      out,
+      targets: [target],
+      ...(wireSchemas !== undefined ? { wireSchemas } : {}),
+    });
+    const schemas = await schemaFiles(out);
+    expect(schemas.length > 0).toBe(want);
+    expect(result.files.some((f) => f.path.startsWith("schema/"))).toBe(want);
+    if (want) expect(schemas).toContain("schema/small.v1.Thing.schema.json");
+  });
+
+  it("a php-only run removes the schema/ an earlier run wrote, and --check reports it first", async () => {
+    const out = join(dir, "gen-switch");
+    await generate({ cwd: dir, out, targets: ["php"], wireSchemas: true });
+    const check = await generate({ cwd: dir, out, targets: ["php"], check: true });
+    expect(check.outdated).toContain("schema/small.v1.Thing.schema.json");
+    const result = await generate({ cwd: dir, out, targets: ["php"] });
+    expect(result.removed).toBeGreaterThan(0);
+    expect(result.written).toBe(0);
+    expect(await schemaFiles(out)).toEqual([]);
+  });
+
+  it("the CLI's --wire-schemas writes schema/ for --target php", async () => {
+    const out = join(dir, "gen-cli");
+    let stdout = "";
+    const code = await main(["generate", "--target", "php", "--wire-schemas", "--out", out], {
+      cwd: dir,
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: () => true },
+    });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^generated \d+ files/);
+    expect(await schemaFiles(out)).toContain("schema/small.v1.Thing.schema.json");
+  });
+
+  it("a file where the output folder should be is a config error naming it", async () => {
+    const out = join(dir, "not-a-folder");
+    await writeFile(out, "a file\n");
+    const error = await generate({ cwd: dir, out, targets: ["php"] }).catch((e: unknown) => e);
+    expect(isContractError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/cannot write the output folder .*not-a-folder/);
+  });
+});
+
+describe("proto image decoding: source code info without fromBinary", () => {
+  /** A SourceCodeInfo.Location: `path` packed or as single values, then span and leading comment. */
+  const location = (
+    w: BinaryWriter,
+    path: readonly number[],
+    packed: boolean,
+    span: readonly number[],
+    comment?: string,
+  ): void => {
+    w.tag(1, WireType.LengthDelimited).fork();
+    if (packed) {
+      w.tag(1, WireType.LengthDelimited).fork();
+      for (const n of path) w.int32(n);
+      w.join();
+    } else {
+      for (const n of path) w.tag(1, WireType.Varint).int32(n);
+    }
+    w.tag(2, WireType.LengthDelimited).fork();
+    for (const n of span) w.int32(n);
+    w.join();
+    if (comment !== undefined) w.tag(3, WireType.LengthDelimited).string(comment);
+    w.join();
+  };
+
+  it("keeps declarations (even paths), first location wins, packed and unpacked paths alike", () => {
+    const w = new BinaryWriter();
+    location(w, [4, 0], true, [2, 0, 5, 1], " A thing.\n More.\n");
+    location(w, [4, 0, 1], true, [2, 8, 13], " not a declaration");
+    location(w, [4, 0], true, [9, 9, 9], " a later location of the same path");
+    location(w, [4, 0, 2, 1], false, [3, 2, 20], " Its name.\n");
+    const info = new SourceInfo("proto/a.proto", [w.finish()]);
+    expect(info.doc([4, 0])).toBe("A thing.\nMore.");
+    expect(info.location([4, 0])).toEqual({ file: "proto/a.proto", line: 3, column: 1 });
+    expect(info.doc([4, 0, 2, 1])).toBe("Its name.");
+    expect(info.location([4, 0, 2, 1])).toEqual({ file: "proto/a.proto", line: 4, column: 3 });
+    expect(info.doc([4, 0, 1])).toBe("");
+    expect(info.location([5, 0])).toEqual({ file: "proto/a.proto" });
+  });
+
+  it("splits source_code_info off each file and leaves the rest byte for byte", () => {
+    const withInfo = create(FileDescriptorProtoSchema, {
+      name: "a/v1/a.proto",
+      package: "a.v1",
+      messageType: [{ name: "M", field: [{ name: "x", number: 1, jsonName: "x" }] }],
+      sourceCodeInfo: {
+        location: [{ path: [4, 0], span: [1, 0, 9], leadingComments: " M\n" }],
+      },
+    });
+    const bare = clone(FileDescriptorProtoSchema, withInfo);
+    bare.sourceCodeInfo = undefined;
+    const other = create(FileDescriptorProtoSchema, { name: "b.proto" });
+    const image = toBinary(
+      FileDescriptorSetSchema,
+      create(FileDescriptorSetSchema, { file: [withInfo, other] }),
+    );
+    const split = splitSourceInfo(image);
+    expect(split.files.map((f) => Buffer.from(f).toString("hex"))).toEqual([
+      Buffer.from(toBinary(FileDescriptorProtoSchema, bare)).toString("hex"),
+      Buffer.from(toBinary(FileDescriptorProtoSchema, other)).toString("hex"),
+    ]);
+    expect(split.sourceInfo[1]).toEqual([]);
+    const [payload] = split.sourceInfo[0] ?? [];
+    expect(payload).toBeDefined();
+    expect(
+      equals(
+        SourceCodeInfoSchema,
+        fromBinary(SourceCodeInfoSchema, payload as Uint8Array),
+        withInfo.sourceCodeInfo as SourceCodeInfo,
+      ),
+    ).toBe(true);
+    expect(new SourceInfo("a.proto", split.sourceInfo[0] ?? []).doc([4, 0])).toBe("M");
   });
 });

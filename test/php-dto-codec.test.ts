@@ -11,7 +11,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../codegen/config.js";
 import { loadContracts } from "../codegen/load/index.js";
-import { wireSchemas } from "../codegen/wire/index.js";
 import { emitPhp } from "../php-gen/index.js";
 import { ROOT, removeDir, run, scratchDir, writeTree } from "./helpers.js";
 
@@ -306,7 +305,7 @@ describe.skipIf(!hasPhp)("PHP codec, construct by construct", () => {
   beforeAll(async () => {
     dir = await scratchDir("php-codec");
     const loaded = await loadContracts(resolveConfig(join(ROOT, "test", "fixtures", "php-dto")));
-    const files = await emitPhp(loaded, wireSchemas(loaded), {});
+    const files = await emitPhp(loaded, {});
     await writeTree(join(dir, "gen"), Object.fromEntries(files.map((f) => [f.path, f.content])));
     await writeFile(join(dir, "runner.php"), RUNNER);
     await writeFile(

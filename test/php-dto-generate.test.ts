@@ -12,7 +12,6 @@ import { resolveConfig } from "../codegen/config.js";
 import type { LoadedContracts } from "../codegen/load/index.js";
 import { loadContracts } from "../codegen/load/index.js";
 import type { GeneratedFile } from "../codegen/ts/printer.js";
-import { wireSchemas } from "../codegen/wire/index.js";
 import { createPhpContext } from "../php-gen/context.js";
 import { emitPhp, runtimeSourceDir } from "../php-gen/index.js";
 import { emitPhpServices } from "../php-gen/service/index.js";
@@ -79,9 +78,8 @@ describe.skipIf(!hasPhp)("PHP generation for the example contracts", () => {
   beforeAll(async () => {
     dir = await scratchDir("php-examples");
     loaded = await loadContracts(resolveConfig(ROOT));
-    const wire = wireSchemas(loaded);
-    files = await emitPhp(loaded, wire, {});
-    const services = new Set(emitPhpServices(createPhpContext(loaded, wire, {})).map((f) => f.path));
+    files = await emitPhp(loaded, {});
+    const services = new Set(emitPhpServices(createPhpContext(loaded, {})).map((f) => f.path));
     dtoFiles = files.filter(
       (f) => !services.has(f.path) && !/^php\/src\/Contractgen\/Runtime\/(Http|Server)\//.test(f.path),
     );
@@ -163,12 +161,12 @@ describe.skipIf(!hasPhp)("PHP generation for the example contracts", () => {
   });
 
   it("is deterministic: a second run gives byte-identical files", async () => {
-    const again = await emitPhp(loaded, wireSchemas(loaded), {});
+    const again = await emitPhp(loaded, {});
     expect(again).toEqual(files);
   });
 
   it("honours the configured namespace prefix", async () => {
-    const prefixed = await emitPhp(loaded, wireSchemas(loaded), { namespace: "Acme\\Contracts" });
+    const prefixed = await emitPhp(loaded, { namespace: "Acme\\Contracts" });
     const order = prefixed.find((f) => f.path === "php/src/Acme/Contracts/Shop/Order/V1/Order.php");
     expect(order?.content).toContain("namespace Acme\\Contracts\\Shop\\Order\\V1;");
     const composer = prefixed.find((f) => f.path === "php/composer.json")?.content ?? "";

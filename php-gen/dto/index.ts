@@ -10,22 +10,26 @@ import { emitUnion } from "./union.js";
 
 /** DTO, enum, oneof and union files for every declaration. */
 export function emitPhpDtos(ctx: DtoContext): GeneratedFile[] {
-  const out: GeneratedFile[] = [emitTypeRegistry(ctx)];
+  return [...phpDtoFiles(ctx)];
+}
+
+/** {@link emitPhpDtos} one file at a time, so a caller can write them while the rest is generated. */
+export function* phpDtoFiles(ctx: DtoContext): Generator<GeneratedFile> {
+  yield emitTypeRegistry(ctx);
   for (const decl of ctx.model.decls.values()) {
     if (decl.fullName.startsWith("google.protobuf.")) continue;
     switch (decl.kind) {
       case "message":
-        if (decl.wellKnown === undefined) out.push(...emitMessage(ctx, decl));
+        if (decl.wellKnown === undefined) yield* emitMessage(ctx, decl);
         break;
       case "enum":
-        out.push(emitEnum(ctx, decl));
+        yield emitEnum(ctx, decl);
         break;
       case "union":
-        out.push(emitUnion(ctx, decl));
+        yield emitUnion(ctx, decl);
         break;
       case "alias":
         break;
     }
   }
-  return out;
 }

@@ -12,10 +12,15 @@ import { emitHandler } from "./handler.js";
 
 /** Client, handler interface and dispatcher files of every service, in model order. */
 export function emitPhpServices(ctx: PhpContext): GeneratedFile[] {
-  const out: GeneratedFile[] = [];
+  return [...phpServiceFiles(ctx)];
+}
+
+/** {@link emitPhpServices} one service at a time, so a caller can write them while the rest is generated. */
+export function* phpServiceFiles(ctx: PhpContext): Generator<GeneratedFile> {
   for (const service of ctx.model.services.values()) {
     const s = phpService(ctx, service);
-    out.push(emitClient(ctx, s), emitHandler(ctx, s), emitDispatcher(ctx, s));
+    yield emitClient(ctx, s);
+    yield emitHandler(ctx, s);
+    yield emitDispatcher(ctx, s);
   }
-  return out;
 }
