@@ -192,7 +192,9 @@ function parseBench(name, type, text, iterations) {
 }
 
 console.log(`node ${process.version}, ${new Date().toISOString()}`);
-console.log("— parse: JSON.parse + guards + validation vs JSON.parse alone (fastest of 15 alternating rounds)");
+console.log(
+  "— parse: JSON.parse + guards + validation vs JSON.parse alone (fastest of 15 alternating rounds)",
+);
 parseBench("OrderCreated (JSON Schema, ajv)", "shop.events.v1.OrderCreated", orderText, 4000);
 parseBench("ListOrdersResponse (proto, ajv)", "shop.order.v1.ListOrdersResponse", listText, 200);
 
