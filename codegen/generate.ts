@@ -29,6 +29,10 @@ export function writesWireSchemas(targets: readonly Target[], explicit?: boolean
 export interface GenerateResult {
   /** Absolute output folder. */
   readonly out: string;
+  /**
+   * Every generated file, sorted by path. Unless `check` was set, a file's `content` is read back from
+   * the output folder when it is accessed (the strings are not kept while generating).
+   */
   readonly files: readonly GeneratedFile[];
   readonly written: number;
   readonly unchanged: number;
@@ -87,8 +91,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const wire = needsWireSchemas(loaded, config.targets, writesSchemas)
       ? await time("wire schemas", () => wireSchemas(loaded))
       : new Map<string, JsonSchema>();
-    const schemaFiles = writesSchemas ? wireSchemaFiles(wire) : [];
-    output.write(schemaFiles);
+    // What the writer returns is kept: the same files backed by the bytes it writes, off the JS heap.
+    const schemaFiles = output.write(writesSchemas ? wireSchemaFiles(wire) : []);
     const targetFiles = await emitTargets(loaded, wire, config.targets, time, config.phpNamespace, (batch) =>
       output.write(batch),
     );
@@ -160,13 +164,12 @@ async function emitTargets(
   targets: readonly Target[],
   time: PhaseTimer,
   phpNamespace: string | undefined,
-  onFiles: (files: readonly GeneratedFile[]) => void = () => undefined,
+  onFiles: (files: readonly GeneratedFile[]) => readonly GeneratedFile[] | undefined = () => undefined,
 ): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
   if (targets.includes("ts")) {
     const ts = await emitTypeScript(loaded, wire, time);
-    onFiles(ts);
-    files.push(...ts);
+    files.push(...(onFiles(ts) ?? ts));
   }
   if (targets.includes("php")) {
     // Loaded on demand: a run without the PHP target does not load the PHP emitter, and the reverse.

@@ -20,12 +20,17 @@ export interface PhpOptions {
   /**
    * Receives the files in batches while they are generated (each file once, in no particular order),
    * so the caller can write them meanwhile; the returned list holds them all, sorted, as without it.
+   * It may return the batch's files in another form (the output writer returns them backed by the
+   * bytes it writes), which the returned list then holds instead.
    */
-  readonly onFiles?: (files: readonly GeneratedFile[]) => void;
+  readonly onFiles?: (files: readonly GeneratedFile[]) => readonly GeneratedFile[] | undefined;
 }
 
-/** Files per batch handed to {@link PhpOptions.onFiles}: large enough to amortise the hand-over. */
-const BATCH = 256;
+/**
+ * Files per batch handed to {@link PhpOptions.onFiles}: large enough to amortise the hand-over, small
+ * enough that the writers start early and give their buffers back for reuse (codegen/output).
+ */
+const BATCH = 64;
 
 /**
  * Every PHP file for the contract model, paths relative to the output folder (`php/…`): the PSR-4 tree
@@ -44,10 +49,13 @@ export async function emitPhp(loaded: LoadedContracts, options: PhpOptions = {})
     if (seen.has(file.path)) throw new Error(`php-gen: two generated files share the path ${file.path}`);
     seen.add(file.path);
     files.push(file);
-    if (options.onFiles && files.length - handed >= BATCH) {
-      options.onFiles(files.slice(handed));
-      handed = files.length;
-    }
+    if (files.length - handed >= BATCH) handOver();
+  };
+  const handOver = (): void => {
+    if (!options.onFiles || files.length === handed) return;
+    const kept = options.onFiles(files.slice(handed));
+    if (kept?.length === files.length - handed) files.splice(handed, kept.length, ...kept);
+    handed = files.length;
   };
   // The runtime first: it does not depend on the contracts, so its writing starts soonest.
   for (const file of runtimeFiles()) add(file);
@@ -55,7 +63,7 @@ export async function emitPhp(loaded: LoadedContracts, options: PhpOptions = {})
   add({ path: "php/composer.json", content: composerJson(ctx.rootNamespace) });
   for (const file of phpDtoFiles(ctx)) add(file);
   for (const file of phpServiceFiles(ctx)) add(file);
-  if (options.onFiles && files.length > handed) options.onFiles(files.slice(handed));
+  handOver();
   return files.sort((a, b) => compareStrings(a.path, b.path));
 }
 

@@ -47,7 +47,25 @@ export function docText(text: string): string[] {
  * A PHP doc comment for contract `text` followed by `tags` (`@param …`, `@var …`), indented by `indent`.
  * Returns no lines when both are empty.
  */
-export function docComment(text: string, indent = "", tags: readonly string[] = []): string[] {
+export function docComment(text: string, indent = "", tags: readonly string[] = []): readonly string[] {
+  const key = `${indent}\u0000${text}\u0000${tags.join("\u0000")}`;
+  const known = docComments.get(key);
+  if (known !== undefined) return known;
+  const lines = printDocComment(text, indent, tags);
+  if (docComments.size >= DOC_COMMENT_CACHE) docComments.clear();
+  docComments.set(key, lines);
+  return lines;
+}
+
+/**
+ * {@link docComment} results by their arguments. Most calls repeat a fixed text (the doc of `fromJson`,
+ * `decode`, … in every class, the preamble of every file of one contract file); bounded, so a long
+ * running process does not keep them all.
+ */
+const docComments = new Map<string, readonly string[]>();
+const DOC_COMMENT_CACHE = 4096;
+
+function printDocComment(text: string, indent: string, tags: readonly string[]): readonly string[] {
   const width = Math.max(60, 116 - indent.length - 3);
   const body = docText(text).flatMap((l) => (l.length > width ? wrapDoc(l, width, "") : [l]));
   const safeTags = tags

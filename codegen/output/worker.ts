@@ -15,7 +15,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parentPort, workerData } from "node:worker_threads";
+import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 
 /** What a thread is started with (`workerData`). */
 export interface WriterSetup {
@@ -25,11 +25,24 @@ export interface WriterSetup {
   readonly check: boolean;
   /** The folder did not exist when the run started: no file needs to be read for comparison. */
   readonly fresh: boolean;
+  /**
+   * Where written batches' buffers go back to the main thread, which polls it synchronously while it
+   * generates (`receiveMessageOnPort`): its event loop does not run until generation is done.
+   */
+  readonly returns: MessagePort;
 }
 
 /** A message to a thread: files to write, or the end of the run. */
 export type WriterRequest =
-  | { readonly kind: "files"; readonly files: readonly { readonly path: string; readonly content: string }[] }
+  | {
+      readonly kind: "files";
+      /** Output paths, relative to the output folder. */
+      readonly paths: readonly string[];
+      /** Where each file ends in `bytes` (the first starts at 0, each next one where the previous ends). */
+      readonly ends: readonly number[];
+      /** The files' UTF-8 contents, back to back, at the start of a transferred buffer (given back). */
+      readonly bytes: Uint8Array<ArrayBuffer>;
+    }
   | { readonly kind: "finish" };
 
 /** An error of a thread, as plain data (the main thread rebuilds an Error from it). */
@@ -72,17 +85,17 @@ function serve(setup: WriterSetup): void {
   let unchanged = 0;
   let failed = false;
 
-  const writeOne = (path: string, content: string): void => {
+  const writeOne = (path: string, content: Uint8Array): void => {
     const target = join(out, path);
-    let current: string | undefined;
+    let current: Buffer | undefined;
     if (!fresh) {
       try {
-        current = readFileSync(target, "utf8");
+        current = readFileSync(target);
       } catch {
         current = undefined;
       }
     }
-    if (current === content) {
+    if (current?.equals(content)) {
       unchanged++;
       return;
     }
@@ -101,7 +114,15 @@ function serve(setup: WriterSetup): void {
     if (failed) return;
     try {
       if (request.kind === "files") {
-        for (const file of request.files) writeOne(file.path, file.content);
+        const { paths, ends, bytes } = request;
+        let start = 0;
+        paths.forEach((path, i) => {
+          const end = ends[i] ?? start;
+          writeOne(path, bytes.subarray(start, end));
+          start = end;
+        });
+        // The buffer goes back to the main thread's pool for the next batch.
+        setup.returns.postMessage(bytes.buffer, [bytes.buffer]);
       } else {
         port.postMessage({ kind: "done", written, unchanged, changed } satisfies WriterReply);
       }
