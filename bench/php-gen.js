@@ -13,11 +13,13 @@
  *       and PHP emitted, so `write` is only the wait for the writer after the last file.
  *       A run with only the PHP target does not write `schema/` (the wire JSON Schemas; docs/cli.md);
  *       (b') is the same run with `wireSchemas: true`, which writes them too (2,401 more files).
+ *   (b'') (b) as a command, `contractgen generate -t php` in a new Node process: Node start-up, module
+ *       loading and a cold JIT included, as a CI job or a developer runs it.
  *   (c) Scale within one file: one .proto with 250 / 500 / 1,000 messages; time per message of the PHP
  *       emission phase (and of the whole run). Linear generation keeps the 1,000 vs 250 ratio ≈ 1.
  *
- * Output folders are removed before each timed run (outside the timing). No timed assertions: this is
- * a benchmark, it exits 0 unless something fails to run.
+ * The tools run in turns, each run into a new empty folder; the folders are removed after the runs
+ * (see bestInTurns). No timed assertions: this is a benchmark, it exits 0 unless something fails to run.
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
@@ -37,22 +39,30 @@ if (!existsSync(dist)) {
 }
 const { generate } = await import(pathToFileURL(dist).href);
 
-/** Best wall time (ms) of RUNS runs of `fn` and that run's result; `prepare` runs untimed before each. */
-async function best(fn, prepare = () => {}) {
-  let min = Number.POSITIVE_INFINITY;
-  let last;
+/**
+ * Best wall time (ms) of RUNS runs of each of `tools` (name → fn(out)), taken in turns (a, b, a, b, …)
+ * so that both see the same machine state, and that run's result. Every run writes into a folder of
+ * its own, created empty; the folders are removed only after all runs: deleting thousands of files
+ * right before a timed run makes ext4 slow to allocate inodes for a while (its `recently_deleted`
+ * scan), which would penalise whichever tool runs next.
+ */
+async function bestInTurns(dir, tools) {
+  const results = Object.fromEntries(
+    Object.keys(tools).map((name) => [name, { ms: Number.POSITIVE_INFINITY }]),
+  );
   for (let i = 0; i < RUNS; i++) {
-    prepare();
-    const start = performance.now();
-    const result = await fn();
-    const ms = performance.now() - start;
-    if (ms < min) {
-      min = ms;
-      last = result;
+    for (const [name, fn] of Object.entries(tools)) {
+      const out = join(dir, `${name}-${i}`);
+      mkdirSync(out, { recursive: true });
+      const start = performance.now();
+      const result = await fn(out);
+      const ms = performance.now() - start;
+      // `last` is the result of the fastest run, so its phase timings add up to `ms`.
+      if (ms < results[name].ms) results[name] = { ms, last: result };
     }
   }
-  // `last` is the result of the fastest run, so its phase timings add up to `ms`.
-  return { ms: min, last };
+  rmSync(dir, { recursive: true, force: true });
+  return results;
 }
 
 function protoFiles(dir) {
@@ -74,33 +84,38 @@ function wktInclude() {
   return undefined;
 }
 
-async function contractgenPhp(project, out, extra = {}) {
-  return best(
-    () => generate({ cwd: project, out, targets: ["php"], jsonSchema: false, ...extra }),
-    () => rmSync(out, { recursive: true, force: true }),
-  );
+/** contractgen `generate` of the PHP target for `project` into `out`. */
+function contractgenPhp(project, extra = {}) {
+  return (out) => generate({ cwd: project, out, targets: ["php"], jsonSchema: false, ...extra });
 }
 
-function protocPhp(project, out) {
+/** The `contractgen generate -t php` command in a new Node process (start-up and cold JIT included). */
+function contractgenCli(project) {
+  const bin = join(root, "dist", "cli", "bin.js");
+  return (out) => {
+    const r = spawnSync(process.execPath, [bin, "generate", "-t", "php", "--no-json-schema", "-o", out], {
+      cwd: project,
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`contractgen generate failed: ${r.stderr}`);
+  };
+}
+
+/** `protoc --php_out` on the protos of `project` into `out`. */
+function protocPhp(project) {
   const protoDir = join(project, "proto");
   const files = protoFiles(protoDir);
   const include = wktInclude();
-  const args = [
-    `--proto_path=${protoDir}`,
-    ...(include ? [`--proto_path=${include}`] : []),
-    `--php_out=${out}`,
-    ...files,
-  ];
-  return best(
-    () => {
-      const r = spawnSync("protoc", args, { cwd: project, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-      if (r.status !== 0) throw new Error(`protoc failed: ${r.stderr}`);
-    },
-    () => {
-      rmSync(out, { recursive: true, force: true });
-      mkdirSync(out, { recursive: true });
-    },
-  );
+  return (out) => {
+    const args = [
+      `--proto_path=${protoDir}`,
+      ...(include ? [`--proto_path=${include}`] : []),
+      `--php_out=${out}`,
+      ...files,
+    ];
+    const r = spawnSync("protoc", args, { cwd: project, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (r.status !== 0) throw new Error(`protoc failed: ${r.stderr}`);
+  };
 }
 
 const fmt = (ms) => `${ms.toFixed(0).padStart(6)} ms`;
@@ -109,37 +124,44 @@ rmSync(tmp, { recursive: true, force: true });
 mkdirSync(tmp, { recursive: true });
 console.log(`PHP code generation — best of ${RUNS} runs, node ${process.version}`);
 
-// (a) + (b): 200 files / 2,000 messages
+// (a) + (b) + (b'): 200 files / 2,000 messages, the tools in turns
 const project = join(tmp, "set");
 writeProtoProject(project, { files: 200, messagesPerFile: 10, seed: 1 });
-const ours = await contractgenPhp(project, join(tmp, "out-contractgen"));
+const protoc = protocAvailable();
+const runs = await bestInTurns(join(tmp, "out"), {
+  contractgen: contractgenPhp(project),
+  ...(protoc ? { protoc: protocPhp(project) } : {}),
+  contractgenSchemas: contractgenPhp(project, { wireSchemas: true }),
+  cli: contractgenCli(project),
+});
+const ours = runs.contractgen;
 const phpFiles = ours.last.files.filter((f) => f.path.endsWith(".php")).length;
 console.log(
   `\n(b) contractgen generate --target php, 200 .proto files: ${fmt(ours.ms)}  (${phpFiles} PHP files)`,
 );
 for (const [phase, ms] of Object.entries(ours.last.timings))
   console.log(`      ${phase.padEnd(44)} ${fmt(ms)}`);
-const protoc = protocAvailable();
 /** Best protoc time of (a), for the ratio of (b'). */
 let protocMs;
 if (!protoc) {
   console.log("(a) protoc --php_out: skipped — protoc is not installed (Debian package protobuf-compiler)");
 } else {
-  const theirs = protocPhp(project, join(tmp, "out-protoc"));
-  const ms = (await theirs).ms;
-  protocMs = ms;
-  console.log(`(a) ${protoc} --php_out, same protos:            ${fmt(ms)}`);
-  console.log(`    ratio contractgen / protoc, whole run:   ${(ours.ms / ms).toFixed(2)}×  (target ≤ 2×)`);
+  protocMs = runs.protoc.ms;
+  console.log(`(a) ${protoc} --php_out, same protos:            ${fmt(protocMs)}`);
+  console.log(
+    `    ratio contractgen / protoc, whole run:   ${(ours.ms / protocMs).toFixed(2)}×  (target ≤ 2×)`,
+  );
   const emit = ours.last.timings.php ?? Number.NaN;
   console.log(
-    `    ratio PHP emission phase / protoc:       ${(emit / ms).toFixed(2)}×  (protoc's time includes its parsing)`,
+    `    ratio PHP emission phase / protoc:       ${(emit / protocMs).toFixed(2)}×  (protoc's time includes its parsing)`,
   );
 }
-
-// (b') after (a), so that its extra files do not change the conditions (a) is measured in.
-const withSchemas = await contractgenPhp(project, join(tmp, "out-contractgen-schemas"), {
-  wireSchemas: true,
-});
+const cli = runs.cli;
+const cliRatio = protocMs !== undefined ? `, ${(cli.ms / protocMs).toFixed(2)}× protoc` : "";
+console.log(
+  `(b'') (b) as the command \`contractgen generate -t php\` (new process): ${fmt(cli.ms)}${cliRatio}`,
+);
+const withSchemas = runs.contractgenSchemas;
 const schemaRatio = protocMs !== undefined ? `, ${(withSchemas.ms / protocMs).toFixed(2)}× protoc` : "";
 console.log(
   `(b') (b) with wireSchemas: true (writes schema/ too):    ${fmt(withSchemas.ms)}  (${withSchemas.last.files.length} files${schemaRatio})`,
@@ -151,14 +173,15 @@ const perMessage = [];
 for (const n of [250, 500, 1000]) {
   const dir = join(tmp, `one-${n}`);
   writeProtoProject(dir, { files: 1, messagesPerFile: n, seed: 2 });
-  const r = await contractgenPhp(dir, join(tmp, `out-one-${n}`));
+  const one = await bestInTurns(join(tmp, `out-one-${n}`), {
+    contractgen: contractgenPhp(dir),
+    ...(protoc ? { protoc: protocPhp(dir) } : {}),
+  });
+  const r = one.contractgen;
   const php = r.last.timings.php ?? Number.NaN;
   perMessage.push({ n, total: r.ms / n, php: php / n });
   let line = `    ${String(n).padStart(5)} messages: total ${fmt(r.ms)} (${((r.ms / n) * 1000).toFixed(0)} µs/msg), PHP emission ${fmt(php)} (${((php / n) * 1000).toFixed(0)} µs/msg)`;
-  if (protoc) {
-    const p = await protocPhp(dir, join(tmp, `out-one-protoc-${n}`));
-    line += `, protoc ${fmt(p.ms)}`;
-  }
+  if (protoc) line += `, protoc ${fmt(one.protoc.ms)}`;
   console.log(line);
 }
 const first = perMessage[0];
