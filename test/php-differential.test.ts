@@ -1,7 +1,7 @@
 /**
  * Differential test of the PHP ProtoJSON codec against protobuf-es (issue 3, item 4). Seeded random
  * messages of test/fixtures/php-dto (every scalar type, repeated and map fields of every key type,
- * oneofs, nested messages, well-known types) are built with protobuf-es `create()`, printed with
+ * oneofs, nested messages, well-known types, enum numbers an open enum does not name) are built with protobuf-es `create()`, printed with
  * `toJson()` (canonical, and in the variants a ProtoJSON parser must also accept: proto field names,
  * enums as numbers, defaults emitted), parsed by the generated PHP `fromJson()` and printed with
  * `toJson()`. PHP's output must be JSON-equal to protobuf-es' canonical output, for every case. One
@@ -12,6 +12,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
   create,
+  type DescEnum,
   type DescField,
   type DescMessage,
   fromJson,
@@ -251,12 +252,25 @@ class Gen {
     }
     return this.message(d, depth + 1);
   }
+  /**
+   * A value of enum `e`: one of its numbers, or — for an open (proto3) enum, one time in eight — a
+   * number it does not name (a newer peer's value), which both sides must keep and print as a number.
+   */
+  enumValue(e: DescEnum): number {
+    if (e.open && this.chance(0.125)) {
+      const known = new Set(e.values.map((v) => v.number));
+      const candidates = [2147483647, -2147483648, -1, 1000 + this.int(1000)];
+      const n = this.pick(candidates);
+      if (!known.has(n)) return n;
+    }
+    return this.pick(e.values).number;
+  }
   fieldValue(f: DescField, depth: number): unknown {
     switch (f.fieldKind) {
       case "scalar":
         return this.scalar(f.scalar);
       case "enum":
-        return this.pick(f.enum.values).number;
+        return this.enumValue(f.enum);
       case "message":
         return this.messageValue(f.message, depth, true);
       case "list": {
@@ -265,7 +279,7 @@ class Gen {
           f.listKind === "scalar"
             ? this.scalar(f.scalar)
             : f.listKind === "enum"
-              ? this.pick(f.enum.values).number
+              ? this.enumValue(f.enum)
               : this.messageValue(f.message, depth, false),
         );
       }
@@ -276,7 +290,7 @@ class Gen {
             f.mapKind === "scalar"
               ? this.scalar(f.scalar)
               : f.mapKind === "enum"
-                ? this.pick(f.enum.values).number
+                ? this.enumValue(f.enum)
                 : this.messageValue(f.message, depth, false);
         }
         return o;

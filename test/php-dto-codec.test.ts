@@ -96,7 +96,14 @@ const ROWS: readonly Row[] = [
   { name: "invalid base64", type: "Scalars", input: '{"fBytes":"***"}', want: ["$.fBytes type"] },
   // enums
   { name: "enum by number", type: "Scalars", input: '{"fEnum":-3}', want: '{"fEnum":"COLOR_BLUE"}' },
-  { name: "unknown enum number", type: "Scalars", input: '{"fEnum":99}', want: ["$.fEnum enum"] },
+  // proto3 enums are open: a number the contract does not name is kept and printed back as a number
+  { name: "unknown enum number kept", type: "Scalars", input: '{"fEnum":99}', want: '{"fEnum":99}' },
+  {
+    name: "enum number beyond int32",
+    type: "Scalars",
+    input: '{"fEnum":2147483648}',
+    want: ["$.fEnum enum"],
+  },
   { name: "unknown enum name", type: "Scalars", input: '{"fEnum":"PURPLE"}', want: ["$.fEnum enum"] },
   { name: "enum default omitted", type: "Scalars", input: '{"fEnum":"COLOR_UNSPECIFIED"}', want: "{}" },
   {

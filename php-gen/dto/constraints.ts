@@ -77,9 +77,21 @@ export function protoRangeChecks(
 ): string[] {
   const lines: string[] = [];
   for (const { name, field, nullable } of props) {
-    if (field.type.kind !== "scalar") continue;
     const x = `$this->${name}`;
     const path = phpString(`$.${field.jsonName}`);
+    if (field.type.kind === "enum") {
+      // An open enum field holds a case or an int; the int must be an enum number (int32).
+      const decl = ctx.model.decls.get(field.type.ref);
+      if (decl?.kind === "enum" && decl.source === "proto" && decl.open) {
+        lines.push(
+          `if (\\is_int(${x})) {`,
+          `${INDENT}${CHECK}::range(${x}, ${path}, $e, -2147483648, 2147483647);`,
+          "}",
+        );
+      }
+      continue;
+    }
+    if (field.type.kind !== "scalar") continue;
     let line: string | undefined;
     switch (field.type.scalar) {
       case "int32":

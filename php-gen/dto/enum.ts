@@ -68,14 +68,20 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
       `${I1}}`,
     );
   }
+  // Proto3 enums are open: a number the contract does not name is a valid value (a newer peer may
+  // know it), kept as an int so that it prints back unchanged.
+  const open = proto && decl.open;
   file.add(
     "",
     ...docComment(
-      "Decodes a JSON value" + (proto ? " (the name or the number)" : "") + " found at path $p.",
+      "Decodes a JSON value" +
+        (proto ? " (the name or the number)" : "") +
+        " found at path $p." +
+        (open ? " A number the contract does not name is returned as is: the enum is open." : ""),
       I1,
       ["@internal used by generated code"],
     ),
-    `${I1}public static function decode(mixed $v, string $p, ${errors} $e): self`,
+    `${I1}public static function decode(mixed $v, string $p, ${errors} $e): ${open ? "self|int" : "self"}`,
     `${I1}{`,
     `${I2}if (\\is_${backing}($v)) {`,
     `${I3}$c = self::tryFrom($v);`,
@@ -83,7 +89,12 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
     `${I3}${I1}return $c;`,
     `${I3}}`,
   );
-  if (proto) {
+  if (open) {
+    file.add(
+      `${I2}} elseif (\\is_int($v) && $v >= -2147483648 && $v <= 2147483647) {`,
+      `${I3}return self::tryFromNumber($v) ?? $v;`,
+    );
+  } else if (proto) {
     file.add(
       `${I2}} elseif (\\is_int($v)) {`,
       `${I3}$c = self::tryFromNumber($v);`,
@@ -95,10 +106,24 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
   file.add(
     `${I2}}`,
     `${I2}$names = \\array_map(static fn (self $c): string => (string) $c->value, self::cases());`,
-    `${I2}$e->add($p, 'enum', 'one of ' . \\implode(', ', $names)${proto ? " . ' (or its number)'" : ""}, $v);`,
+    `${I2}$e->add($p, 'enum', 'one of ' . \\implode(', ', $names)${open ? " . ' or an int32 number'" : proto ? " . ' (or its number)'" : ""}, $v);`,
     `${I2}return self::${first ? caseOf(first.name) : "cases()[0]"};`,
     `${I1}}`,
-    "}",
   );
+  if (open) {
+    file.add(
+      "",
+      ...docComment(
+        "The ProtoJSON value of $v: a case (`json_encode` writes its name); a number is written as its case when the contract names it, else as the number.",
+        I1,
+        ["@internal used by generated code"],
+      ),
+      `${I1}public static function encode(self|int $v): self|int`,
+      `${I1}{`,
+      `${I2}return \\is_int($v) ? self::tryFromNumber($v) ?? $v : $v;`,
+      `${I1}}`,
+    );
+  }
+  file.add("}");
   return file.toGeneratedFile();
 }

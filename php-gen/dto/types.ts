@@ -56,6 +56,20 @@ export class PhpTypes {
           decl?.source === "proto" && first
             ? `${name}::${enumCaseOf(this.ctx, t.ref, first.name)}`
             : undefined;
+        if (decl?.kind === "enum" && decl.source === "proto" && decl.open) {
+          // Open enum: a number the contract does not name stays an int (decode returns it); encoding
+          // writes a case by name and an int as its case's name when it has one, else as the number.
+          return {
+            php: `${name}|int`,
+            doc: `${name}|int`,
+            decode: (v, p) => `${name}::decode(${v}, ${p}, $e)`,
+            callable: () => `${name}::decode(...)`,
+            encode: (x) => `${name}::encode(${x})`,
+            identity: false,
+            ...(zero !== undefined ? { zero, notZero: (x: string) => `${x} !== ${zero} && ${x} !== 0` } : {}),
+            acceptsNull: false,
+          };
+        }
         return {
           php: name,
           doc: name,

@@ -71,25 +71,34 @@ enum ReleaseReason: string
     }
 
     /**
-     * Decodes a JSON value (the name or the number) found at path $p.
+     * Decodes a JSON value (the name or the number) found at path $p. A number the contract does not name is
+     * returned as is: the enum is open.
      *
      * @internal used by generated code
      */
-    public static function decode(mixed $v, string $p, Errors $e): self
+    public static function decode(mixed $v, string $p, Errors $e): self|int
     {
         if (\is_string($v)) {
             $c = self::tryFrom($v);
             if ($c !== null) {
                 return $c;
             }
-        } elseif (\is_int($v)) {
-            $c = self::tryFromNumber($v);
-            if ($c !== null) {
-                return $c;
-            }
+        } elseif (\is_int($v) && $v >= -2147483648 && $v <= 2147483647) {
+            return self::tryFromNumber($v) ?? $v;
         }
         $names = \array_map(static fn (self $c): string => (string) $c->value, self::cases());
-        $e->add($p, 'enum', 'one of ' . \implode(', ', $names) . ' (or its number)', $v);
+        $e->add($p, 'enum', 'one of ' . \implode(', ', $names) . ' or an int32 number', $v);
         return self::UNSPECIFIED;
+    }
+
+    /**
+     * The ProtoJSON value of $v: a case (`json_encode` writes its name); a number is written as its case when the
+     * contract names it, else as the number.
+     *
+     * @internal used by generated code
+     */
+    public static function encode(self|int $v): self|int
+    {
+        return \is_int($v) ? self::tryFromNumber($v) ?? $v : $v;
     }
 }

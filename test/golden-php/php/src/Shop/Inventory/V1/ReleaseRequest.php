@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Inventory\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -23,12 +24,17 @@ final class ReleaseRequest implements \JsonSerializable
 {
     /**
      * @param string $reservationId Reservation to release.
-     * @param ReleaseReason $reason Why the reservation is released, for analytics.
+     * @param ReleaseReason|int $reason Why the reservation is released, for analytics.
      */
     public function __construct(
         public readonly string $reservationId = '',
-        public readonly ReleaseReason $reason = ReleaseReason::UNSPECIFIED,
+        public readonly ReleaseReason|int $reason = ReleaseReason::UNSPECIFIED,
     ) {
+        $e = new Errors();
+        if (\is_int($this->reason)) {
+            Check::range($this->reason, '$.reason', $e, -2147483648, 2147483647);
+        }
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -93,7 +99,14 @@ final class ReleaseRequest implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(reservationId: $f0, reason: $f1);
+        try {
+            return new self(reservationId: $f0, reason: $f1);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**
@@ -105,8 +118,8 @@ final class ReleaseRequest implements \JsonSerializable
         if ($this->reservationId !== '') {
             $o['reservationId'] = $this->reservationId;
         }
-        if ($this->reason !== ReleaseReason::UNSPECIFIED) {
-            $o['reason'] = $this->reason;
+        if ($this->reason !== ReleaseReason::UNSPECIFIED && $this->reason !== 0) {
+            $o['reason'] = ReleaseReason::encode($this->reason);
         }
         return $o === [] ? new \stdClass() : $o;
     }

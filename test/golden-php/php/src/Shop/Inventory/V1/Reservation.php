@@ -26,7 +26,7 @@ final class Reservation implements \JsonSerializable
     /**
      * @param string $reservationId Unique, server-assigned reservation identifier (UUID).
      * @param int|string $orderId Order the stock is held for.
-     * @param ReservationStatus $status Current state.
+     * @param ReservationStatus|int $status Current state.
      * @param array<int, ReservationLine> $lines Stock actually held, keyed by SKU id.
      * @param list<int> $unavailableSkuIds SKUs that could not be held at all.
      * @param ?Timestamp $expiresAt When the hold lapses unless the order is paid first.
@@ -34,13 +34,16 @@ final class Reservation implements \JsonSerializable
     public function __construct(
         public readonly string $reservationId = '',
         public readonly int|string $orderId = 0,
-        public readonly ReservationStatus $status = ReservationStatus::UNSPECIFIED,
+        public readonly ReservationStatus|int $status = ReservationStatus::UNSPECIFIED,
         public readonly array $lines = [],
         public readonly array $unavailableSkuIds = [],
         public readonly ?Timestamp $expiresAt = null,
     ) {
         $e = new Errors();
         Check::uint64($this->orderId, '$.orderId', $e);
+        if (\is_int($this->status)) {
+            Check::range($this->status, '$.status', $e, -2147483648, 2147483647);
+        }
         $e->throwIfAny(self::class);
     }
 
@@ -154,8 +157,8 @@ final class Reservation implements \JsonSerializable
         if ($this->orderId !== 0 && $this->orderId !== '0') {
             $o['orderId'] = (string) $this->orderId;
         }
-        if ($this->status !== ReservationStatus::UNSPECIFIED) {
-            $o['status'] = $this->status;
+        if ($this->status !== ReservationStatus::UNSPECIFIED && $this->status !== 0) {
+            $o['status'] = ReservationStatus::encode($this->status);
         }
         if ($this->lines !== []) {
             $o['lines'] = Write::map($this->lines);

@@ -26,7 +26,7 @@ final class ListOrdersRequest implements \JsonSerializable
      * @param int $userId Customer whose orders are listed.
      * @param int $pageSize Maximum number of orders to return, 1 to 100; 0 means the default of 20.
      * @param string $pageToken Token from a previous ListOrdersResponse.next_page_token; empty for the first page.
-     * @param list<OrderStatus> $statuses Only return orders in one of these states; empty means all states.
+     * @param list<OrderStatus|int> $statuses Only return orders in one of these states; empty means all states.
      */
     public function __construct(
         public readonly int $userId = 0,
@@ -139,7 +139,7 @@ final class ListOrdersRequest implements \JsonSerializable
             $o['pageToken'] = $this->pageToken;
         }
         if ($this->statuses !== []) {
-            $o['statuses'] = $this->statuses;
+            $o['statuses'] = \array_map(static fn ($y) => OrderStatus::encode($y), $this->statuses);
         }
         return $o === [] ? new \stdClass() : $o;
     }

@@ -29,7 +29,7 @@ final class Order implements \JsonSerializable
      * @param int|string $id Unique, server-assigned order identifier.
      * @param int $userId Identifier of the customer who placed the order.
      * @param list<OrderItem> $items Ordered items; never empty.
-     * @param OrderStatus $status Current lifecycle state.
+     * @param OrderStatus|int $status Current lifecycle state.
      * @param ?Money $total Amount to be paid: items minus discounts plus shipping.
      * @param ?ShippingAddress $shippingAddress Where the order is shipped to.
      * @param array<string, string> $metadata Arbitrary key/value pairs set by the sales channel (e.g. "channel":
@@ -42,7 +42,7 @@ final class Order implements \JsonSerializable
         public readonly int|string $id = 0,
         public readonly int $userId = 0,
         public readonly array $items = [],
-        public readonly OrderStatus $status = OrderStatus::UNSPECIFIED,
+        public readonly OrderStatus|int $status = OrderStatus::UNSPECIFIED,
         public readonly ?Money $total = null,
         public readonly ?ShippingAddress $shippingAddress = null,
         public readonly array $metadata = [],
@@ -52,6 +52,9 @@ final class Order implements \JsonSerializable
     ) {
         $e = new Errors();
         Check::uint64($this->id, '$.id', $e);
+        if (\is_int($this->status)) {
+            Check::range($this->status, '$.status', $e, -2147483648, 2147483647);
+        }
         $e->throwIfAny(self::class);
     }
 
@@ -188,8 +191,8 @@ final class Order implements \JsonSerializable
         if ($this->items !== []) {
             $o['items'] = $this->items;
         }
-        if ($this->status !== OrderStatus::UNSPECIFIED) {
-            $o['status'] = $this->status;
+        if ($this->status !== OrderStatus::UNSPECIFIED && $this->status !== 0) {
+            $o['status'] = OrderStatus::encode($this->status);
         }
         if ($this->total !== null) {
             $o['total'] = $this->total;

@@ -27,18 +27,21 @@ final class Card implements \JsonSerializable
      * @param string $last4 Last four digits of the card number, for display.
      * @param int $expMonth Expiry month, 1 to 12.
      * @param int $expYear Expiry year, four digits.
-     * @param CardBrand $brand Card network.
+     * @param CardBrand|int $brand Card network.
      */
     public function __construct(
         public readonly string $token = '',
         public readonly string $last4 = '',
         public readonly int $expMonth = 0,
         public readonly int $expYear = 0,
-        public readonly CardBrand $brand = CardBrand::UNSPECIFIED,
+        public readonly CardBrand|int $brand = CardBrand::UNSPECIFIED,
     ) {
         $e = new Errors();
         Check::range($this->expMonth, '$.expMonth', $e, -2147483648, 2147483647);
         Check::range($this->expYear, '$.expYear', $e, -2147483648, 2147483647);
+        if (\is_int($this->brand)) {
+            Check::range($this->brand, '$.brand', $e, -2147483648, 2147483647);
+        }
         $e->throwIfAny(self::class);
     }
 
@@ -149,8 +152,8 @@ final class Card implements \JsonSerializable
         if ($this->expYear !== 0) {
             $o['expYear'] = $this->expYear;
         }
-        if ($this->brand !== CardBrand::UNSPECIFIED) {
-            $o['brand'] = $this->brand;
+        if ($this->brand !== CardBrand::UNSPECIFIED && $this->brand !== 0) {
+            $o['brand'] = CardBrand::encode($this->brand);
         }
         return $o === [] ? new \stdClass() : $o;
     }

@@ -28,7 +28,7 @@ final class Payment implements \JsonSerializable
      * @param string $id Unique, server-assigned payment identifier (UUID).
      * @param int|string $orderId Order this payment is for.
      * @param ?Money $amount Amount charged.
-     * @param PaymentStatus $status Current state at the payment provider.
+     * @param PaymentStatus|int $status Current state at the payment provider.
      * @param bool $captured Whether the funds have been captured (as opposed to only authorized).
      * @param float $fraudScore Fraud risk estimated by the provider, from 0.0 (safe) to 1.0 (certainly fraud).
      * @param string $receiptSignature Provider signature over the receipt, for non-repudiation.
@@ -40,7 +40,7 @@ final class Payment implements \JsonSerializable
         public readonly string $id = '',
         public readonly int|string $orderId = 0,
         public readonly ?Money $amount = null,
-        public readonly PaymentStatus $status = PaymentStatus::UNSPECIFIED,
+        public readonly PaymentStatus|int $status = PaymentStatus::UNSPECIFIED,
         public readonly bool $captured = false,
         public readonly float $fraudScore = 0.0,
         public readonly string $receiptSignature = '',
@@ -50,6 +50,9 @@ final class Payment implements \JsonSerializable
     ) {
         $e = new Errors();
         Check::uint64($this->orderId, '$.orderId', $e);
+        if (\is_int($this->status)) {
+            Check::range($this->status, '$.status', $e, -2147483648, 2147483647);
+        }
         $e->throwIfAny(self::class);
     }
 
@@ -187,8 +190,8 @@ final class Payment implements \JsonSerializable
         if ($this->amount !== null) {
             $o['amount'] = $this->amount;
         }
-        if ($this->status !== PaymentStatus::UNSPECIFIED) {
-            $o['status'] = $this->status;
+        if ($this->status !== PaymentStatus::UNSPECIFIED && $this->status !== 0) {
+            $o['status'] = PaymentStatus::encode($this->status);
         }
         if ($this->captured !== false) {
             $o['captured'] = $this->captured;

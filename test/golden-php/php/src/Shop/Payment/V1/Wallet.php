@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Payment\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -22,13 +23,18 @@ use Contractgen\Runtime\Json\Write;
 final class Wallet implements \JsonSerializable
 {
     /**
-     * @param WalletProvider $provider Which wallet the customer used.
+     * @param WalletProvider|int $provider Which wallet the customer used.
      * @param string $walletToken Opaque payment token issued by the wallet.
      */
     public function __construct(
-        public readonly WalletProvider $provider = WalletProvider::UNSPECIFIED,
+        public readonly WalletProvider|int $provider = WalletProvider::UNSPECIFIED,
         public readonly string $walletToken = '',
     ) {
+        $e = new Errors();
+        if (\is_int($this->provider)) {
+            Check::range($this->provider, '$.provider', $e, -2147483648, 2147483647);
+        }
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -93,7 +99,14 @@ final class Wallet implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(provider: $f0, walletToken: $f1);
+        try {
+            return new self(provider: $f0, walletToken: $f1);
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**
@@ -102,8 +115,8 @@ final class Wallet implements \JsonSerializable
     public function jsonSerialize(): mixed
     {
         $o = [];
-        if ($this->provider !== WalletProvider::UNSPECIFIED) {
-            $o['provider'] = $this->provider;
+        if ($this->provider !== WalletProvider::UNSPECIFIED && $this->provider !== 0) {
+            $o['provider'] = WalletProvider::encode($this->provider);
         }
         if ($this->walletToken !== '') {
             $o['walletToken'] = $this->walletToken;

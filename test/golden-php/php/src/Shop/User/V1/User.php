@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\User\V1;
 
 use Contractgen\Runtime\DecodeException;
+use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
@@ -26,7 +27,7 @@ final class User implements \JsonSerializable
      * @param int $id Unique, server-assigned account identifier.
      * @param string $email Login email address, unique across all accounts.
      * @param string $displayName Name shown in the storefront and on order confirmations.
-     * @param UserRole $role Role of the account.
+     * @param UserRole|int $role Role of the account.
      * @param bool $emailVerified Whether the customer confirmed ownership of `email`.
      * @param ?string $phoneNumber Phone number in E.164 format; absent when the customer never provided one.
      * @param array<string, mixed>|null $preferences Free-form storefront preferences (theme, language, newsletter
@@ -39,13 +40,18 @@ final class User implements \JsonSerializable
         public readonly int $id = 0,
         public readonly string $email = '',
         public readonly string $displayName = '',
-        public readonly UserRole $role = UserRole::UNSPECIFIED,
+        public readonly UserRole|int $role = UserRole::UNSPECIFIED,
         public readonly bool $emailVerified = false,
         public readonly ?string $phoneNumber = null,
         public readonly ?array $preferences = null,
         public readonly array $labels = [],
         public readonly ?Timestamp $createdAt = null,
     ) {
+        $e = new Errors();
+        if (\is_int($this->role)) {
+            Check::range($this->role, '$.role', $e, -2147483648, 2147483647);
+        }
+        $e->throwIfAny(self::class);
     }
 
     /**
@@ -141,17 +147,24 @@ final class User implements \JsonSerializable
         if ($e->count() !== $n) {
             return null;
         }
-        return new self(
-            id: $f0,
-            email: $f1,
-            displayName: $f2,
-            role: $f3,
-            emailVerified: $f4,
-            phoneNumber: $f5,
-            preferences: $f6,
-            labels: $f7,
-            createdAt: $f8,
-        );
+        try {
+            return new self(
+                id: $f0,
+                email: $f1,
+                displayName: $f2,
+                role: $f3,
+                emailVerified: $f4,
+                phoneNumber: $f5,
+                preferences: $f6,
+                labels: $f7,
+                createdAt: $f8,
+            );
+        } catch (DecodeException $x) {
+            foreach ($x->errors() as $err) {
+                $e->addText($p . substr($err->path, 1), $err->code, $err->expected, $err->found);
+            }
+            return null;
+        }
     }
 
     /**
@@ -169,8 +182,8 @@ final class User implements \JsonSerializable
         if ($this->displayName !== '') {
             $o['displayName'] = $this->displayName;
         }
-        if ($this->role !== UserRole::UNSPECIFIED) {
-            $o['role'] = $this->role;
+        if ($this->role !== UserRole::UNSPECIFIED && $this->role !== 0) {
+            $o['role'] = UserRole::encode($this->role);
         }
         if ($this->emailVerified !== false) {
             $o['emailVerified'] = $this->emailVerified;
