@@ -33,21 +33,26 @@ export function pcre(pattern: string): string {
 export function constraintChecks(
   file: PhpFile,
   ctx: PhpContext,
-  props: readonly { name: string; field: FieldDecl; local?: string }[],
+  props: readonly { name: string; field: FieldDecl; local?: string; nullable?: boolean }[],
   decode = false,
 ): string[] {
   const lines: string[] = [];
-  for (const { name, field, local } of props) {
+  for (const { name, field, local, nullable } of props) {
     const x = decode && local !== undefined ? local : `$this->${name}`;
     const path = decode ? `$p . ${phpString(`.${field.jsonName}`)}` : phpString(`$.${field.jsonName}`);
     const body = valueChecks(CHECK, field.type, x, path, 0);
     if (body.length === 0) continue;
-    const guard = decode && local !== undefined ? `$ok${local.slice(2)} && ${x} !== null` : `${x} !== null`;
-    if (decode || field.presence !== "required" || field.type.kind === "nullable") {
-      lines.push(`if (${guard}) {`, ...body.map((l) => INDENT + l), "}");
-    } else {
-      lines.push(...body);
-    }
+    // A decoded local is checked only when it decoded without error (then it is null only for a
+    // nullable type, whose checks test that themselves); a property only when it may be null (an
+    // optional one without a default) and its type's checks do not test it already.
+    const guard =
+      decode && local !== undefined
+        ? `$ok${local.slice(2)}`
+        : nullable === true && field.type.kind !== "nullable"
+          ? `${x} !== null`
+          : undefined;
+    if (guard !== undefined) lines.push(`if (${guard}) {`, ...body.map((l) => INDENT + l), "}");
+    else lines.push(...body);
   }
   return withCheck(file, ctx, lines);
 }

@@ -139,7 +139,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     : constraintChecks(
         file,
         ctx,
-        props.flatMap((p) => (p.field ? [{ name: p.name, field: p.field }] : [])),
+        props.flatMap((p) => (p.field ? [{ name: p.name, field: p.field, nullable: p.nullable }] : [])),
       );
   if (paramTags.length > 0) file.add(...docComment("", I1, paramTags));
   if (ordered.length === 0) {
@@ -314,6 +314,8 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     `${I1}{`,
     `${I2}$o = [];`,
   );
+  /** Whether a key is always written (then `$o` is never empty and needs no `{}` fallback). */
+  let alwaysSet = false;
   for (const f of decl.fields) {
     if (f.oneof !== undefined) continue;
     const p = propOfField.get(f);
@@ -324,8 +326,10 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
       const cond = p.nullable ? `${x} !== null` : p.type.notZero ? p.type.notZero(x) : undefined;
       if (cond !== undefined) file.add(`${I2}if (${cond}) {`, `${I3}${key} = ${p.type.encode(x)};`, `${I2}}`);
       else file.add(`${I2}${key} = ${p.type.encode(x)};`);
+      alwaysSet ||= cond === undefined;
     } else if (f.presence === "required") {
       file.add(`${I2}${key} = ${p.type.encode(x)};`);
+      alwaysSet = true;
     } else {
       file.add(`${I2}if (${x} !== null) {`, `${I3}${key} = ${p.type.encode(x)};`, `${I2}}`);
     }
@@ -348,7 +352,8 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     if (o.fields.length > 0) file.add(`${I2}}`);
   }
   const numericKey = decl.fields.some((f) => /^(0|-?[1-9][0-9]*)$/.test(f.jsonName));
-  file.add(`${I2}return $o === [] ? new \\stdClass() : ${numericKey ? "(object) $o" : "$o"};`, `${I1}}`);
+  const result = numericKey ? "(object) $o" : "$o";
+  file.add(`${I2}return ${alwaysSet ? result : `$o === [] ? new \\stdClass() : ${result}`};`, `${I1}}`);
   file.add(
     "",
     ...docComment("The JSON text of {@see jsonSerialize()}.", I1),

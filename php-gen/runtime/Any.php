@@ -70,6 +70,9 @@ final class Any implements \JsonSerializable
             $e->throwIfAny($class);
             return $r;
         }
+        if (!method_exists($class, 'fromArray')) {
+            throw new \InvalidArgumentException($class . ' is not a generated message class (it has no fromArray())');
+        }
         /** @var T */
         return $class::fromArray($this->fields);
     }

@@ -39,8 +39,8 @@ final class ErrorDetail implements \JsonSerializable
     /** The detail's bytes. */
     public function bytes(): string
     {
-        $decoded = base64_decode(strtr($this->value, '-_', '+/'), false);
-        return $decoded === false ? '' : $decoded;
+        // Not strict: characters outside the alphabet are skipped, so this never fails.
+        return base64_decode(strtr($this->value, '-_', '+/'));
     }
 
     /**

@@ -13,7 +13,7 @@ namespace Contractgen\Runtime\Http;
  * {@see self::wait()} returns the typed response or throws the call's {@see ConnectException}. Start
  * several calls first and then wait (or use {@see Batch}): on the curl transport they run concurrently.
  *
- * @template T
+ * @template-covariant T
  */
 final class Future
 {
@@ -29,7 +29,11 @@ final class Future
     {
     }
 
-    /** A future that already failed (the request could not even be built). */
+    /**
+     * A future that already failed (the request could not even be built).
+     *
+     * @return self<never>
+     */
     public static function failed(ConnectException $error): self
     {
         $future = new self(new PendingResponse(null, static fn (): bool => true), static fn (): mixed => null);

@@ -54,10 +54,14 @@ final class Psr18Transport implements Transport
         try {
             $psrResponse = $this->client->sendRequest($psrRequest);
         } catch (\Throwable $e) {
-            if ($e instanceof \Psr\Http\Client\ClientExceptionInterface || $e instanceof \RuntimeException) {
+            $reason = $e->getMessage();
+            // The PSR interfaces need not be installed (see the class comment); without them this is false.
+            // @phpstan-ignore class.notFound
+            $psr = $e instanceof \Psr\Http\Client\ClientExceptionInterface;
+            if ($psr || $e instanceof \RuntimeException) {
                 throw new ConnectException(
                     Code::Unavailable,
-                    "cannot reach {$request->url}: {$e->getMessage()}",
+                    "cannot reach {$request->url}: {$reason}",
                     [],
                     [],
                     $e,

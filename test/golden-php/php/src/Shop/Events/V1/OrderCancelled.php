@@ -50,14 +50,10 @@ final class OrderCancelled implements \JsonSerializable
         Check::string($this->occurredAt, '$.occurredAt', $e, null, null, null, 'date-time');
         Check::number($this->orderId, '$.orderId', $e, 1, null, null, null, null);
         if ($this->cancelledByUserId !== null) {
-            if ($this->cancelledByUserId !== null) {
-                Check::number($this->cancelledByUserId, '$.cancelledByUserId', $e, 1, null, null, null, null);
-            }
+            Check::number($this->cancelledByUserId, '$.cancelledByUserId', $e, 1, null, null, null, null);
         }
         if ($this->note !== null) {
-            if ($this->note !== null) {
-                Check::string($this->note, '$.note', $e, null, 500, null, null);
-            }
+            Check::string($this->note, '$.note', $e, null, 500, null, null);
         }
         Check::items($this->releasedSkuIds, '$.releasedSkuIds', $e, null, null, true);
         foreach ($this->releasedSkuIds as $i0 => $y0) {
@@ -195,26 +191,26 @@ final class OrderCancelled implements \JsonSerializable
         if (!$has7) {
             $e->addText($p . '.releasedSkuIds', 'required', 'required property "releasedSkuIds"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::string($f1, $p . '.occurredAt', $e, null, null, null, 'date-time');
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::number($f2, $p . '.orderId', $e, 1, null, null, null, null);
         }
-        if ($ok4 && $f4 !== null) {
+        if ($ok4) {
             if ($f4 !== null) {
                 Check::number($f4, $p . '.cancelledByUserId', $e, 1, null, null, null, null);
             }
         }
-        if ($ok6 && $f6 !== null) {
+        if ($ok6) {
             if ($f6 !== null) {
                 Check::string($f6, $p . '.note', $e, null, 500, null, null);
             }
         }
-        if ($ok7 && $f7 !== null) {
+        if ($ok7) {
             Check::items($f7, $p . '.releasedSkuIds', $e, null, null, true);
             foreach ($f7 as $i0 => $y0) {
                 Check::number($y0, $p . '.releasedSkuIds' . '[' . $i0 . ']', $e, 1, null, null, null, null);
@@ -260,7 +256,7 @@ final class OrderCancelled implements \JsonSerializable
             $o['note'] = $this->note;
         }
         $o['releasedSkuIds'] = $this->releasedSkuIds;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -59,9 +59,7 @@ final class OrderCreated implements \JsonSerializable
         Check::string($this->customerEmail, '$.customerEmail', $e, null, 254, null, 'email');
         Check::items($this->items, '$.items', $e, 1, 100, false);
         if ($this->couponCode !== null) {
-            if ($this->couponCode !== null) {
-                Check::string($this->couponCode, '$.couponCode', $e, 1, 32, '/^[A-Z0-9-]+$/u', null);
-            }
+            Check::string($this->couponCode, '$.couponCode', $e, 1, 32, '/^[A-Z0-9-]+$/u', null);
         }
         $e->throwIfAny(self::class);
     }
@@ -223,25 +221,25 @@ final class OrderCreated implements \JsonSerializable
         if (!$has8) {
             $e->addText($p . '.shippingAddress', 'required', 'required property "shippingAddress"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::string($f1, $p . '.occurredAt', $e, null, null, null, 'date-time');
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::number($f2, $p . '.orderId', $e, 1, null, null, null, null);
         }
-        if ($ok3 && $f3 !== null) {
+        if ($ok3) {
             Check::number($f3, $p . '.userId', $e, 1, null, null, null, null);
         }
-        if ($ok4 && $f4 !== null) {
+        if ($ok4) {
             Check::string($f4, $p . '.customerEmail', $e, null, 254, null, 'email');
         }
-        if ($ok6 && $f6 !== null) {
+        if ($ok6) {
             Check::items($f6, $p . '.items', $e, 1, 100, false);
         }
-        if ($ok9 && $f9 !== null) {
+        if ($ok9) {
             if ($f9 !== null) {
                 Check::string($f9, $p . '.couponCode', $e, 1, 32, '/^[A-Z0-9-]+$/u', null);
             }
@@ -292,7 +290,7 @@ final class OrderCreated implements \JsonSerializable
         if ($this->metadata !== null) {
             $o['metadata'] = Write::map($this->metadata);
         }
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -134,13 +134,13 @@ final class OrderLine implements \JsonSerializable
         if (!$has3) {
             $e->addText($p . '.unitPrice', 'required', 'required property "unitPrice"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::number($f0, $p . '.skuId', $e, 1, null, null, null, null);
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::string($f1, $p . '.productName', $e, 1, 200, null, null);
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::number($f2, $p . '.quantity', $e, 1, 999, null, null, null);
         }
         if ($e->count() !== $n) {
@@ -166,7 +166,7 @@ final class OrderLine implements \JsonSerializable
         $o['productName'] = $this->productName;
         $o['quantity'] = $this->quantity;
         $o['unitPrice'] = $this->unitPrice;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

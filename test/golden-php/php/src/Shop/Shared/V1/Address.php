@@ -49,17 +49,15 @@ final class Address implements \JsonSerializable
         Check::string($this->postalCode, '$.postalCode', $e, 1, 16, null, null);
         Check::string($this->countryCode, '$.countryCode', $e, null, null, '/^[A-Z]{2}$/u', null);
         if ($this->phoneNumber !== null) {
-            if ($this->phoneNumber !== null) {
-                Check::string(
-                    $this->phoneNumber,
-                    '$.phoneNumber',
-                    $e,
-                    null,
-                    null,
-                    '/^\\+[1-9][0-9]{6,14}$/u',
-                    null,
-                );
-            }
+            Check::string(
+                $this->phoneNumber,
+                '$.phoneNumber',
+                $e,
+                null,
+                null,
+                '/^\\+[1-9][0-9]{6,14}$/u',
+                null,
+            );
         }
         $e->throwIfAny(self::class);
     }
@@ -178,25 +176,25 @@ final class Address implements \JsonSerializable
         if (!$has4) {
             $e->addText($p . '.countryCode', 'required', 'required property "countryCode"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.recipientName', $e, 1, 100, null, null);
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::items($f1, $p . '.lines', $e, 1, 3, false);
             foreach ($f1 as $i0 => $y0) {
                 Check::string($y0, $p . '.lines' . '[' . $i0 . ']', $e, 1, 100, null, null);
             }
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::string($f2, $p . '.city', $e, 1, 100, null, null);
         }
-        if ($ok3 && $f3 !== null) {
+        if ($ok3) {
             Check::string($f3, $p . '.postalCode', $e, 1, 16, null, null);
         }
-        if ($ok4 && $f4 !== null) {
+        if ($ok4) {
             Check::string($f4, $p . '.countryCode', $e, null, null, '/^[A-Z]{2}$/u', null);
         }
-        if ($ok5 && $f5 !== null) {
+        if ($ok5) {
             if ($f5 !== null) {
                 Check::string($f5, $p . '.phoneNumber', $e, null, null, '/^\\+[1-9][0-9]{6,14}$/u', null);
             }
@@ -235,7 +233,7 @@ final class Address implements \JsonSerializable
         if ($this->phoneNumber !== null) {
             $o['phoneNumber'] = $this->phoneNumber;
         }
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -105,7 +105,7 @@ final class Money implements \JsonSerializable
         if (!$has1) {
             $e->addText($p . '.amountMinor', 'required', 'required property "amountMinor"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.currency', $e, null, null, '/^[A-Z]{3}$/u', null);
         }
         if ($e->count() !== $n) {
@@ -129,7 +129,7 @@ final class Money implements \JsonSerializable
         $o = [];
         $o['currency'] = $this->currency;
         $o['amountMinor'] = $this->amountMinor;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

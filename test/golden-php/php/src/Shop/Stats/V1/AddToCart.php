@@ -134,13 +134,13 @@ final class AddToCart implements \JsonSerializable
         if (!$has3) {
             $e->addText($p . '.unitPrice', 'required', 'required property "unitPrice"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::constant($f0, $p . '.kind', $e, 'add_to_cart');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::number($f1, $p . '.skuId', $e, 1, null, null, null, null);
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::number($f2, $p . '.quantity', $e, null, 99, 0, null, null);
         }
         if ($e->count() !== $n) {
@@ -166,7 +166,7 @@ final class AddToCart implements \JsonSerializable
         $o['skuId'] = $this->skuId;
         $o['quantity'] = $this->quantity;
         $o['unitPrice'] = $this->unitPrice;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

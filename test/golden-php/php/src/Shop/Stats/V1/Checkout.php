@@ -145,13 +145,13 @@ final class Checkout implements \JsonSerializable
         if (!$has4) {
             $e->addText($p . '.paymentMethod', 'required', 'required property "paymentMethod"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::constant($f0, $p . '.kind', $e, 'checkout');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::number($f1, $p . '.orderId', $e, 1, null, null, null, null);
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::number($f2, $p . '.itemCount', $e, null, null, 0, null, null);
         }
         if ($e->count() !== $n) {
@@ -178,7 +178,7 @@ final class Checkout implements \JsonSerializable
         $o['itemCount'] = $this->itemCount;
         $o['total'] = $this->total;
         $o['paymentMethod'] = $this->paymentMethod;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -103,7 +103,7 @@ final class FieldViolation implements \JsonSerializable
         if (!$has1) {
             $e->addText($p . '.description', 'required', 'required property "description"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.field', $e, 1, null, null, null);
         }
         if ($e->count() !== $n) {
@@ -127,7 +127,7 @@ final class FieldViolation implements \JsonSerializable
         $o = [];
         $o['field'] = $this->field;
         $o['description'] = $this->description;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

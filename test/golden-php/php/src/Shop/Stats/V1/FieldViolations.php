@@ -92,7 +92,7 @@ final class FieldViolations implements \JsonSerializable
         if (!$has0) {
             $e->addText($p . '.violations', 'required', 'required property "violations"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::items($f0, $p . '.violations', $e, 1, null, false);
         }
         if ($e->count() !== $n) {
@@ -115,7 +115,7 @@ final class FieldViolations implements \JsonSerializable
     {
         $o = [];
         $o['violations'] = $this->violations;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

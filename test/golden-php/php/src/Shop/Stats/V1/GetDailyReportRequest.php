@@ -136,16 +136,16 @@ final class GetDailyReportRequest implements \JsonSerializable
         if (!$has0) {
             $e->addText($p . '.date', 'required', 'required property "date"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.date', $e, null, null, null, 'date');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::string($f1, $p . '.timezone', $e, null, 64, '/^[A-Za-z_]+(\\/[A-Za-z0-9_+-]+)*$/u', null);
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::items($f2, $p . '.kinds', $e, 1, 3, true);
         }
-        if ($ok3 && $f3 !== null) {
+        if ($ok3) {
             Check::number($f3, $p . '.topSkuLimit', $e, 1, 100, null, null, null);
         }
         if ($e->count() !== $n) {
@@ -177,7 +177,7 @@ final class GetDailyReportRequest implements \JsonSerializable
         if ($this->topSkuLimit !== null) {
             $o['topSkuLimit'] = $this->topSkuLimit;
         }
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

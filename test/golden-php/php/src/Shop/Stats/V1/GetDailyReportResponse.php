@@ -53,18 +53,16 @@ final class GetDailyReportResponse implements \JsonSerializable
         }
         Check::number($this->conversionRate, '$.conversionRate', $e, 0, 1, null, null, null);
         if ($this->averageOrderValueMinor !== null) {
-            if ($this->averageOrderValueMinor !== null) {
-                Check::number(
-                    $this->averageOrderValueMinor,
-                    '$.averageOrderValueMinor',
-                    $e,
-                    0,
-                    null,
-                    null,
-                    null,
-                    null,
-                );
-            }
+            Check::number(
+                $this->averageOrderValueMinor,
+                '$.averageOrderValueMinor',
+                $e,
+                0,
+                null,
+                null,
+                null,
+                null,
+            );
         }
         Check::items($this->topSkus, '$.topSkus', $e, null, 100, false);
         Check::string($this->generatedAt, '$.generatedAt', $e, null, null, null, 'date-time');
@@ -214,26 +212,26 @@ final class GetDailyReportResponse implements \JsonSerializable
         if (!$has8) {
             $e->addText($p . '.generatedAt', 'required', 'required property "generatedAt"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.date', $e, null, null, null, 'date');
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             foreach ($f2 as $k0 => $y0) {
                 Check::number($y0, $p . '.eventCounts' . '.' . $k0, $e, 0, null, null, null, null);
             }
         }
-        if ($ok4 && $f4 !== null) {
+        if ($ok4) {
             Check::number($f4, $p . '.conversionRate', $e, 0, 1, null, null, null);
         }
-        if ($ok5 && $f5 !== null) {
+        if ($ok5) {
             if ($f5 !== null) {
                 Check::number($f5, $p . '.averageOrderValueMinor', $e, 0, null, null, null, null);
             }
         }
-        if ($ok6 && $f6 !== null) {
+        if ($ok6) {
             Check::items($f6, $p . '.topSkus', $e, null, 100, false);
         }
-        if ($ok8 && $f8 !== null) {
+        if ($ok8) {
             Check::string($f8, $p . '.generatedAt', $e, null, null, null, 'date-time');
         }
         if ($e->count() !== $n) {
@@ -276,7 +274,7 @@ final class GetDailyReportResponse implements \JsonSerializable
         $o['topSkus'] = $this->topSkus;
         $o['complete'] = $this->complete;
         $o['generatedAt'] = $this->generatedAt;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

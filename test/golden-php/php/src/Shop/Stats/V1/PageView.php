@@ -38,9 +38,7 @@ final class PageView implements \JsonSerializable
         Check::constant($this->kind, '$.kind', $e, 'page_view');
         Check::string($this->path, '$.path', $e, null, 2048, '/^\\//u', null);
         if ($this->referrer !== null) {
-            if ($this->referrer !== null) {
-                Check::string($this->referrer, '$.referrer', $e, null, 2048, null, null);
-            }
+            Check::string($this->referrer, '$.referrer', $e, null, 2048, null, null);
         }
         if ($this->durationMs !== null) {
             Check::number($this->durationMs, '$.durationMs', $e, 0, null, null, null, null);
@@ -133,18 +131,18 @@ final class PageView implements \JsonSerializable
         if (!$has1) {
             $e->addText($p . '.path', 'required', 'required property "path"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::constant($f0, $p . '.kind', $e, 'page_view');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::string($f1, $p . '.path', $e, null, 2048, '/^\\//u', null);
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             if ($f2 !== null) {
                 Check::string($f2, $p . '.referrer', $e, null, 2048, null, null);
             }
         }
-        if ($ok3 && $f3 !== null) {
+        if ($ok3) {
             Check::number($f3, $p . '.durationMs', $e, 0, null, null, null, null);
         }
         if ($e->count() !== $n) {
@@ -174,7 +172,7 @@ final class PageView implements \JsonSerializable
         if ($this->durationMs !== null) {
             $o['durationMs'] = $this->durationMs;
         }
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -149,16 +149,16 @@ final class SkuStats implements \JsonSerializable
         if (!$has4) {
             $e->addText($p . '.revenue', 'required', 'required property "revenue"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::number($f0, $p . '.skuId', $e, 1, null, null, null, null);
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::number($f1, $p . '.views', $e, 0, null, null, null, null);
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::number($f2, $p . '.addToCarts', $e, 0, null, null, null, null);
         }
-        if ($ok3 && $f3 !== null) {
+        if ($ok3) {
             Check::number($f3, $p . '.unitsSold', $e, 0, null, null, null, null);
         }
         if ($e->count() !== $n) {
@@ -185,7 +185,7 @@ final class SkuStats implements \JsonSerializable
         $o['addToCarts'] = $this->addToCarts;
         $o['unitsSold'] = $this->unitsSold;
         $o['revenue'] = $this->revenue;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -33,9 +33,7 @@ final class StatsError implements \JsonSerializable
     ) {
         $e = new Errors();
         if ($this->retryAfterSeconds !== null) {
-            if ($this->retryAfterSeconds !== null) {
-                Check::number($this->retryAfterSeconds, '$.retryAfterSeconds', $e, 0, null, null, null, null);
-            }
+            Check::number($this->retryAfterSeconds, '$.retryAfterSeconds', $e, 0, null, null, null, null);
         }
         $e->throwIfAny(self::class);
     }
@@ -105,7 +103,7 @@ final class StatsError implements \JsonSerializable
         if (!$has0) {
             $e->addText($p . '.reason', 'required', 'required property "reason"', 'nothing');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             if ($f1 !== null) {
                 Check::number($f1, $p . '.retryAfterSeconds', $e, 0, null, null, null, null);
             }
@@ -133,7 +131,7 @@ final class StatsError implements \JsonSerializable
         if ($this->retryAfterSeconds !== null) {
             $o['retryAfterSeconds'] = $this->retryAfterSeconds;
         }
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

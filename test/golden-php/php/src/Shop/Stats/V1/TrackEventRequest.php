@@ -50,9 +50,7 @@ final class TrackEventRequest implements \JsonSerializable
         Check::string($this->occurredAt, '$.occurredAt', $e, null, null, null, 'date-time');
         Check::string($this->sessionId, '$.sessionId', $e, 8, 64, '/^[A-Za-z0-9_-]+$/u', null);
         if ($this->userId !== null) {
-            if ($this->userId !== null) {
-                Check::number($this->userId, '$.userId', $e, 1, null, null, null, null);
-            }
+            Check::number($this->userId, '$.userId', $e, 1, null, null, null, null);
         }
         if ($this->timezoneOffsetMinutes !== null) {
             Check::number(
@@ -200,29 +198,29 @@ final class TrackEventRequest implements \JsonSerializable
         if (!$has5) {
             $e->addText($p . '.event', 'required', 'required property "event"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
         }
-        if ($ok1 && $f1 !== null) {
+        if ($ok1) {
             Check::string($f1, $p . '.occurredAt', $e, null, null, null, 'date-time');
         }
-        if ($ok2 && $f2 !== null) {
+        if ($ok2) {
             Check::string($f2, $p . '.sessionId', $e, 8, 64, '/^[A-Za-z0-9_-]+$/u', null);
         }
-        if ($ok3 && $f3 !== null) {
+        if ($ok3) {
             if ($f3 !== null) {
                 Check::number($f3, $p . '.userId', $e, 1, null, null, null, null);
             }
         }
-        if ($ok4 && $f4 !== null) {
+        if ($ok4) {
             Check::number($f4, $p . '.timezoneOffsetMinutes', $e, -720, 840, null, null, 15);
         }
-        if ($ok6 && $f6 !== null) {
+        if ($ok6) {
             foreach ($f6 as $k0 => $y0) {
                 Check::string($y0, $p . '.attributes' . '.' . $k0, $e, null, 256, null, null);
             }
         }
-        if ($ok7 && $f7 !== null) {
+        if ($ok7) {
             Check::items($f7, $p . '.tags', $e, null, 10, true);
             foreach ($f7 as $i0 => $y0) {
                 Check::string($y0, $p . '.tags' . '[' . $i0 . ']', $e, 1, 32, '/^[a-z0-9-]+$/u', null);
@@ -272,7 +270,7 @@ final class TrackEventRequest implements \JsonSerializable
         if ($this->tags !== null) {
             $o['tags'] = $this->tags;
         }
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -129,10 +129,10 @@ final class TrackEventResponse implements \JsonSerializable
         if (!$has3) {
             $e->addText($p . '.receivedAt', 'required', 'required property "receivedAt"', 'nothing');
         }
-        if ($ok0 && $f0 !== null) {
+        if ($ok0) {
             Check::string($f0, $p . '.eventId', $e, null, null, null, 'uuid');
         }
-        if ($ok3 && $f3 !== null) {
+        if ($ok3) {
             Check::string($f3, $p . '.receivedAt', $e, null, null, null, 'date-time');
         }
         if ($e->count() !== $n) {
@@ -158,7 +158,7 @@ final class TrackEventResponse implements \JsonSerializable
         $o['accepted'] = $this->accepted;
         $o['duplicate'] = $this->duplicate;
         $o['receivedAt'] = $this->receivedAt;
-        return $o === [] ? new \stdClass() : $o;
+        return $o;
     }
 
     /**

@@ -1,0 +1,186 @@
+/**
+ * Static analysis of the generated PHP with PHPStan (test/php/composer.json pins it; .ci/run installs it).
+ *
+ * 1. The generated code and the runtime copied with it — for the example contracts and for the
+ *    test/fixtures/php-dto contracts (every scalar, map key, oneof and well-known type) — pass PHPStan
+ *    level 6 (typed, generics resolved) with `phpVersion` 8.1, so nothing newer than PHP 8.1 slips in.
+ * 2. Application code using the DTOs, clients and handler interfaces passes level max: the `list<T>`,
+ *    `array<string, T>`, `Future<T>` and `Enum|int` types of the generated docblocks reach it. A second
+ *    consumer that misuses them must fail with the expected messages, so the check can fail.
+ */
+import { existsSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generate } from "../codegen/generate.js";
+import { ROOT, removeDir, run, scratchDir } from "./helpers.js";
+
+const PHPSTAN = join(ROOT, "test", "php", "vendor", "bin", "phpstan");
+const hasPhpstan = existsSync(PHPSTAN);
+if (!hasPhpstan) {
+  console.warn(
+    "php-phpstan.test.ts skipped: PHPStan is not installed (composer install -d test/php; .ci/run does it)",
+  );
+}
+
+/** Runs PHPStan with the config `neon` (written to `dir`); its raw error lines, and its exit code. */
+async function phpstan(dir: string, name: string, neon: string): Promise<{ code: number; errors: string[] }> {
+  const config = join(dir, `${name}.neon`);
+  await writeFile(config, neon);
+  const res = await run(
+    "php",
+    [PHPSTAN, "analyse", "-c", config, "--no-progress", "--error-format=raw", "--memory-limit=1G"],
+    { cwd: dir, timeoutMs: 120_000 },
+  );
+  const errors = `${res.stdout}\n${res.stderr}`
+    .split("\n")
+    .filter((l) => l.startsWith("/") || l.includes("Error") || l.includes("error:"));
+  return { code: res.code, errors };
+}
+
+const GOOD_CONSUMER = `<?php
+
+declare(strict_types=1);
+
+use Contractgen\\Runtime\\Http\\Future;
+use Shop\\Order\\V1\\GetOrderRequest;
+use Shop\\Order\\V1\\GetOrderResponse;
+use Shop\\Order\\V1\\Order;
+use Shop\\Order\\V1\\OrderServiceClient;
+use Shop\\Order\\V1\\OrderStatus;
+
+/** list<OrderItem>: each element is an OrderItem, whose quantity is an int. */
+function totalQuantity(Order $order): int
+{
+    $sum = 0;
+    foreach ($order->items as $item) {
+        $sum += $item->quantity;
+    }
+    return $sum;
+}
+
+/** An open enum field is the case or an unknown number. */
+function statusLabel(Order $order): string
+{
+    $status = $order->status;
+    if (is_int($status)) {
+        return 'unknown status ' . $status;
+    }
+    return match ($status) {
+        OrderStatus::PAID => 'paid',
+        default => strtolower($status->name),
+    };
+}
+
+/** array<string, string>: keys and values are strings. */
+function metadataLine(Order $order): string
+{
+    $parts = [];
+    foreach ($order->metadata as $key => $value) {
+        $parts[] = strtoupper($key) . '=' . strtolower($value);
+    }
+    return implode(',', $parts);
+}
+
+/** A Future's wait() returns the RPC's response type. */
+function waitForOrder(OrderServiceClient $client): ?Order
+{
+    /** @var Future<GetOrderResponse> $future */
+    $future = $client->getOrderAsync(new GetOrderRequest(orderId: 1));
+    return $future->wait()->order;
+}
+
+/** A message field with presence is nullable. */
+function currencyOf(Order $order): string
+{
+    return $order->total === null ? 'none' : strtolower($order->total->currencyCode);
+}
+`;
+
+const BAD_CONSUMER = `<?php
+
+declare(strict_types=1);
+
+use Shop\\Order\\V1\\Order;
+
+function firstSku(Order $order): string
+{
+    return $order->items[0]->sku;
+}
+
+function statusName(Order $order): string
+{
+    return $order->status->name;
+}
+`;
+
+describe.skipIf(!hasPhpstan)("PHPStan on the generated PHP", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await scratchDir("php-phpstan");
+    await generate({ cwd: ROOT, out: join(dir, "shop"), targets: ["php"] });
+    await generate({
+      cwd: join(ROOT, "test", "fixtures", "php-dto"),
+      out: join(dir, "dto"),
+      targets: ["php"],
+    });
+    await writeFile(join(dir, "good.php"), GOOD_CONSUMER);
+    await writeFile(join(dir, "bad.php"), BAD_CONSUMER);
+  }, 120_000);
+  afterAll(() => removeDir(dir));
+
+  it("passes level 6 for PHP 8.1: DTOs, enums, oneofs, clients, handlers, dispatchers and the runtime", async () => {
+    for (const set of ["shop", "dto"]) {
+      const { code, errors } = await phpstan(
+        dir,
+        set,
+        `parameters:
+  level: 6
+  phpVersion: 80100
+  tmpDir: ${join(dir, "cache")}
+  paths:
+    - ${join(dir, set, "php", "src")}
+`,
+      );
+      expect(errors, `PHPStan on the ${set} output`).toEqual([]);
+      expect(code).toBe(0);
+    }
+  }, 180_000);
+
+  it("gives application code the generated types (level max)", async () => {
+    const scan = `  scanDirectories:
+    - ${join(dir, "shop", "php", "src")}
+`;
+    const good = await phpstan(
+      dir,
+      "good",
+      `parameters:
+  level: max
+  phpVersion: 80100
+  tmpDir: ${join(dir, "cache")}
+  paths:
+    - ${join(dir, "good.php")}
+${scan}`,
+    );
+    expect(good.errors).toEqual([]);
+    expect(good.code).toBe(0);
+
+    const bad = await phpstan(
+      dir,
+      "bad",
+      `parameters:
+  level: max
+  phpVersion: 80100
+  tmpDir: ${join(dir, "cache")}
+  paths:
+    - ${join(dir, "bad.php")}
+${scan}`,
+    );
+    expect(bad.code).not.toBe(0);
+    const text = bad.errors.join("\n");
+    // The element type of list<OrderItem> is known: OrderItem has no property sku.
+    expect(text).toMatch(/undefined property Shop\\Order\\V1\\OrderItem::\$sku/i);
+    // The open enum field may be an int: ->name needs the case.
+    expect(text).toMatch(/Cannot access property \$name on int\|Shop\\Order\\V1\\OrderStatus/);
+  }, 180_000);
+});
