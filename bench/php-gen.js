@@ -15,6 +15,8 @@
  *       (b') is the same run with `wireSchemas: true`, which writes them too (2,401 more files).
  *   (b'') (b) as a command, `contractgen generate -t php` in a new Node process: Node start-up, module
  *       loading and a cold JIT included, as a CI job or a developer runs it.
+ *   (d) The everyday run: generating again into the previous run's output, contracts unchanged
+ *       (contractgen compares and writes nothing; protoc rewrites everything). Printed after (b').
  *   (c) Scale within one file: one .proto with 250 / 500 / 1,000 messages; time per message of the PHP
  *       emission phase (and of the whole run). Linear generation keeps the 1,000 vs 250 ratio ≈ 1.
  *
@@ -166,6 +168,35 @@ const schemaRatio = protocMs !== undefined ? `, ${(withSchemas.ms / protocMs).to
 console.log(
   `(b') (b) with wireSchemas: true (writes schema/ too):    ${fmt(withSchemas.ms)}  (${withSchemas.last.files.length} files${schemaRatio})`,
 );
+
+// (d): the everyday case — generating again into the output folder of a previous run, contracts
+// unchanged: contractgen compares and rewrites nothing; protoc rewrites every file.
+{
+  const again = join(tmp, "again");
+  mkdirSync(join(again, "protoc"), { recursive: true });
+  await contractgenPhp(project)(join(again, "contractgen"));
+  protoc && protocPhp(project)(join(again, "protoc"));
+  const times = { contractgen: Number.POSITIVE_INFINITY, protoc: Number.POSITIVE_INFINITY };
+  let written = 0;
+  for (let i = 0; i < RUNS; i++) {
+    let start = performance.now();
+    const r = await contractgenPhp(project)(join(again, "contractgen"));
+    times.contractgen = Math.min(times.contractgen, performance.now() - start);
+    written = r.written;
+    if (protoc) {
+      start = performance.now();
+      protocPhp(project)(join(again, "protoc"));
+      times.protoc = Math.min(times.protoc, performance.now() - start);
+    }
+  }
+  const ratio = protoc
+    ? `, protoc ${fmt(times.protoc)}: ${(times.contractgen / times.protoc).toFixed(2)}×`
+    : "";
+  console.log(
+    `(d) again into the same folder, contracts unchanged: ${fmt(times.contractgen)} (${written} files rewritten)${ratio}`,
+  );
+  rmSync(again, { recursive: true, force: true });
+}
 
 // (c): one file of N messages
 console.log("\n(c) one .proto file of N messages — per-message time (linear generation keeps it flat)");
