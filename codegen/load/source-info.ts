@@ -147,8 +147,12 @@ export class SourceInfo {
       const tag = reader.uint32();
       const no = tag >>> 3;
       const wireType = (tag & 7) as WireType;
-      if (no === LOCATION_PATH) readInts(reader, wireType, no, path);
-      else if (no === LOCATION_SPAN) readInts(reader, wireType, no, span);
+      if (no === LOCATION_PATH) {
+        readInts(reader, wireType, no, path);
+        // A packed path is whole now (buf writes it packed, and first): an odd one is not a declaration's,
+        // so its span and comments are not read. Most locations are such (names, types, numbers).
+        if (wireType === WireType.LengthDelimited && path.length % 2 !== 0) return;
+      } else if (no === LOCATION_SPAN) readInts(reader, wireType, no, span);
       else if (no === LOCATION_LEADING_COMMENTS && wireType === WireType.LengthDelimited)
         leadingComments = reader.string();
       else reader.skip(wireType, no);
