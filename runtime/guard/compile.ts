@@ -17,7 +17,7 @@
  */
 import { createRequire } from "node:module";
 import { fullFormats } from "ajv-formats/dist/formats.js";
-import { SchemaPlanError } from "./shape.js";
+import { inferTypes, SchemaPlanError } from "./shape.js";
 
 const require = createRequire(import.meta.url);
 const deepEqual = (require("ajv/dist/runtime/equal") as { default: (a: unknown, b: unknown) => boolean })
@@ -919,28 +919,6 @@ function literal(v: unknown): string {
 
 function isObject(v: unknown): v is Json {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** `ShapePlanner`'s type inference for schemas without `type`. */
-function inferTypes(s: Json): string[] | undefined {
-  const values = Array.isArray(s["enum"])
-    ? (s["enum"] as unknown[])
-    : "const" in s
-      ? [s["const"]]
-      : undefined;
-  if (values) {
-    const types = new Set<string>();
-    for (const v of values) {
-      if (v === null) types.add("null");
-      else if (typeof v === "number") types.add(Number.isInteger(v) ? "integer" : "number");
-      else if (Array.isArray(v)) types.add("array");
-      else types.add(typeof v);
-    }
-    return [...types];
-  }
-  if (s["properties"] !== undefined || s["additionalProperties"] !== undefined) return ["object"];
-  if (s["items"] !== undefined) return ["array"];
-  return undefined;
 }
 
 /** Whether the characters of `s` from `from` to `to` (exclusive) are ASCII digits. */

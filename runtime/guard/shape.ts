@@ -191,7 +191,11 @@ export class ShapePlanner {
   }
 }
 
-function inferTypes(s: Json): string[] | undefined {
+/**
+ * The JSON types a schema without `type` admits, inferred from `enum`/`const` values or object/array
+ * keywords; undefined when nothing narrows them. Shared with the one-pass compiler (compile.ts).
+ */
+export function inferTypes(s: Json): string[] | undefined {
   const values = Array.isArray(s["enum"])
     ? (s["enum"] as unknown[])
     : "const" in s
