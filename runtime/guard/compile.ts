@@ -17,7 +17,7 @@
  */
 import { createRequire } from "node:module";
 import { fullFormats } from "ajv-formats/dist/formats.js";
-import { inferTypes, SchemaPlanError } from "./shape.js";
+import { classifyTypes, SchemaPlanError } from "./shape.js";
 
 const require = createRequire(import.meta.url);
 const deepEqual = (require("ajv/dist/runtime/equal") as { default: (a: unknown, b: unknown) => boolean })
@@ -251,24 +251,15 @@ class Unit {
           return { kind: "any", nullable: plan.nullable };
       }
     }
-    let types = s["type"];
-    if (types === undefined) types = inferTypes(s);
-    const list = (Array.isArray(types) ? types : [types]).filter((t): t is string => typeof t === "string");
-    if (list.length === 0) return { kind: "any", nullable: true };
-    const nullable = list.includes("null");
-    const hasObject = list.includes("object");
-    const hasArray = list.includes("array");
-    if ((hasObject && hasArray) || ((hasObject || hasArray) && list.length > (nullable ? 2 : 1)))
-      return { kind: "any", nullable };
-    if (hasObject) return { kind: "object", nullable };
-    if (hasArray) return { kind: "array", nullable };
+    const { kind, nullable, types } = classifyTypes(s);
+    if (kind !== "scalar") return { kind, nullable };
     return {
       kind: "scalar",
       nullable,
-      string: list.includes("string"),
-      integer: list.includes("integer"),
-      number: list.includes("number"),
-      boolean: list.includes("boolean"),
+      string: types.includes("string"),
+      integer: types.includes("integer"),
+      number: types.includes("number"),
+      boolean: types.includes("boolean"),
     };
   }
 

@@ -120,17 +120,9 @@ export class ShapePlanner {
     }
     const branches = (s["anyOf"] ?? s["oneOf"]) as unknown[] | undefined;
     if (Array.isArray(branches)) return this.union(branches.map((b) => this.compile(b, root, refs)));
-    let types = s["type"];
-    if (types === undefined) types = inferTypes(s);
-    const list = (Array.isArray(types) ? types : [types]).filter((t): t is string => typeof t === "string");
-    if (list.length === 0) return { kind: "any", nullable: true };
-    const nullable = list.includes("null");
-    const hasObject = list.includes("object");
-    const hasArray = list.includes("array");
-    if ((hasObject && hasArray) || ((hasObject || hasArray) && list.length > (nullable ? 2 : 1))) {
-      return { kind: "any", nullable };
-    }
-    if (hasObject) {
+    const { kind, nullable, types } = classifyTypes(s);
+    if (kind === "any") return { kind: "any", nullable };
+    if (kind === "object") {
       const propsJson = s["properties"] as Json | undefined;
       const props = propsJson ? new Map<string, Shape>() : undefined;
       if (propsJson)
@@ -145,14 +137,15 @@ export class ShapePlanner {
         names: propsJson ? Object.keys(propsJson) : [],
       };
     }
-    if (hasArray) return { kind: "array", nullable, items: this.compile(s["items"] ?? true, root, refs) };
+    if (kind === "array")
+      return { kind: "array", nullable, items: this.compile(s["items"] ?? true, root, refs) };
     return {
       kind: "scalar",
       nullable,
-      string: list.includes("string"),
-      integer: list.includes("integer"),
-      number: list.includes("number"),
-      boolean: list.includes("boolean"),
+      string: types.includes("string"),
+      integer: types.includes("integer"),
+      number: types.includes("number"),
+      boolean: types.includes("boolean"),
       dateTime: s["format"] === "date-time",
     };
   }
@@ -192,10 +185,34 @@ export class ShapePlanner {
 }
 
 /**
- * The JSON types a schema without `type` admits, inferred from `enum`/`const` values or object/array
- * keywords; undefined when nothing narrows them. Shared with the one-pass compiler (compile.ts).
+ * What a schema's `type` (or, without one, its inferred types) makes a value: `any` when nothing narrows
+ * it or when it mixes objects or arrays with other types, else an object, an array or a scalar of
+ * `types`. Shared with the one-pass compiler (compile.ts), so both classify alike.
  */
-export function inferTypes(s: Json): string[] | undefined {
+export function classifyTypes(s: Json): {
+  kind: "any" | "object" | "array" | "scalar";
+  nullable: boolean;
+  types: string[];
+} {
+  const declared = s["type"] === undefined ? inferTypes(s) : s["type"];
+  const types = (Array.isArray(declared) ? declared : [declared]).filter(
+    (t): t is string => typeof t === "string",
+  );
+  if (types.length === 0) return { kind: "any", nullable: true, types };
+  const nullable = types.includes("null");
+  const hasObject = types.includes("object");
+  const hasArray = types.includes("array");
+  if ((hasObject && hasArray) || ((hasObject || hasArray) && types.length > (nullable ? 2 : 1))) {
+    return { kind: "any", nullable, types };
+  }
+  return { kind: hasObject ? "object" : hasArray ? "array" : "scalar", nullable, types };
+}
+
+/**
+ * The JSON types a schema without `type` admits, inferred from `enum`/`const` values or object/array
+ * keywords; undefined when nothing narrows them.
+ */
+function inferTypes(s: Json): string[] | undefined {
   const values = Array.isArray(s["enum"])
     ? (s["enum"] as unknown[])
     : "const" in s
