@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -111,3 +112,36 @@ export async function typecheck(dir: string): Promise<RunResult> {
 
 /** The CLI entry point built by `npm run build` (tests that spawn the real binary use it). */
 export const CLI = join(ROOT, "dist", "cli", "bin.js");
+
+/** PHPStan, installed by `composer install -d test/php` (.ci/run does it). */
+export const PHPSTAN = join(ROOT, "test", "php", "vendor", "bin", "phpstan");
+export const hasPhpstan = existsSync(PHPSTAN);
+
+/**
+ * Runs PHPStan at `level` (for PHP 8.1) on `paths`, with the classes in `scan` known but not analysed;
+ * its raw error lines, and its exit code. The config is written to `dir` as `<name>.neon`.
+ */
+export async function phpstan(
+  dir: string,
+  name: string,
+  level: string,
+  paths: readonly string[],
+  scan: readonly string[] = [],
+): Promise<{ code: number; errors: string[] }> {
+  const list = (key: string, items: readonly string[]) =>
+    items.length === 0 ? "" : `  ${key}:\n${items.map((p) => `    - ${p}\n`).join("")}`;
+  const config = join(dir, `${name}.neon`);
+  await writeFile(
+    config,
+    `parameters:\n  level: ${level}\n  phpVersion: 80100\n  tmpDir: ${join(dir, "cache")}\n${list("paths", paths)}${list("scanDirectories", scan)}`,
+  );
+  const res = await run(
+    "php",
+    [PHPSTAN, "analyse", "-c", config, "--no-progress", "--error-format=raw", "--memory-limit=1G"],
+    { cwd: dir, timeoutMs: 120_000 },
+  );
+  const errors = `${res.stdout}\n${res.stderr}`
+    .split("\n")
+    .filter((l) => l.startsWith("/") || l.includes("Error") || l.includes("error:"));
+  return { code: res.code, errors };
+}

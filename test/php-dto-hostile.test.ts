@@ -15,7 +15,7 @@ import type { GeneratedFile } from "../codegen/ts/printer.js";
 import { emitPhp } from "../php-gen/index.js";
 import { phpIdentifier, phpNamespace } from "../php-gen/names.js";
 import { docComment, phpString } from "../php-gen/printer.js";
-import { BUF_YAML, removeDir, run, scratchDir, writeTree } from "./helpers.js";
+import { BUF_YAML, hasPhpstan, phpstan, removeDir, run, scratchDir, writeTree } from "./helpers.js";
 
 const hasPhp = (() => {
   try {
@@ -180,6 +180,16 @@ describe.skipIf(!hasPhp)("hostile contracts give valid PHP that runs", () => {
     await writeTree(join(dir, "gen"), Object.fromEntries(files.map((f) => [f.path, f.content])));
   });
   afterAll(() => removeDir(dir));
+
+  it.skipIf(!hasPhpstan)(
+    "passes PHPStan level 6 (for PHP 8.1) like every generated file",
+    async () => {
+      const { code, errors } = await phpstan(dir, "hostile", "6", [join(dir, "gen", "php", "src")]);
+      expect(errors).toEqual([]);
+      expect(code).toBe(0);
+    },
+    120_000,
+  );
 
   it("renames reserved and case-clashing names as documented", () => {
     const paths = files.map((f) => f.path).filter((p) => p.startsWith("php/src/Hostile/"));

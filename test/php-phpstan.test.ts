@@ -8,49 +8,11 @@
  *    `array<string, T>`, `Future<T>` and `Enum|int` types of the generated docblocks reach it. A second
  *    consumer that misuses them must fail with the expected messages, so the check can fail.
  */
-import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../codegen/generate.js";
-import { ROOT, removeDir, run, scratchDir } from "./helpers.js";
-
-const PHPSTAN = join(ROOT, "test", "php", "vendor", "bin", "phpstan");
-const hasPhpstan = existsSync(PHPSTAN);
-if (!hasPhpstan) {
-  console.warn(
-    "php-phpstan.test.ts skipped: PHPStan is not installed (composer install -d test/php; .ci/run does it)",
-  );
-}
-
-/**
- * Runs PHPStan at `level` (for PHP 8.1) on `paths`, with the classes in `scan` known but not analysed;
- * its raw error lines, and its exit code. The config is written to `dir` as `<name>.neon`.
- */
-async function phpstan(
-  dir: string,
-  name: string,
-  level: string,
-  paths: readonly string[],
-  scan: readonly string[] = [],
-): Promise<{ code: number; errors: string[] }> {
-  const list = (key: string, items: readonly string[]) =>
-    items.length === 0 ? "" : `  ${key}:\n${items.map((p) => `    - ${p}\n`).join("")}`;
-  const config = join(dir, `${name}.neon`);
-  await writeFile(
-    config,
-    `parameters:\n  level: ${level}\n  phpVersion: 80100\n  tmpDir: ${join(dir, "cache")}\n${list("paths", paths)}${list("scanDirectories", scan)}`,
-  );
-  const res = await run(
-    "php",
-    [PHPSTAN, "analyse", "-c", config, "--no-progress", "--error-format=raw", "--memory-limit=1G"],
-    { cwd: dir, timeoutMs: 120_000 },
-  );
-  const errors = `${res.stdout}\n${res.stderr}`
-    .split("\n")
-    .filter((l) => l.startsWith("/") || l.includes("Error") || l.includes("error:"));
-  return { code: res.code, errors };
-}
+import { hasPhpstan, phpstan, ROOT, removeDir, scratchDir } from "./helpers.js";
 
 const GOOD_CONSUMER = `<?php
 
@@ -127,6 +89,12 @@ function statusName(Order $order): string
     return $order->status->name;
 }
 `;
+
+if (!hasPhpstan) {
+  console.warn(
+    "php-phpstan.test.ts skipped: PHPStan is not installed (composer install -d test/php; .ci/run does it)",
+  );
+}
 
 describe.skipIf(!hasPhpstan)("PHPStan on the generated PHP", () => {
   let dir: string;

@@ -218,55 +218,65 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   );
   for (const p of tracked) file.add(`${I2}$ok${p.local.slice(2)} = false;`);
   const nullOk = proto ? props.filter((p) => p.type?.acceptsNull === true) : [];
-  file.add(`${I2}foreach ($o as $k => $x) {`);
-  if (proto) {
-    const keys = nullOk.flatMap((p) => (p.field ? keysOf(p.field) : []));
-    const cond = ["$x === null", ...keys.map((k) => `$k !== ${phpString(k)}`)].join(" && ");
-    file.add(`${I3}if (${cond}) {`, `${I4}continue;`, `${I3}}`);
-  }
-  file.add(`${I3}switch ($k) {`);
-  for (const f of decl.fields) {
-    const p = f.oneof !== undefined ? oneofProp.get(f.oneof) : propOfField.get(f);
-    if (!p) continue;
-    for (const k of keysOf(f, proto)) file.add(`${I4}case ${phpString(k)}:`);
-    const path = `$p . ${phpString(`.${f.jsonName}`)}`;
-    if (p.oneof) {
-      const classes = ctx.oneofClasses(decl.fullName, p.oneof);
-      const member = file.use(classes.members.get(f.name)?.fqcn ?? "");
-      const t = types.of(f.type);
-      const names = p.oneof.fields.map((n) => fieldByName.get(n)?.jsonName ?? n).join(", ");
-      file.add(
-        `${I5}if (${p.local} !== null) {`,
-        `${I5}${I1}$e->add(${path}, 'oneof', ${phpString(`at most one of ${names}`)}, $x);`,
-        `${I5}}`,
-      );
-      if (isClass(f, ctx)) {
+  if (decl.fields.length > 0) {
+    file.add(`${I2}foreach ($o as $k => $x) {`);
+    if (proto) {
+      const keys = nullOk.flatMap((p) => (p.field ? keysOf(p.field) : []));
+      const cond = ["$x === null", ...keys.map((k) => `$k !== ${phpString(k)}`)].join(" && ");
+      file.add(`${I3}if (${cond}) {`, `${I4}continue;`, `${I3}}`);
+    }
+    file.add(`${I3}switch ($k) {`);
+    for (const f of decl.fields) {
+      const p = f.oneof !== undefined ? oneofProp.get(f.oneof) : propOfField.get(f);
+      if (!p) continue;
+      for (const k of keysOf(f, proto)) file.add(`${I4}case ${phpString(k)}:`);
+      const path = `$p . ${phpString(`.${f.jsonName}`)}`;
+      if (p.oneof) {
+        const classes = ctx.oneofClasses(decl.fullName, p.oneof);
+        const member = file.use(classes.members.get(f.name)?.fqcn ?? "");
+        const t = types.of(f.type);
+        const names = p.oneof.fields.map((n) => fieldByName.get(n)?.jsonName ?? n).join(", ");
         file.add(
-          `${I5}$t = ${t.decode("$x", path)};`,
-          `${I5}if ($t !== null) {`,
-          `${I5}${I1}${p.local} = new ${member}($t);`,
+          `${I5}if (${p.local} !== null) {`,
+          `${I5}${I1}$e->add(${path}, 'oneof', ${phpString(`at most one of ${names}`)}, $x);`,
           `${I5}}`,
         );
-      } else {
-        file.add(`${I5}${p.local} = new ${member}(${t.decode("$x", path)});`);
+        if (isClass(f, ctx)) {
+          file.add(
+            `${I5}$t = ${t.decode("$x", path)};`,
+            `${I5}if ($t !== null) {`,
+            `${I5}${I1}${p.local} = new ${member}($t);`,
+            `${I5}}`,
+          );
+        } else {
+          file.add(`${I5}${p.local} = new ${member}(${t.decode("$x", path)});`);
+        }
+      } else if (p.type) {
+        if (tracked.has(p)) file.add(`${I5}$c = $e->count();`);
+        file.add(...assignLines(I5, p.local, p.type.decode("$x", path)));
+        if (tracked.has(p)) file.add(`${I5}$ok${p.local.slice(2)} = $e->count() === $c;`);
+        if (!proto && p.field?.presence === "required") file.add(`${I5}$has${p.local.slice(2)} = true;`);
       }
-    } else if (p.type) {
-      if (tracked.has(p)) file.add(`${I5}$c = $e->count();`);
-      file.add(...assignLines(I5, p.local, p.type.decode("$x", path)));
-      if (tracked.has(p)) file.add(`${I5}$ok${p.local.slice(2)} = $e->count() === $c;`);
-      if (!proto && p.field?.presence === "required") file.add(`${I5}$has${p.local.slice(2)} = true;`);
+      file.add(`${I5}break;`);
     }
-    file.add(`${I5}break;`);
-  }
-  file.add(`${I4}default:`);
-  if (decl.closed) {
+    file.add(`${I4}default:`);
+    if (decl.closed) {
+      file.add(
+        `${I5}$e->add($p . '.' . $k, 'unknown_field', ${phpString(`a field of ${decl.fullName}`)}, $x);`,
+      );
+    } else {
+      file.add(`${I5}break;`);
+    }
+    file.add(`${I3}}`, `${I2}}`);
+  } else if (decl.closed) {
+    // No fields: every key is unknown (proto: but null, which means unset).
+    file.add(`${I2}foreach ($o as $k => $x) {`);
+    if (proto) file.add(`${I3}if ($x === null) {`, `${I4}continue;`, `${I3}}`);
     file.add(
-      `${I5}$e->add($p . '.' . $k, 'unknown_field', ${phpString(`a field of ${decl.fullName}`)}, $x);`,
+      `${I3}$e->add($p . '.' . $k, 'unknown_field', ${phpString(`a field of ${decl.fullName}`)}, $x);`,
+      `${I2}}`,
     );
-  } else {
-    file.add(`${I5}break;`);
   }
-  file.add(`${I3}}`, `${I2}}`);
   for (const p of required) {
     file.add(
       `${I2}if (!$has${p.local.slice(2)}) {`,
@@ -312,8 +322,11 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     ),
     `${I1}public function jsonSerialize(): mixed`,
     `${I1}{`,
-    `${I2}$o = [];`,
   );
+  const hasKeys =
+    decl.fields.some((f) => f.oneof === undefined && propOfField.get(f)?.type !== undefined) ||
+    decl.oneofs.some((o) => oneofProp.has(o.name) && o.fields.length > 0);
+  if (hasKeys) file.add(`${I2}$o = [];`);
   /** Whether a key is always written (then `$o` is never empty and needs no `{}` fallback). */
   let alwaysSet = false;
   for (const f of decl.fields) {
@@ -353,7 +366,11 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   }
   const numericKey = decl.fields.some((f) => /^(0|-?[1-9][0-9]*)$/.test(f.jsonName));
   const result = numericKey ? "(object) $o" : "$o";
-  file.add(`${I2}return ${alwaysSet ? result : `$o === [] ? new \\stdClass() : ${result}`};`, `${I1}}`);
+  const empty = "new \\stdClass()";
+  file.add(
+    `${I2}return ${!hasKeys ? empty : alwaysSet ? result : `$o === [] ? ${empty} : ${result}`};`,
+    `${I1}}`,
+  );
   file.add(
     "",
     ...docComment("The JSON text of {@see jsonSerialize()}.", I1),
