@@ -29,6 +29,11 @@ export interface PhpType {
   notZero?(x: string): string;
   /** Whether JSON `null` is a value of this type (google.protobuf.Value, JSON Schema nullable). */
   readonly acceptsNull: boolean;
+  /**
+   * Whether {@link decode} returns null after recording an error (a message's or union's `decode`):
+   * lists and maps of it use the runtime readers that leave such values out, typed `list<T>`.
+   */
+  readonly nullOnError?: true;
 }
 
 /** Type mapping shared by the message, union and oneof emitters. */
@@ -93,12 +98,14 @@ export class PhpTypes {
       case "list": {
         const el = this.of(t.element, false);
         const read = this.rt("Json\\Read");
+        const reader = el.nullOnError ? "listOfMessages" : "listOf";
         return {
           php: "array",
           doc: `list<${el.doc}>`,
-          decode: (v, p) => `${read}::listOf(${v}, ${p}, $e, ${el.callable()})`,
+          decode: (v, p) => `${read}::${reader}(${v}, ${p}, $e, ${el.callable()})`,
+          // No declared return type: PHPStan infers the closure's `list<T>` from the call.
           callable: () =>
-            `static fn (mixed $v, string $p, ${this.rt("Json\\Errors")} $e): array => ${read}::listOf($v, $p, $e, ${el.callable()})`,
+            `static fn (mixed $v, string $p, ${this.rt("Json\\Errors")} $e) => ${read}::${reader}($v, $p, $e, ${el.callable()})`,
           encode: (x) => (el.identity ? x : this.listEncode(t.element, el, x)),
           identity: el.identity,
           zero: "[]",
@@ -111,12 +118,13 @@ export class PhpTypes {
         const key = mapKey(t.key);
         const read = this.rt("Json\\Read");
         const write = this.rt("Json\\Write");
+        const reader = el.nullOnError ? "mapOfMessages" : "mapOf";
         return {
           php: "array",
           doc: `array<${key.doc}, ${el.doc}>`,
-          decode: (v, p) => `${read}::mapOf(${v}, ${p}, $e, ${read}::${key.reader}(...), ${el.callable()})`,
+          decode: (v, p) => `${read}::${reader}(${v}, ${p}, $e, ${read}::${key.reader}(...), ${el.callable()})`,
           callable: () =>
-            `static fn (mixed $v, string $p, ${this.rt("Json\\Errors")} $e): array => ${read}::mapOf($v, $p, $e, ${read}::${key.reader}(...), ${el.callable()})`,
+            `static fn (mixed $v, string $p, ${this.rt("Json\\Errors")} $e) => ${read}::${reader}($v, $p, $e, ${read}::${key.reader}(...), ${el.callable()})`,
           encode: (x) =>
             el.identity ? `${write}::map(${x})` : `${write}::map(${x}, static fn ($y) => ${el.encode("$y")})`,
           identity: false,
@@ -146,7 +154,7 @@ export class PhpTypes {
           doc: inner.doc === "mixed" ? "mixed" : `${inner.doc}|null`,
           decode: (v, p) => `${v} === null ? null : (${inner.decode(v, p)})`,
           callable: () =>
-            `static fn (mixed $v, string $p, ${errors} $e): mixed => $v === null ? null : (${inner.decode("$v", "$p")})`,
+            `static fn (mixed $v, string $p, ${errors} $e) => $v === null ? null : (${inner.decode("$v", "$p")})`,
           encode: (x) => (inner.identity ? x : `${x} === null ? null : (${inner.encode(x)})`),
           identity: inner.identity,
           acceptsNull: true,
@@ -384,6 +392,7 @@ function classType(name: string): PhpType {
     encode: (x) => x,
     identity: true,
     acceptsNull: false,
+    nullOnError: true,
   };
 }
 

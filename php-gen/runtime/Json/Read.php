@@ -38,12 +38,13 @@ final class Read
     /**
      * A JSON object as something to iterate: \stdClass as is, a PHP array that is not a non-empty list.
      *
-     * @return \stdClass|array<array-key, mixed>|null
+     * @return iterable<array-key, mixed>|null
      */
-    public static function object(mixed $v, string $p, Errors $e): \stdClass|array|null
+    public static function object(mixed $v, string $p, Errors $e): object|array|null
     {
         if ($v instanceof \stdClass) {
-            return $v;
+            // foreach walks a \stdClass's properties; PHPStan counts only arrays and Traversable as iterable.
+            return $v; // @phpstan-ignore return.type
         }
         if (is_array($v) && ($v === [] || !array_is_list($v))) {
             return $v;
@@ -69,7 +70,9 @@ final class Read
     /**
      * Decodes each element of a JSON array with `$item(value, path, errors)`.
      *
-     * @return list<mixed>
+     * @template T
+     * @param callable(mixed, string, Errors): T $item
+     * @return list<T>
      */
     public static function listOf(mixed $v, string $p, Errors $e, callable $item): array
     {
@@ -81,9 +84,33 @@ final class Read
     }
 
     /**
+     * {@see listOf()} for a decoder that returns null after recording an error (a message's `decode`):
+     * such an element is left out, as the caller discards the whole value once an error is recorded.
+     *
+     * @template T of object
+     * @param callable(mixed, string, Errors): (T|null) $item
+     * @return list<T>
+     */
+    public static function listOfMessages(mixed $v, string $p, Errors $e, callable $item): array
+    {
+        $out = [];
+        foreach (self::list($v, $p, $e) as $i => $x) {
+            $y = $item($x, $p . '[' . $i . ']', $e);
+            if ($y !== null) {
+                $out[] = $y;
+            }
+        }
+        return $out;
+    }
+
+    /**
      * Decodes a JSON object used as a map: keys with `$key(key, path, errors)`, values with `$value`.
      *
-     * @return array<array-key, mixed>
+     * @template K of array-key
+     * @template V
+     * @param callable(string, string, Errors): K $key
+     * @param callable(mixed, string, Errors): V $value
+     * @return array<K, V>
      */
     public static function mapOf(mixed $v, string $p, Errors $e, callable $key, callable $value): array
     {
@@ -97,6 +124,34 @@ final class Read
         foreach ($obj as $k => $x) {
             $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
             $out[$key((string) $k, $kp, $e)] = $value($x, $kp, $e);
+        }
+        return $out;
+    }
+
+    /**
+     * {@see mapOf()} for a value decoder that returns null after recording an error (a message's
+     * `decode`): such an entry is left out, as the caller discards the whole value then.
+     *
+     * @template K of array-key
+     * @template V of object
+     * @param callable(string, string, Errors): K $key
+     * @param callable(mixed, string, Errors): (V|null) $value
+     * @return array<K, V>
+     */
+    public static function mapOfMessages(mixed $v, string $p, Errors $e, callable $key, callable $value): array
+    {
+        $obj = is_array($v) ? $v : self::object($v, $p, $e);
+        $out = [];
+        if ($obj === null) {
+            return $out;
+        }
+        foreach ($obj as $k => $x) {
+            $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
+            $outKey = $key((string) $k, $kp, $e);
+            $y = $value($x, $kp, $e);
+            if ($y !== null) {
+                $out[$outKey] = $y;
+            }
         }
         return $out;
     }
@@ -310,7 +365,8 @@ final class Read
         }
         if ($v instanceof \stdClass || is_array($v)) {
             $out = new \stdClass();
-            foreach ($v as $k => $x) {
+            // object() accepts both as they are; it gives them a type PHPStan can iterate.
+            foreach (self::object($v, $p, $e) ?? [] as $k => $x) {
                 $out->{$k} = self::value($x, $p . '.' . $k, $e);
             }
             return $out;

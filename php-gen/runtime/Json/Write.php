@@ -73,7 +73,9 @@ final class Write
     /**
      * A map as a JSON object (never `[]`), values converted by `$value` when given.
      *
-     * @param array<array-key, mixed> $map
+     * @template V
+     * @param array<array-key, V> $map
+     * @param (callable(V): mixed)|null $value
      */
     public static function map(array $map, ?callable $value = null): \stdClass
     {

@@ -170,7 +170,7 @@ final class OrderCreated implements \JsonSerializable
                     break;
                 case 'items':
                     $c = $e->count();
-                    $f6 = Read::listOf($x, $p . '.items', $e, OrderLine::decode(...));
+                    $f6 = Read::listOfMessages($x, $p . '.items', $e, OrderLine::decode(...));
                     $ok6 = $e->count() === $c;
                     $has6 = true;
                     break;

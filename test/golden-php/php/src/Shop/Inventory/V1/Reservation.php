@@ -111,7 +111,7 @@ final class Reservation implements \JsonSerializable
                     $f2 = ReservationStatus::decode($x, $p . '.status', $e);
                     break;
                 case 'lines':
-                    $f3 = Read::mapOf($x, $p . '.lines', $e, Read::keyInt64(...), ReservationLine::decode(...));
+                    $f3 = Read::mapOfMessages($x, $p . '.lines', $e, Read::keyInt64(...), ReservationLine::decode(...));
                     break;
                 case 'unavailable_sku_ids':
                 case 'unavailableSkuIds':

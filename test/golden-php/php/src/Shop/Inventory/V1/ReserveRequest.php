@@ -95,7 +95,7 @@ final class ReserveRequest implements \JsonSerializable
                     $f0 = \is_int($x) && $x >= 0 ? $x : Read::uint64($x, $p . '.orderId', $e);
                     break;
                 case 'lines':
-                    $f1 = Read::mapOf($x, $p . '.lines', $e, Read::keyInt64(...), ReservationLine::decode(...));
+                    $f1 = Read::mapOfMessages($x, $p . '.lines', $e, Read::keyInt64(...), ReservationLine::decode(...));
                     break;
                 case 'hold_for':
                 case 'holdFor':

@@ -97,7 +97,7 @@ final class CreateOrderRequest implements \JsonSerializable
                     $f0 = \is_int($x) ? $x : Read::int64($x, $p . '.userId', $e);
                     break;
                 case 'items':
-                    $f1 = Read::listOf($x, $p . '.items', $e, OrderItem::decode(...));
+                    $f1 = Read::listOfMessages($x, $p . '.items', $e, OrderItem::decode(...));
                     break;
                 case 'shipping_address':
                 case 'shippingAddress':

@@ -83,7 +83,7 @@ final class ListOrdersResponse implements \JsonSerializable
             }
             switch ($k) {
                 case 'orders':
-                    $f0 = Read::listOf($x, $p . '.orders', $e, Order::decode(...));
+                    $f0 = Read::listOfMessages($x, $p . '.orders', $e, Order::decode(...));
                     break;
                 case 'next_page_token':
                 case 'nextPageToken':

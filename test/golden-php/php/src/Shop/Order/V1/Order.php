@@ -122,7 +122,7 @@ final class Order implements \JsonSerializable
                     $f1 = \is_int($x) ? $x : Read::int64($x, $p . '.userId', $e);
                     break;
                 case 'items':
-                    $f2 = Read::listOf($x, $p . '.items', $e, OrderItem::decode(...));
+                    $f2 = Read::listOfMessages($x, $p . '.items', $e, OrderItem::decode(...));
                     break;
                 case 'status':
                     $f3 = OrderStatus::decode($x, $p . '.status', $e);

@@ -137,7 +137,7 @@ final class Payment implements \JsonSerializable
                     $f6 = Read::bytes($x, $p . '.receiptSignature', $e);
                     break;
                 case 'refunds':
-                    $f7 = Read::listOf($x, $p . '.refunds', $e, RefundRecord::decode(...));
+                    $f7 = Read::listOfMessages($x, $p . '.refunds', $e, RefundRecord::decode(...));
                     break;
                 case 'created_at':
                 case 'createdAt':

@@ -81,7 +81,7 @@ final class FieldViolations implements \JsonSerializable
             switch ($k) {
                 case 'violations':
                     $c = $e->count();
-                    $f0 = Read::listOf($x, $p . '.violations', $e, FieldViolation::decode(...));
+                    $f0 = Read::listOfMessages($x, $p . '.violations', $e, FieldViolation::decode(...));
                     $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;

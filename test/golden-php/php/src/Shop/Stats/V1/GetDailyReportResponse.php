@@ -170,7 +170,7 @@ final class GetDailyReportResponse implements \JsonSerializable
                     break;
                 case 'topSkus':
                     $c = $e->count();
-                    $f6 = Read::listOf($x, $p . '.topSkus', $e, SkuStats::decode(...));
+                    $f6 = Read::listOfMessages($x, $p . '.topSkus', $e, SkuStats::decode(...));
                     $ok6 = $e->count() === $c;
                     $has6 = true;
                     break;
