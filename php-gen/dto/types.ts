@@ -122,7 +122,8 @@ export class PhpTypes {
         return {
           php: "array",
           doc: `array<${key.doc}, ${el.doc}>`,
-          decode: (v, p) => `${read}::${reader}(${v}, ${p}, $e, ${read}::${key.reader}(...), ${el.callable()})`,
+          decode: (v, p) =>
+            `${read}::${reader}(${v}, ${p}, $e, ${read}::${key.reader}(...), ${el.callable()})`,
           callable: () =>
             `static fn (mixed $v, string $p, ${this.rt("Json\\Errors")} $e) => ${read}::${reader}($v, $p, $e, ${read}::${key.reader}(...), ${el.callable()})`,
           encode: (x) =>
