@@ -28,7 +28,7 @@ export function pcre(pattern: string): string {
  * Statements checking every constrained property. In the constructor (`decode` undefined) they read
  * `$this-><name>` at path `$.<json>`; in a decoder they read the local `<local>` at `$p . '.<json>'`, only
  * when that property decoded without error (`$ok<n>`), so type errors and constraint errors of one
- * object are reported together.
+ * object are reported together. `nullable`: the property (or the decoder's local) may be null.
  */
 export function constraintChecks(
   file: PhpFile,
@@ -42,15 +42,15 @@ export function constraintChecks(
     const path = decode ? `$p . ${phpString(`.${field.jsonName}`)}` : phpString(`$.${field.jsonName}`);
     const body = valueChecks(CHECK, field.type, x, path, 0);
     if (body.length === 0) continue;
-    // A decoded local is checked only when it decoded without error (then it is null only for a
-    // nullable type, whose checks test that themselves); a property only when it may be null (an
-    // optional one without a default) and its type's checks do not test it already.
+    // A decoded local is checked only when it decoded without error; a local that starts as null (an
+    // optional property) is then set, which the null test tells PHPStan. A property is checked only
+    // when it may be null (an optional one without a default). A nullable type's checks test for null
+    // themselves.
+    const nullTest = nullable === true && field.type.kind !== "nullable" ? `${x} !== null` : undefined;
     const guard =
       decode && local !== undefined
-        ? `$ok${local.slice(2)}`
-        : nullable === true && field.type.kind !== "nullable"
-          ? `${x} !== null`
-          : undefined;
+        ? [`$ok${local.slice(2)}`, ...(nullTest !== undefined ? [nullTest] : [])].join(" && ")
+        : nullTest;
     if (guard !== undefined) lines.push(`if (${guard}) {`, ...body.map((l) => INDENT + l), "}");
     else lines.push(...body);
   }

@@ -211,7 +211,11 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     `${I2}$n = $e->count();`,
   );
   const required = proto ? [] : props.filter((p) => p.field?.presence === "required");
-  for (const p of props) file.add(`${I2}${p.local} = ${p.default ?? p.type?.zero ?? "null"};`);
+  const initial = (p: Prop): string => p.default ?? p.type?.zero ?? p.type?.placeholder ?? "null";
+  for (const p of props) file.add(`${I2}${p.local} = ${initial(p)};`);
+  // A required message or union local stays null when its key is missing or its value has an error;
+  // both are errors, so the test below never decides anything, but it gives PHPStan the local's type.
+  const unset = required.filter((p) => initial(p) === "null" && p.type?.nullOnError === true);
   for (const p of required) file.add(`${I2}$has${p.local.slice(2)} = false;`);
   const tracked = new Set(
     proto ? [] : props.filter((p) => p.field !== undefined && hasConstraintChecks(p.field)),
@@ -288,12 +292,25 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     const lines = constraintChecks(
       file,
       ctx,
-      [...tracked].flatMap((p) => (p.field ? [{ name: p.name, field: p.field, local: p.local }] : [])),
+      [...tracked].flatMap((p) =>
+        p.field ? [{ name: p.name, field: p.field, local: p.local, nullable: initial(p) === "null" }] : [],
+      ),
       true,
     );
     file.add(...lines.map((l) => `${I2}${l}`));
   }
-  file.add(`${I2}if ($e->count() !== $n) {`, `${I3}return null;`, `${I2}}`);
+  const fail = ["$e->count() !== $n", ...unset.map((p) => `${p.local} === null`)];
+  if (`${I2}if (${fail.join(" || ")}) {`.length <= 120) {
+    file.add(`${I2}if (${fail.join(" || ")}) {`, `${I3}return null;`, `${I2}}`);
+  } else {
+    file.add(
+      `${I2}if (`,
+      ...fail.map((c, i) => `${I3}${i === 0 ? "" : "|| "}${c}`),
+      `${I2}) {`,
+      `${I3}return null;`,
+      `${I2}}`,
+    );
+  }
   const args = props.map((p) => `${p.name}: ${p.local}`);
   if (checks.length > 0) {
     file.add(

@@ -25,6 +25,12 @@ export interface PhpType {
   readonly identity: boolean;
   /** The proto3 default (implicit presence), as a PHP literal; undefined when the type has none. */
   readonly zero?: string;
+  /**
+   * A PHP literal of this type for a decoder's local of a required JSON Schema property before its key
+   * is read, when {@link zero} is undefined. It never reaches the constructor (a missing key is an
+   * error); it gives the local its non-null type.
+   */
+  readonly placeholder?: string;
   /** PHP condition that `x` is not the default. */
   notZero?(x: string): string;
   /** Whether JSON `null` is a value of this type (google.protobuf.Value, JSON Schema nullable). */
@@ -57,10 +63,8 @@ export class PhpTypes {
         const name = this.file.use(this.ctx.classOf(t.ref).fqcn);
         const decl = this.ctx.model.decls.get(t.ref);
         const first = decl?.kind === "enum" ? decl.values[0] : undefined;
-        const zero =
-          decl?.source === "proto" && first
-            ? `${name}::${enumCaseOf(this.ctx, t.ref, first.name)}`
-            : undefined;
+        const firstCase = first ? `${name}::${enumCaseOf(this.ctx, t.ref, first.name)}` : undefined;
+        const zero = decl?.source === "proto" ? firstCase : undefined;
         if (decl?.kind === "enum" && decl.source === "proto" && decl.open) {
           // Open enum: a number the contract does not name stays an int (decode returns it); encoding
           // writes a case by name and an int as its case's name when it has one, else as the number.
@@ -83,6 +87,7 @@ export class PhpTypes {
           encode: (x) => x,
           identity: true,
           ...(zero !== undefined ? { zero, notZero: (x: string) => `${x} !== ${zero}` } : {}),
+          ...(firstCase !== undefined ? { placeholder: firstCase } : {}),
           acceptsNull: false,
         };
       }
@@ -271,9 +276,15 @@ export class PhpTypes {
       case "bytes":
         return base("string", "bytes", undefined, (x) => `\\base64_encode(${x})`, "''", false);
       case "integer":
-        return base("int", "jsonInteger", (v) => `\\is_int(${v})`, id, undefined, true);
+        return {
+          ...base("int", "jsonInteger", (v) => `\\is_int(${v})`, id, undefined, true),
+          placeholder: "0",
+        };
       case "number":
-        return base("float", "jsonNumber", (v) => `\\is_float(${v})`, id, undefined, true);
+        return {
+          ...base("float", "jsonNumber", (v) => `\\is_float(${v})`, id, undefined, true),
+          placeholder: "0.0",
+        };
     }
   }
 

@@ -42,7 +42,11 @@ export function emitUnion(ctx: PhpContext, decl: UnionDecl): GeneratedFile {
     ...docComment("Decodes JSON text; every violation is reported at once.", I1, [`@throws ${exception}`]),
     `${I1}public static function fromJson(string $json): self`,
     `${I1}{`,
-    `${I2}return self::fromArray(${read}::parse($json, self::class));`,
+    `${I2}$e = new ${errors}();`,
+    `${I2}$r = self::decode(${read}::parse($json, self::class), '$', $e);`,
+    `${I2}$e->throwIfAny(self::class);`,
+    `${I2}\\assert($r instanceof self);`,
+    `${I2}return $r;`,
     `${I1}}`,
     "",
     ...docComment("Decodes a value from `json_decode` (objects as \\stdClass or associative arrays).", I1, [

@@ -105,8 +105,8 @@ final class OrderCancelled implements \JsonSerializable
         $n = $e->count();
         $f0 = '';
         $f1 = '';
-        $f2 = null;
-        $f3 = null;
+        $f2 = 0;
+        $f3 = CancellationReason::CUSTOMER_REQUEST;
         $f4 = null;
         $f5 = null;
         $f6 = null;

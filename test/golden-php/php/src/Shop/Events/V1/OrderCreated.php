@@ -107,10 +107,10 @@ final class OrderCreated implements \JsonSerializable
         $n = $e->count();
         $f0 = '';
         $f1 = '';
-        $f2 = null;
-        $f3 = null;
+        $f2 = 0;
+        $f3 = 0;
         $f4 = '';
-        $f5 = null;
+        $f5 = SalesChannel::WEB;
         $f6 = [];
         $f7 = null;
         $f8 = null;
@@ -244,7 +244,7 @@ final class OrderCreated implements \JsonSerializable
                 Check::string($f9, $p . '.couponCode', $e, 1, 32, '/^[A-Z0-9-]+$/u', null);
             }
         }
-        if ($e->count() !== $n) {
+        if ($e->count() !== $n || $f7 === null || $f8 === null) {
             return null;
         }
         try {

@@ -83,9 +83,9 @@ final class OrderLine implements \JsonSerializable
             return null;
         }
         $n = $e->count();
-        $f0 = null;
+        $f0 = 0;
         $f1 = '';
-        $f2 = null;
+        $f2 = 0;
         $f3 = null;
         $has0 = false;
         $has1 = false;
@@ -143,7 +143,7 @@ final class OrderLine implements \JsonSerializable
         if ($ok2) {
             Check::number($f2, $p . '.quantity', $e, 1, 999, null, null, null);
         }
-        if ($e->count() !== $n) {
+        if ($e->count() !== $n || $f3 === null) {
             return null;
         }
         try {

@@ -79,7 +79,7 @@ final class Money implements \JsonSerializable
         }
         $n = $e->count();
         $f0 = '';
-        $f1 = null;
+        $f1 = 0;
         $has0 = false;
         $has1 = false;
         $ok0 = false;

@@ -84,8 +84,8 @@ final class AddToCart implements \JsonSerializable
         }
         $n = $e->count();
         $f0 = '';
-        $f1 = null;
-        $f2 = null;
+        $f1 = 0;
+        $f2 = 0;
         $f3 = null;
         $has0 = false;
         $has1 = false;
@@ -143,7 +143,7 @@ final class AddToCart implements \JsonSerializable
         if ($ok2) {
             Check::number($f2, $p . '.quantity', $e, null, 99, 0, null, null);
         }
-        if ($e->count() !== $n) {
+        if ($e->count() !== $n || $f3 === null) {
             return null;
         }
         try {

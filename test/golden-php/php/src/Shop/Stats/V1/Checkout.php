@@ -86,10 +86,10 @@ final class Checkout implements \JsonSerializable
         }
         $n = $e->count();
         $f0 = '';
-        $f1 = null;
-        $f2 = null;
+        $f1 = 0;
+        $f2 = 0;
         $f3 = null;
-        $f4 = null;
+        $f4 = PaymentMethod::CARD;
         $has0 = false;
         $has1 = false;
         $has2 = false;
@@ -154,7 +154,7 @@ final class Checkout implements \JsonSerializable
         if ($ok2) {
             Check::number($f2, $p . '.itemCount', $e, null, null, 0, null, null);
         }
-        if ($e->count() !== $n) {
+        if ($e->count() !== $n || $f3 === null) {
             return null;
         }
         try {

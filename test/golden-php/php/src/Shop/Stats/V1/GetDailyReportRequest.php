@@ -139,13 +139,13 @@ final class GetDailyReportRequest implements \JsonSerializable
         if ($ok0) {
             Check::string($f0, $p . '.date', $e, null, null, null, 'date');
         }
-        if ($ok1) {
+        if ($ok1 && $f1 !== null) {
             Check::string($f1, $p . '.timezone', $e, null, 64, '/^[A-Za-z_]+(\\/[A-Za-z0-9_+-]+)*$/u', null);
         }
-        if ($ok2) {
+        if ($ok2 && $f2 !== null) {
             Check::items($f2, $p . '.kinds', $e, 1, 3, true);
         }
-        if ($ok3) {
+        if ($ok3 && $f3 !== null) {
             Check::number($f3, $p . '.topSkuLimit', $e, 1, 100, null, null, null);
         }
         if ($e->count() !== $n) {

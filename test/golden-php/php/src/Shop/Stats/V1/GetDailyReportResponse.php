@@ -114,7 +114,7 @@ final class GetDailyReportResponse implements \JsonSerializable
         $f1 = '';
         $f2 = [];
         $f3 = null;
-        $f4 = null;
+        $f4 = 0.0;
         $f5 = null;
         $f6 = [];
         $f7 = false;
@@ -234,7 +234,7 @@ final class GetDailyReportResponse implements \JsonSerializable
         if ($ok8) {
             Check::string($f8, $p . '.generatedAt', $e, null, null, null, 'date-time');
         }
-        if ($e->count() !== $n) {
+        if ($e->count() !== $n || $f3 === null) {
             return null;
         }
         try {

@@ -142,7 +142,7 @@ final class PageView implements \JsonSerializable
                 Check::string($f2, $p . '.referrer', $e, null, 2048, null, null);
             }
         }
-        if ($ok3) {
+        if ($ok3 && $f3 !== null) {
             Check::number($f3, $p . '.durationMs', $e, 0, null, null, null, null);
         }
         if ($e->count() !== $n) {

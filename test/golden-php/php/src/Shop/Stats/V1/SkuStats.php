@@ -86,10 +86,10 @@ final class SkuStats implements \JsonSerializable
             return null;
         }
         $n = $e->count();
-        $f0 = null;
-        $f1 = null;
-        $f2 = null;
-        $f3 = null;
+        $f0 = 0;
+        $f1 = 0;
+        $f2 = 0;
+        $f3 = 0;
         $f4 = null;
         $has0 = false;
         $has1 = false;
@@ -161,7 +161,7 @@ final class SkuStats implements \JsonSerializable
         if ($ok3) {
             Check::number($f3, $p . '.unitsSold', $e, 0, null, null, null, null);
         }
-        if ($e->count() !== $n) {
+        if ($e->count() !== $n || $f4 === null) {
             return null;
         }
         try {

@@ -79,7 +79,7 @@ final class StatsError implements \JsonSerializable
             return null;
         }
         $n = $e->count();
-        $f0 = null;
+        $f0 = StatsErrorReason::RATE_LIMITED;
         $f1 = null;
         $has0 = false;
         $ok1 = false;

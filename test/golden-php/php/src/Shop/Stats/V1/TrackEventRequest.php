@@ -212,21 +212,21 @@ final class TrackEventRequest implements \JsonSerializable
                 Check::number($f3, $p . '.userId', $e, 1, null, null, null, null);
             }
         }
-        if ($ok4) {
+        if ($ok4 && $f4 !== null) {
             Check::number($f4, $p . '.timezoneOffsetMinutes', $e, -720, 840, null, null, 15);
         }
-        if ($ok6) {
+        if ($ok6 && $f6 !== null) {
             foreach ($f6 as $k0 => $y0) {
                 Check::string($y0, $p . '.attributes' . '.' . $k0, $e, null, 256, null, null);
             }
         }
-        if ($ok7) {
+        if ($ok7 && $f7 !== null) {
             Check::items($f7, $p . '.tags', $e, null, 10, true);
             foreach ($f7 as $i0 => $y0) {
                 Check::string($y0, $p . '.tags' . '[' . $i0 . ']', $e, 1, 32, '/^[a-z0-9-]+$/u', null);
             }
         }
-        if ($e->count() !== $n) {
+        if ($e->count() !== $n || $f5 === null) {
             return null;
         }
         try {

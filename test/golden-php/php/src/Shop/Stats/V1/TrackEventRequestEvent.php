@@ -33,7 +33,11 @@ final class TrackEventRequestEvent implements \JsonSerializable
      */
     public static function fromJson(string $json): self
     {
-        return self::fromArray(Read::parse($json, self::class));
+        $e = new Errors();
+        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e->throwIfAny(self::class);
+        \assert($r instanceof self);
+        return $r;
     }
 
     /**
