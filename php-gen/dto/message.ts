@@ -204,8 +204,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     ),
     `${I1}public static function decode(mixed $v, string $p, ${errors} $e): ?self`,
     `${I1}{`,
-    `${I2}$o = ${read}::object($v, $p, $e);`,
-    `${I2}if ($o === null) {`,
+    `${I2}if (!${read}::isObject($v, $p, $e)) {`,
     `${I3}return null;`,
     `${I2}}`,
     `${I2}$n = $e->count();`,
@@ -223,7 +222,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   for (const p of tracked) file.add(`${I2}$ok${p.local.slice(2)} = false;`);
   const nullOk = proto ? props.filter((p) => p.type?.acceptsNull === true) : [];
   if (decl.fields.length > 0) {
-    file.add(`${I2}foreach ($o as $k => $x) {`);
+    file.add(`${I2}foreach ($v as $k => $x) {`);
     if (proto) {
       const keys = nullOk.flatMap((p) => (p.field ? keysOf(p.field) : []));
       const cond = ["$x === null", ...keys.map((k) => `$k !== ${phpString(k)}`)].join(" && ");
@@ -274,7 +273,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     file.add(`${I3}}`, `${I2}}`);
   } else if (decl.closed) {
     // No fields: every key is unknown (proto: but null, which means unset).
-    file.add(`${I2}foreach ($o as $k => $x) {`);
+    file.add(`${I2}foreach ($v as $k => $x) {`);
     if (proto) file.add(`${I3}if ($x === null) {`, `${I4}continue;`, `${I3}}`);
     file.add(
       `${I3}$e->add($p . '.' . $k, 'unknown_field', ${phpString(`a field of ${decl.fullName}`)}, $x);`,

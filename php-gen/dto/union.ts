@@ -75,11 +75,10 @@ export function emitUnion(ctx: PhpContext, decl: UnionDecl): GeneratedFile {
     const d = decl.discriminator;
     const tags = members.map((m) => m.member.tag ?? "");
     file.add(
-      `${I2}$o = ${read}::object($v, $p, $e);`,
-      `${I2}if ($o === null) {`,
+      `${I2}if (!${read}::isObject($v, $p, $e)) {`,
       `${I3}return null;`,
       `${I2}}`,
-      `${I2}$tag = \\is_array($o) ? ($o[${phpString(d)}] ?? null) : ($o->{${phpString(d)}} ?? null);`,
+      `${I2}$tag = \\is_array($v) ? ($v[${phpString(d)}] ?? null) : ($v->{${phpString(d)}} ?? null);`,
       `${I2}switch ($tag) {`,
     );
     for (const m of members) {

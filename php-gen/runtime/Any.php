@@ -49,6 +49,7 @@ final class Any implements \JsonSerializable
             $fields->value = $json;
         }
         $decoded = json_decode(json_encode($fields, Json\Write::FLAGS), false, 512, Read::FLAGS);
+        \assert($decoded instanceof \stdClass); // the JSON text of a \stdClass is an object
         return new self('type.googleapis.com/' . $typeName, $decoded);
     }
 
@@ -68,6 +69,7 @@ final class Any implements \JsonSerializable
             $v = $this->fields->value ?? null;
             $r = $class === Value::class ? new Value(Read::value($v, '$.value', $e)) : $class::read($v, '$.value', $e);
             $e->throwIfAny($class);
+            /** @var T $r $class is one of the four, and read() returns an instance of it */
             return $r;
         }
         if (!method_exists($class, 'fromArray')) {
@@ -80,12 +82,11 @@ final class Any implements \JsonSerializable
     /** @internal used by generated code */
     public static function read(mixed $v, string $p, Errors $e): self
     {
-        $obj = Read::object($v, $p, $e);
         $fields = new \stdClass();
         $raw = new \stdClass();
         $type = null;
-        if ($obj !== null) {
-            foreach ($obj as $k => $x) {
+        if (Read::isObject($v, $p, $e)) {
+            foreach ($v as $k => $x) {
                 if ((string) $k === '@type') {
                     $type = $x;
                 } else {
@@ -103,8 +104,9 @@ final class Any implements \JsonSerializable
         if ($class !== null) {
             $message = $class::decode($raw, $p, $e);
             if ($message !== null) {
-                $json = json_encode($message, Json\Write::FLAGS);
-                return new self($any->typeUrl, json_decode($json, false, 512, Read::FLAGS));
+                $decoded = json_decode(json_encode($message, Json\Write::FLAGS), false, 512, Read::FLAGS);
+                \assert($decoded instanceof \stdClass); // a message's JSON is an object
+                return new self($any->typeUrl, $decoded);
             }
         }
         return $any;

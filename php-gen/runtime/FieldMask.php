@@ -25,8 +25,7 @@ final class FieldMask implements \JsonSerializable
     public function __construct(public readonly array $paths = [])
     {
         foreach ($paths as $i => $path) {
-            // PHP does not check the element type of an array parameter: a caller may pass anything.
-            // @phpstan-ignore function.alreadyNarrowedType
+            /** @var mixed $path PHP does not check the element type of an array parameter */
             if (!is_string($path) || preg_match(self::PATH, $path) !== 1 || str_contains($path, '__')) {
                 throw new DecodeException('google.protobuf.FieldMask', [new DecodeError(
                     '$.paths[' . $i . ']',

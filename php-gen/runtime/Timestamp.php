@@ -70,7 +70,7 @@ final class Timestamp implements \JsonSerializable
                 $year >= 1 && checkdate($month, $day, $year) && $hour < 24 && $minute < 60 && $second < 60
             ) {
                 $seconds = self::daysFromCivil($year, $month, $day) * 86400 + $hour * 3600 + $minute * 60 + $second;
-                if (($m[8] ?? '') === '' && isset($m[9]) && $m[9] !== '') {
+                if (($m[8] ?? '') === '' && isset($m[9], $m[10], $m[11]) && $m[9] !== '') {
                     $offset = ((int) $m[10]) * 3600 + ((int) $m[11]) * 60;
                     $seconds += $m[9] === '+' ? -$offset : $offset;
                 }

@@ -52,7 +52,7 @@ class ConnectException extends \RuntimeException
      * The violations of an `invalid_argument` error (from a {@see ErrorDetail::VIOLATIONS} detail), each
      * with at least `path` and `message`; empty when the error has none.
      *
-     * @return list<array<string, mixed>>
+     * @return list<array<array-key, mixed>>
      */
     public function violations(): array
     {

@@ -144,12 +144,15 @@ final class CurlTransport implements Transport
         } while ($status === CURLM_CALL_MULTI_PERFORM);
         while (($info = curl_multi_info_read($this->multi)) !== false) {
             $handle = $info['handle'];
+            if (!$handle instanceof \CurlHandle) {
+                continue;
+            }
             $id = spl_object_id($handle);
             if (!isset($this->inFlight[$id])) {
                 continue;
             }
             $this->inFlight[$id]['done'] = true;
-            $this->inFlight[$id]['errno'] = (int) $info['result'];
+            $this->inFlight[$id]['errno'] = \is_int($info['result']) ? $info['result'] : CURLE_OK;
             $this->inFlight[$id]['error'] = curl_error($handle);
         }
     }

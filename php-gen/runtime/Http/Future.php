@@ -36,7 +36,12 @@ final class Future
      */
     public static function failed(ConnectException $error): self
     {
-        $future = new self(new PendingResponse(null, static fn (): bool => true), static fn (): mixed => null);
+        $future = new self(
+            new PendingResponse(null, static fn (): bool => true),
+            static function () use ($error): never {
+                throw $error;
+            },
+        );
         $future->settled = true;
         $future->error = $error;
         return $future;

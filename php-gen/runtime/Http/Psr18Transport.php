@@ -42,22 +42,21 @@ final class Psr18Transport implements Transport
 
     private function send(HttpRequest $request): HttpResponse
     {
-        /** @var object $psrRequest */
-        $psrRequest = $this->requestFactory->createRequest($request->method, $request->url);
+        $psrRequest = Psr::object($this->requestFactory, 'createRequest', $request->method, $request->url);
         foreach ($request->headers as $name => $value) {
-            $psrRequest = $psrRequest->withHeader($name, $value);
+            $psrRequest = Psr::object($psrRequest, 'withHeader', $name, $value);
         }
         if ($request->method === 'POST') {
-            $psrRequest = $psrRequest->withBody($this->streamFactory->createStream($request->body));
+            $stream = Psr::object($this->streamFactory, 'createStream', $request->body);
+            $psrRequest = Psr::object($psrRequest, 'withBody', $stream);
         }
         $started = hrtime(true);
         try {
-            $psrResponse = $this->client->sendRequest($psrRequest);
+            $psrResponse = Psr::object($this->client, 'sendRequest', $psrRequest);
         } catch (\Throwable $e) {
             $reason = $e->getMessage();
-            // The PSR interfaces need not be installed (see the class comment); without them this is false.
-            // @phpstan-ignore class.notFound
-            $psr = $e instanceof \Psr\Http\Client\ClientExceptionInterface;
+            // By name: the PSR interfaces need not be installed (see the class comment).
+            $psr = is_a($e, 'Psr\Http\Client\ClientExceptionInterface');
             if ($psr || $e instanceof \RuntimeException) {
                 throw new ConnectException(
                     Code::Unavailable,
@@ -81,10 +80,10 @@ final class Psr18Transport implements Transport
                 ),
             );
         }
-        $headers = [];
-        foreach ($psrResponse->getHeaders() as $name => $values) {
-            $headers[strtolower((string) $name)] = implode(', ', (array) $values);
-        }
-        return new HttpResponse((int) $psrResponse->getStatusCode(), $headers, (string) $psrResponse->getBody());
+        return new HttpResponse(
+            Psr::status($psrResponse),
+            Psr::headers($psrResponse),
+            Psr::string($psrResponse, 'getBody'),
+        );
     }
 }

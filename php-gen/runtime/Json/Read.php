@@ -36,21 +36,20 @@ final class Read
     }
 
     /**
-     * A JSON object as something to iterate: \stdClass as is, a PHP array that is not a non-empty list.
+     * Whether `$v` is a JSON object: a \stdClass, or a PHP array that is not a non-empty list. Records a
+     * type error (`$expected` instead) when it is not. Either way the caller can `foreach` over it: PHP
+     * walks a \stdClass's properties, which the assertion below tells PHPStan (it counts only arrays and
+     * Traversable as iterable).
      *
-     * @return iterable<array-key, mixed>|null
+     * @phpstan-assert-if-true iterable<array-key, mixed> $v
      */
-    public static function object(mixed $v, string $p, Errors $e): object|array|null
+    public static function isObject(mixed $v, string $p, Errors $e, string $expected = 'object'): bool
     {
-        if ($v instanceof \stdClass) {
-            // foreach walks a \stdClass's properties; PHPStan counts only arrays and Traversable as iterable.
-            return $v; // @phpstan-ignore return.type
+        if ($v instanceof \stdClass || (is_array($v) && ($v === [] || !array_is_list($v)))) {
+            return true;
         }
-        if (is_array($v) && ($v === [] || !array_is_list($v))) {
-            return $v;
-        }
-        $e->add($p, 'type', 'object', $v);
-        return null;
+        $e->add($p, 'type', $expected, $v);
+        return false;
     }
 
     /**
@@ -116,12 +115,11 @@ final class Read
     {
         // Any PHP array is a map here: PHP turns the keys "0", "1", ... into integers, so a map with
         // such keys built in PHP is a list. JSON text decodes objects to \stdClass, never to a list.
-        $obj = is_array($v) ? $v : self::object($v, $p, $e);
         $out = [];
-        if ($obj === null) {
+        if (!is_array($v) && !self::isObject($v, $p, $e)) {
             return $out;
         }
-        foreach ($obj as $k => $x) {
+        foreach ($v as $k => $x) {
             $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
             $out[$key((string) $k, $kp, $e)] = $value($x, $kp, $e);
         }
@@ -140,12 +138,11 @@ final class Read
      */
     public static function mapOfMessages(mixed $v, string $p, Errors $e, callable $key, callable $value): array
     {
-        $obj = is_array($v) ? $v : self::object($v, $p, $e);
         $out = [];
-        if ($obj === null) {
+        if (!is_array($v) && !self::isObject($v, $p, $e)) {
             return $out;
         }
-        foreach ($obj as $k => $x) {
+        foreach ($v as $k => $x) {
             $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
             $outKey = $key((string) $k, $kp, $e);
             $y = $value($x, $kp, $e);
@@ -363,15 +360,13 @@ final class Read
             }
             return $out;
         }
-        if ($v instanceof \stdClass || is_array($v)) {
+        if (is_array($v) || self::isObject($v, $p, $e, 'JSON value')) {
             $out = new \stdClass();
-            // object() accepts both as they are; it gives them a type PHPStan can iterate.
-            foreach (self::object($v, $p, $e) ?? [] as $k => $x) {
+            foreach ($v as $k => $x) {
                 $out->{$k} = self::value($x, $p . '.' . $k, $e);
             }
             return $out;
         }
-        $e->add($p, 'type', 'JSON value', $v);
         return null;
     }
 
@@ -382,10 +377,9 @@ final class Read
      */
     public static function struct(mixed $v, string $p, Errors $e): array
     {
-        $obj = self::object($v, $p, $e);
         $out = [];
-        if ($obj !== null) {
-            foreach ($obj as $k => $x) {
+        if (self::isObject($v, $p, $e)) {
+            foreach ($v as $k => $x) {
                 $out[(string) $k] = self::value($x, $p . '.' . $k, $e);
             }
         }
@@ -408,9 +402,8 @@ final class Read
 
     public static function empty(mixed $v, string $p, Errors $e): \Contractgen\Runtime\EmptyMessage
     {
-        $obj = self::object($v, $p, $e);
-        if ($obj !== null) {
-            foreach ($obj as $k => $x) {
+        if (self::isObject($v, $p, $e)) {
+            foreach ($v as $k => $x) {
                 $e->add($p . '.' . $k, 'unknown_field', 'no fields (google.protobuf.Empty)', $x);
             }
         }

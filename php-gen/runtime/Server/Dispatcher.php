@@ -11,6 +11,7 @@ namespace Contractgen\Runtime\Server;
 use Contractgen\Runtime\Http\Code;
 use Contractgen\Runtime\Http\ConnectClient;
 use Contractgen\Runtime\Http\ConnectException;
+use Contractgen\Runtime\Http\Psr;
 
 /**
  * Serves contract services with the Connect protocol, unary, JSON codec: `POST /<package>.<Service>/<Method>`
@@ -32,7 +33,7 @@ final class Dispatcher
 
     /**
      * @param list<Service> $services the generated `<Service>Dispatcher`s to serve
-     * @param int $maxBodyBytes larger requests get `resource_exhausted`
+     * @param non-negative-int $maxBodyBytes larger requests get `resource_exhausted`
      * @param (callable(\Throwable, Context): void)|null $onError called with every exception that is not
      *     a ConnectException (default: `error_log`)
      * @param bool $exposeInternalErrors send the message of unexpected exceptions to clients (development)
@@ -118,23 +119,19 @@ final class Dispatcher
      */
     public function handlePsr7(object $request, object $responseFactory, object $streamFactory): object
     {
-        $headers = [];
-        foreach ($request->getHeaders() as $name => $values) {
-            $headers[strtolower((string) $name)] = implode(', ', (array) $values);
-        }
-        $uri = $request->getUri();
+        $uri = Psr::object($request, 'getUri');
         $response = $this->handle(new ServerRequest(
-            strtoupper((string) $request->getMethod()),
-            (string) $uri->getPath(),
-            (string) $uri->getQuery(),
-            $headers,
-            (string) $request->getBody(),
+            strtoupper(Psr::string($request, 'getMethod')),
+            Psr::string($uri, 'getPath'),
+            Psr::string($uri, 'getQuery'),
+            Psr::headers($request),
+            Psr::string($request, 'getBody'),
         ));
-        $psr = $responseFactory->createResponse($response->status);
+        $psr = Psr::object($responseFactory, 'createResponse', $response->status);
         foreach ($response->headers as $name => $value) {
-            $psr = $psr->withHeader($name, $value);
+            $psr = Psr::object($psr, 'withHeader', $name, $value);
         }
-        return $psr->withBody($streamFactory->createStream($response->body));
+        return Psr::object($psr, 'withBody', Psr::object($streamFactory, 'createStream', $response->body));
     }
 
     /** Serves one request. Never throws: every failure is a Connect error response. */

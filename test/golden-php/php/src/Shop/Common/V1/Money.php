@@ -74,15 +74,14 @@ final class Money implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
         $f0 = '';
         $f1 = 0;
         $f2 = 0;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

@@ -98,8 +98,7 @@ final class OrderCancelled implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -123,7 +122,7 @@ final class OrderCancelled implements \JsonSerializable
         $ok4 = false;
         $ok6 = false;
         $ok7 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'eventId':
                     $c = $e->count();

@@ -100,8 +100,7 @@ final class OrderCreated implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -132,7 +131,7 @@ final class OrderCreated implements \JsonSerializable
         $ok4 = false;
         $ok6 = false;
         $ok9 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'eventId':
                     $c = $e->count();

@@ -78,8 +78,7 @@ final class OrderLine implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -94,7 +93,7 @@ final class OrderLine implements \JsonSerializable
         $ok0 = false;
         $ok1 = false;
         $ok2 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'skuId':
                     $c = $e->count();

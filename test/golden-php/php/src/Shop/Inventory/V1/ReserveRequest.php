@@ -76,8 +76,7 @@ final class ReserveRequest implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -85,7 +84,7 @@ final class ReserveRequest implements \JsonSerializable
         $f1 = [];
         $f2 = null;
         $f3 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

@@ -76,8 +76,7 @@ final class CreateOrderRequest implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -87,7 +86,7 @@ final class CreateOrderRequest implements \JsonSerializable
         $f3 = null;
         $f4 = null;
         $f5 = [];
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

@@ -75,8 +75,7 @@ final class ListOrdersRequest implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -84,7 +83,7 @@ final class ListOrdersRequest implements \JsonSerializable
         $f1 = 0;
         $f2 = '';
         $f3 = [];
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

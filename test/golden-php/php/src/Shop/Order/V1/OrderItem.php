@@ -79,8 +79,7 @@ final class OrderItem implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -89,7 +88,7 @@ final class OrderItem implements \JsonSerializable
         $f2 = null;
         $f3 = '';
         $f4 = null;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

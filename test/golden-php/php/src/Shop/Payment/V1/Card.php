@@ -81,8 +81,7 @@ final class Card implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -91,7 +90,7 @@ final class Card implements \JsonSerializable
         $f2 = 0;
         $f3 = 0;
         $f4 = CardBrand::UNSPECIFIED;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

@@ -82,8 +82,7 @@ final class PayRequest implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -92,7 +91,7 @@ final class PayRequest implements \JsonSerializable
         $f2 = '';
         $f3 = false;
         $f4 = null;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

@@ -73,8 +73,7 @@ final class RefundRecord implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -82,7 +81,7 @@ final class RefundRecord implements \JsonSerializable
         $f1 = null;
         $f2 = '';
         $f3 = null;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

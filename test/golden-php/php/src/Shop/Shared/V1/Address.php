@@ -98,8 +98,7 @@ final class Address implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -120,7 +119,7 @@ final class Address implements \JsonSerializable
         $ok3 = false;
         $ok4 = false;
         $ok5 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'recipientName':
                     $c = $e->count();

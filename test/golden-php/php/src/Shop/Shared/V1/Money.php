@@ -73,8 +73,7 @@ final class Money implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -83,7 +82,7 @@ final class Money implements \JsonSerializable
         $has0 = false;
         $has1 = false;
         $ok0 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'currency':
                     $c = $e->count();

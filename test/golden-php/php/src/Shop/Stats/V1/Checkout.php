@@ -80,8 +80,7 @@ final class Checkout implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -98,7 +97,7 @@ final class Checkout implements \JsonSerializable
         $ok0 = false;
         $ok1 = false;
         $ok2 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'kind':
                     $c = $e->count();

@@ -105,8 +105,7 @@ final class GetDailyReportResponse implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -133,7 +132,7 @@ final class GetDailyReportResponse implements \JsonSerializable
         $ok5 = false;
         $ok6 = false;
         $ok8 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'date':
                     $c = $e->count();

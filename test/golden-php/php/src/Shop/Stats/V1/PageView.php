@@ -82,8 +82,7 @@ final class PageView implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -97,7 +96,7 @@ final class PageView implements \JsonSerializable
         $ok1 = false;
         $ok2 = false;
         $ok3 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'kind':
                     $c = $e->count();

@@ -81,8 +81,7 @@ final class SkuStats implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -100,7 +99,7 @@ final class SkuStats implements \JsonSerializable
         $ok1 = false;
         $ok2 = false;
         $ok3 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'skuId':
                     $c = $e->count();

@@ -74,8 +74,7 @@ final class StatsError implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -83,7 +82,7 @@ final class StatsError implements \JsonSerializable
         $f1 = null;
         $has0 = false;
         $ok1 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'reason':
                     $f0 = StatsErrorReason::decode($x, $p . '.reason', $e);

@@ -62,11 +62,10 @@ final class TrackEventRequestEvent implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
-        $tag = \is_array($o) ? ($o['kind'] ?? null) : ($o->{'kind'} ?? null);
+        $tag = \is_array($v) ? ($v['kind'] ?? null) : ($v->{'kind'} ?? null);
         switch ($tag) {
             case 'page_view':
                 $r = PageView::decode($v, $p, $e);

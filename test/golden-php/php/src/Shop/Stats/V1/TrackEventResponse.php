@@ -76,8 +76,7 @@ final class TrackEventResponse implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -91,7 +90,7 @@ final class TrackEventResponse implements \JsonSerializable
         $has3 = false;
         $ok0 = false;
         $ok3 = false;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             switch ($k) {
                 case 'eventId':
                     $c = $e->count();

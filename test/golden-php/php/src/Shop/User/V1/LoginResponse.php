@@ -72,8 +72,7 @@ final class LoginResponse implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -81,7 +80,7 @@ final class LoginResponse implements \JsonSerializable
         $f1 = '';
         $f2 = null;
         $f3 = null;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

@@ -90,8 +90,7 @@ final class User implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -104,7 +103,7 @@ final class User implements \JsonSerializable
         $f6 = null;
         $f7 = [];
         $f8 = null;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }

@@ -75,8 +75,7 @@ final class ShippingAddress implements \JsonSerializable
      */
     public static function decode(mixed $v, string $p, Errors $e): ?self
     {
-        $o = Read::object($v, $p, $e);
-        if ($o === null) {
+        if (!Read::isObject($v, $p, $e)) {
             return null;
         }
         $n = $e->count();
@@ -86,7 +85,7 @@ final class ShippingAddress implements \JsonSerializable
         $f3 = '';
         $f4 = '';
         $f5 = null;
-        foreach ($o as $k => $x) {
+        foreach ($v as $k => $x) {
             if ($x === null) {
                 continue;
             }
