@@ -4,7 +4,8 @@
  * 1. The generated code and the runtime copied with it — for the example contracts and for the
  *    test/fixtures/php-dto contracts (every scalar, map key, oneof and well-known type) — pass PHPStan
  *    level max with no baseline and no ignored errors, with `phpVersion` 8.1, so nothing newer than
- *    PHP 8.1 slips in. (test/php-dto-hostile.test.ts does the same for hostile names.)
+ *    PHP 8.1 slips in. So does a JSON Schema-only project (no proto messages for `Any` to look up; a
+ *    oneOf without discriminator; lists of lists). (test/php-dto-hostile.test.ts: hostile names.)
  * 2. Application code using the DTOs, clients and handler interfaces passes level max: the `list<T>`,
  *    `array<string, T>`, `array<int, T>`, `Future<T>` and `Enum|int` types of the generated docblocks
  *    reach it. A second consumer that misuses them must fail with the expected messages, so the check
@@ -14,7 +15,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generate } from "../codegen/generate.js";
-import { hasPhpstan, phpstan, ROOT, removeDir, scratchDir } from "./helpers.js";
+import { hasPhpstan, phpstan, ROOT, removeDir, scratchDir, writeTree } from "./helpers.js";
 
 const GOOD_CONSUMER = `<?php
 
@@ -101,6 +102,41 @@ function reportLine(GetDailyReportResponse $report): string
 }
 `;
 
+/** JSON Schema only: an untagged oneOf, required and nullable properties, nested lists, a map. */
+const SCHEMA_ONLY = JSON.stringify({
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  title: "Drawing",
+  type: "object",
+  properties: {
+    kind: { enum: ["sketch", "plan"] },
+    grid: { type: "array", items: { type: "array", items: { type: "integer", minimum: 0 } } },
+    labels: { type: "object", additionalProperties: { type: ["string", "null"], maxLength: 3 } },
+    shape: {
+      oneOf: [
+        {
+          title: "Circle",
+          type: "object",
+          properties: { r: { type: "number" } },
+          required: ["r"],
+          additionalProperties: false,
+        },
+        {
+          title: "Square",
+          type: "object",
+          properties: { side: { type: "integer" } },
+          required: ["side"],
+          additionalProperties: false,
+        },
+      ],
+    },
+    count: { type: ["integer", "null"], minimum: 1 },
+    scale: { type: "number", exclusiveMinimum: 0 },
+    extra: {},
+  },
+  required: ["kind", "grid", "shape", "count", "labels", "extra"],
+  additionalProperties: false,
+});
+
 const BAD_CONSUMER = `<?php
 
 declare(strict_types=1);
@@ -142,13 +178,17 @@ describe.skipIf(!hasPhpstan)("PHPStan on the generated PHP", () => {
       out: join(dir, "dto"),
       targets: ["php"],
     });
+    await writeTree(join(dir, "schema-src"), {
+      "contracts/jsonschema/draw/v1/drawing.schema.json": SCHEMA_ONLY,
+    });
+    await generate({ cwd: join(dir, "schema-src"), out: join(dir, "schema"), targets: ["php"] });
     await writeFile(join(dir, "good.php"), GOOD_CONSUMER);
     await writeFile(join(dir, "bad.php"), BAD_CONSUMER);
   }, 120_000);
   afterAll(() => removeDir(dir));
 
   it("passes level max for PHP 8.1: DTOs, enums, oneofs, clients, handlers, dispatchers and the runtime", async () => {
-    for (const set of ["shop", "dto"]) {
+    for (const set of ["shop", "dto", "schema"]) {
       const { code, errors } = await phpstan(dir, set, "max", [join(dir, set, "php", "src")]);
       expect(errors, `PHPStan on the ${set} output`).toEqual([]);
       expect(code).toBe(0);

@@ -1,6 +1,7 @@
 /**
  * `Contractgen\Runtime\Types`: full proto name → generated DTO class, for every proto message. The
- * runtime's `Any` uses it to decode (and print canonically) a payload whose type is known.
+ * runtime's `Any` calls `Types::decode()` to decode (and print canonically) a payload whose type is
+ * known; without proto messages it returns null outright, so PHPStan sees no lookup in an empty array.
  */
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import { docComment, INDENT, phpString } from "../printer.js";
@@ -16,16 +17,34 @@ export function emitTypeRegistry(ctx: DtoContext): GeneratedFile {
     if (d.fullName.startsWith("google.protobuf.")) continue;
     entries.push(`${INDENT.repeat(2)}${phpString(d.fullName)} => \\${ctx.classOf(d.fullName).fqcn}::class,`);
   }
+  const errors = file.use(`${ctx.runtimeNamespace}\\Json\\Errors`);
+  const I2 = INDENT.repeat(2);
   file.add(
+    // Not final: without proto messages decode() returns null outright, and PHPStan would call the
+    // return type of a final class's method too wide.
     ...docComment("Generated DTO classes of the proto messages, by full name (used by Any).", "", [
       "@internal used by the runtime",
     ]),
-    `final class ${ref.name}`,
+    `class ${ref.name}`,
     "{",
     ...docComment("", INDENT, ["@var array<string, class-string>"]),
     ...(entries.length === 0
       ? [`${INDENT}public const MESSAGES = [];`]
       : [`${INDENT}public const MESSAGES = [`, ...entries, `${INDENT}];`]),
+    "",
+    ...docComment(
+      "Decodes `$v` as the message named `$name`; null when no DTO has that name or `$v` has errors (in `$e`).",
+      INDENT,
+    ),
+    `${INDENT}public static function decode(string $name, mixed $v, string $p, ${errors} $e): ?\\JsonSerializable`,
+    `${INDENT}{`,
+    ...(entries.length === 0
+      ? [`${I2}return null;`]
+      : [
+          `${I2}$class = self::MESSAGES[$name] ?? null;`,
+          `${I2}return $class === null ? null : $class::decode($v, $p, $e);`,
+        ]),
+    `${INDENT}}`,
     "}",
   );
   return file.toGeneratedFile();

@@ -100,15 +100,20 @@ export function emitUnion(ctx: PhpContext, decl: UnionDecl): GeneratedFile {
     members.forEach((m, i) => {
       file.add(
         `${I2}$t = new ${errors}();`,
-        `${I2}$x = (static fn (${errors} $e): mixed => ${m.type.decode("$v", "$p")})($t);`,
+        `${I2}$x = (static fn (${errors} $e) => ${m.type.decode("$v", "$p")})($t);`,
         `${I2}if ($t->count() === 0) {`,
         `${I3}$found[] = ${i};`,
         `${I3}$r = $x;`,
         `${I2}}`,
       );
     });
+    // A member's decoder returns null only after recording an error, unless null is one of its values:
+    // otherwise the null test never decides anything, but gives PHPStan the non-null type.
+    const nullTest = members.some((m) => m.type.acceptsNull || m.type.php === "mixed")
+      ? ""
+      : " || $r === null";
     file.add(
-      `${I2}if (\\count($found) !== 1) {`,
+      `${I2}if (\\count($found) !== 1${nullTest}) {`,
       `${I3}$e->add($p, 'one_of', ${phpString(`exactly one member of ${decl.fullName} (${members.length} alternatives)`)}, $v);`,
       `${I3}return null;`,
       `${I2}}`,

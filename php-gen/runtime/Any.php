@@ -100,14 +100,11 @@ final class Any implements \JsonSerializable
         }
         $any = new self(is_string($type) ? $type : '', $fields);
         // A payload of a known DTO type is decoded strictly and kept in its canonical form.
-        $class = Types::MESSAGES[$any->typeName()] ?? null;
-        if ($class !== null) {
-            $message = $class::decode($raw, $p, $e);
-            if ($message !== null) {
-                $decoded = json_decode(json_encode($message, Json\Write::FLAGS), false, 512, Read::FLAGS);
-                \assert($decoded instanceof \stdClass); // a message's JSON is an object
-                return new self($any->typeUrl, $decoded);
-            }
+        $message = Types::decode($any->typeName(), $raw, $p, $e);
+        if ($message !== null) {
+            $decoded = json_decode(json_encode($message, Json\Write::FLAGS), false, 512, Read::FLAGS);
+            \assert($decoded instanceof \stdClass); // a message's JSON is an object
+            return new self($any->typeUrl, $decoded);
         }
         return $any;
     }

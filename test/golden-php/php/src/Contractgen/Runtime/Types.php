@@ -9,12 +9,14 @@ declare(strict_types=1);
 
 namespace Contractgen\Runtime;
 
+use Contractgen\Runtime\Json\Errors;
+
 /**
  * Generated DTO classes of the proto messages, by full name (used by Any).
  *
  * @internal used by the runtime
  */
-final class Types
+class Types
 {
     /**
      * @var array<string, class-string>
@@ -55,4 +57,13 @@ final class Types
         'shop.user.v1.GetProfileRequest' => \Shop\User\V1\GetProfileRequest::class,
         'shop.user.v1.GetProfileResponse' => \Shop\User\V1\GetProfileResponse::class,
     ];
+
+    /**
+     * Decodes `$v` as the message named `$name`; null when no DTO has that name or `$v` has errors (in `$e`).
+     */
+    public static function decode(string $name, mixed $v, string $p, Errors $e): ?\JsonSerializable
+    {
+        $class = self::MESSAGES[$name] ?? null;
+        return $class === null ? null : $class::decode($v, $p, $e);
+    }
 }
