@@ -2,6 +2,7 @@ import type { ResolvedConfig } from "../config.js";
 import { ContractError } from "../errors.js";
 import { buildModel, type ModelParts } from "../model/build.js";
 import type { ContractModel } from "../model/types.js";
+import type { BufBuild } from "./buf-build.js";
 import { type LoweredJsonSchema, loadJsonSchemaContracts } from "./jsonschema.js";
 import { buildProtoImage, lowerProto, type ProtoImage } from "./proto.js";
 
@@ -22,10 +23,12 @@ const untimed: PhaseTimer = async (_phase, fn) => fn();
 /**
  * Reads every contract of the project described by `config` into one model. `time` receives the
  * phases: `buf build`, `proto descriptors` (decoding the image), `JSON Schema` and `contract model`.
+ * `bufBuild` is a `buf build` of `config.protoRoot` already started (codegen/load/buf-build.ts).
  */
 export async function loadContracts(
   config: ResolvedConfig,
   time: PhaseTimer = untimed,
+  bufBuild?: BufBuild,
 ): Promise<LoadedContracts> {
   if (!config.protoRoot && !config.jsonSchemaRoot) {
     throw new ContractError({
@@ -34,7 +37,7 @@ export async function loadContracts(
     });
   }
   const [proto, jsonSchema] = await Promise.all([
-    config.protoRoot ? buildProtoImage(config.protoRoot, time) : undefined,
+    config.protoRoot ? buildProtoImage(config.protoRoot, time, bufBuild) : undefined,
     config.jsonSchemaRoot
       ? time("JSON Schema", () => loadJsonSchemaContracts(config.root, config.jsonSchemaRoot as string))
       : undefined,

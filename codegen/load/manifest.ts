@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import { Ajv2020 } from "ajv/dist/2020.js";
+import type { Ajv2020 as Ajv2020Class } from "ajv/dist/2020.js";
 import type { Diagnostic } from "../errors.js";
 import type { Idempotency, MethodDecl, ServiceDecl } from "../model/types.js";
 import { appendPointer } from "../util/json-pointer.js";
@@ -10,6 +11,7 @@ import type { ResolvedRef, SchemaDocument, SchemaSource } from "./jsonschema.js"
 import { isObject } from "./jsonschema.js";
 
 let validateManifest: ValidateFunction | undefined;
+const require = createRequire(import.meta.url);
 
 /** The JSON Schema of service manifests (shipped as docs/service-manifest.schema.json). */
 export function manifestSchema(): Record<string, unknown> {
@@ -20,6 +22,8 @@ export function manifestSchema(): Record<string, unknown> {
 
 function manifestValidator(): ValidateFunction {
   if (!validateManifest) {
+    // Ajv is loaded with the first manifest: a run with only proto contracts does not load it.
+    const { Ajv2020 } = require("ajv/dist/2020.js") as { Ajv2020: typeof Ajv2020Class };
     const ajv = new Ajv2020({ allErrors: true, strict: true });
     validateManifest = ajv.compile(manifestSchema());
   }

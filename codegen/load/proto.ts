@@ -1,6 +1,4 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFile } from "node:fs/promises";
 import {
   create,
   createFileRegistry,
@@ -36,6 +34,7 @@ import type {
   WellKnownType,
 } from "../model/types.js";
 import { parseBufAnnotations, runBuf } from "../tools/buf.js";
+import { type BufBuild, startBufBuild } from "./buf-build.js";
 import type { PhaseTimer } from "./index.js";
 import { SourceInfo, splitSourceInfo } from "./source-info.js";
 
@@ -60,32 +59,31 @@ const BUF_IMAGE_EXTENSION = 8042;
 
 /**
  * Compiles the buf workspace in `root` with the real `buf build`. Compile errors become a ContractError
- * whose diagnostics carry buf's file:line:column.
+ * whose diagnostics carry buf's file:line:column. `started` is a build of `root` begun earlier (see
+ * codegen/load/buf-build.ts); without it, one is started here.
  */
 export async function buildProtoImage(
   root: string,
   time: PhaseTimer = async (_phase, fn) => fn(),
+  started?: BufBuild,
 ): Promise<ProtoImage> {
-  const dir = await mkdtemp(join(tmpdir(), "contractgen-buf-"));
+  const build = started ?? startBufBuild(root, time);
   try {
-    const imagePath = join(dir, "image.binpb");
-    const build = await time("buf build", () =>
-      runBuf(["build", "--error-format", "json", "-o", imagePath], { cwd: root }),
-    );
-    if (build.exitCode !== 0) {
-      throw new ContractError(bufDiagnostics(build.stderr, "proto_compile", "buf build failed"));
+    const result = await build.result;
+    if (result.exitCode !== 0) {
+      throw new ContractError(bufDiagnostics(result.stderr, "proto_compile", "buf build failed"));
     }
     // The module folders (for the files' paths on disk) are listed while the image is decoded: started
     // together with `buf build`, the second buf process took CPU from it (~40 ms on two cores).
     const modules = runBuf(["config", "ls-modules", "--format", "json"], { cwd: root });
     modules.catch(() => undefined); // awaited below; a failure to start must not be unhandled meanwhile
     return await time("proto descriptors", async () => {
-      const image = await readFile(imagePath);
+      const image = await readFile(build.imagePath);
       const decoded = decodeImage(image);
       return readImage(image, decoded, (await modules).stdout.toString("utf8"));
     });
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await build.dispose();
   }
 }
 
