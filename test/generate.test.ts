@@ -92,6 +92,33 @@ describe("generate on the example contracts", () => {
     expect(result.removed).toBe(1);
     expect(await listFiles(out)).not.toContain("ts/stale.ts");
   });
+
+  it("into an existing folder writes only what differs: a removed folder, an edited file, an empty output folder", async () => {
+    const { mkdir, rm } = await import("node:fs/promises");
+    const before = new Map<string, string>();
+    for (const path of await listFiles(out)) before.set(path, await readFile(join(out, path), "utf8"));
+    const folder = "ts/proto/shop/user/v1";
+    const inFolder = [...before.keys()].filter((p) => p.startsWith(`${folder}/`));
+    expect(inFolder.length).toBeGreaterThan(0);
+    await rm(join(out, folder), { recursive: true });
+    const edited = "schema/shop.order.v1.Order.schema.json";
+    await writeFile(join(out, edited), "{}\n");
+
+    const check = await generate({ cwd: ROOT, out, check: true });
+    expect(check.outdated).toEqual([...inFolder, edited].sort());
+    const result = await generate({ cwd: ROOT, out });
+    expect(result.written).toBe(inFolder.length + 1);
+    expect(result.unchanged).toBe(before.size - 1 - inFolder.length - 1); // not the marker nor those
+    for (const [path, content] of before) expect(await readFile(join(out, path), "utf8"), path).toBe(content);
+
+    // An output folder that exists but is empty (created by a CI step, say) gets every file.
+    const empty = join(dir, "empty");
+    await mkdir(empty);
+    const into = await generate({ cwd: ROOT, out: empty });
+    expect(into.written).toBe(before.size - 1);
+    for (const [path, content] of before)
+      expect(await readFile(join(empty, path), "utf8"), path).toBe(content);
+  });
 });
 
 /** A one-file proto workspace with a commented message and a service, for the tests below. */

@@ -13,8 +13,8 @@
  * Imports only `node:` modules, so the same file runs from `dist/` and, in tests, from the TypeScript
  * source (Node strips the types).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { type MessagePort, parentPort, workerData } from "node:worker_threads";
 
 /** What a thread is started with (`workerData`). */
@@ -79,7 +79,27 @@ function serve(setup: WriterSetup): void {
   const port = parentPort;
   if (!port) throw new Error("internal: codegen/output/worker.ts runs only as a worker thread");
   const { out, check, fresh } = setup;
-  const folders = new Set<string>();
+  /**
+   * Folders seen so far → the names in them when first seen (undefined: the folder was missing, and
+   * is created unless checking). Only files that were there are read for comparison: generating into
+   * an empty or partly new folder costs no failed open and thrown error per file. Each folder belongs
+   * to one thread, so no other thread adds files to it meanwhile.
+   */
+  const folders = new Map<string, ReadonlySet<string> | undefined>();
+  const namesIn = (folder: string): ReadonlySet<string> | undefined => {
+    if (folders.has(folder)) return folders.get(folder);
+    let names: ReadonlySet<string> | undefined;
+    if (!fresh) {
+      try {
+        names = new Set(readdirSync(folder));
+      } catch {
+        // missing, or not a folder: then mkdirSync below fails with the error to report
+      }
+    }
+    if (names === undefined && !check) mkdirSync(folder, { recursive: true });
+    folders.set(folder, names);
+    return names;
+  };
   const changed: string[] = [];
   let written = 0;
   let unchanged = 0;
@@ -87,25 +107,20 @@ function serve(setup: WriterSetup): void {
 
   const writeOne = (path: string, content: Uint8Array): void => {
     const target = join(out, path);
-    let current: Buffer | undefined;
-    if (!fresh) {
+    if (namesIn(dirname(target))?.has(basename(target))) {
+      let current: Buffer | undefined;
       try {
         current = readFileSync(target);
       } catch {
         current = undefined;
       }
-    }
-    if (current?.equals(content)) {
-      unchanged++;
-      return;
+      if (current?.equals(content)) {
+        unchanged++;
+        return;
+      }
     }
     changed.push(path);
     if (check) return;
-    const folder = dirname(target);
-    if (current === undefined && !folders.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      folders.add(folder);
-    }
     writeFileSync(target, content);
     written++;
   };
