@@ -4,8 +4,9 @@
  *   1. Decode + encode of a representative ~2 KB shop.order.v1.Order in ProtoJSON, in one `php` process:
  *      (a) bare `json_decode` + `json_encode` of the same text (the floor),
  *      (b) the contractgen DTO: `Order::fromJson($json)->toJson()` (strict decode, canonical encode),
- *      (c) Google's protobuf PHP runtime (Debian `php-google-protobuf`, classes from
- *          `protoc --php_out`, Debian `protobuf-compiler`): `mergeFromJsonString` + `serializeToJsonString`.
+ *      (c) Google's protobuf PHP runtime (Debian `php-google-protobuf`, which needs `php-bcmath`; classes
+ *          from `protoc --php_out`, Debian `protobuf-compiler`): `mergeFromJsonString` +
+ *          `serializeToJsonString`.
  *      Targets: (b) at least 10× faster than (c), at most 5× slower than (a). Parts whose tools are
  *      missing are skipped with a message.
  *   2. PHP emission time (emitPhp, in-process, after loading) for one .proto file with 250 / 500 / 1,000
@@ -87,9 +88,15 @@ let google = "-";
 const hasProtoc = has("protoc", ["--version"]);
 const hasGoogleRuntime =
   spawnSync("test", ["-f", "/usr/share/php/Google/Protobuf/Internal/Message.php"]).status === 0;
+// The pure-PHP runtime calls bcmath for 64-bit integers and fails half-way through a message without it.
+const hasBcmath = spawnSync("php", ["-r", 'exit(extension_loaded("bcmath") ? 0 : 1);']).status === 0;
 if (!hasProtoc) console.log("protoc not found (Debian protobuf-compiler): skipping Google's runtime");
 else if (!hasGoogleRuntime)
   console.log("Google's PHP runtime not found (Debian php-google-protobuf): skipping it");
+else if (!hasBcmath)
+  console.log(
+    "Google's PHP runtime needs the bcmath extension (Debian php-bcmath), which is not loaded: skipping it",
+  );
 else {
   const image = join(TMP, "image.binpb");
   const build = spawnSync(
