@@ -1,23 +1,4 @@
 import { readFile } from "node:fs/promises";
-import {
-  create,
-  createFileRegistry,
-  type DescEnum,
-  type DescField,
-  type DescFile,
-  type DescMessage,
-  type DescService,
-  type FileRegistry,
-  fromBinary,
-  ScalarType as PbScalar,
-} from "@bufbuild/protobuf";
-import { BinaryReader } from "@bufbuild/protobuf/wire";
-import {
-  FileDescriptorProtoSchema,
-  type FileDescriptorSet,
-  FileDescriptorSetSchema,
-  MethodOptions_IdempotencyLevel,
-} from "@bufbuild/protobuf/wkt";
 import { ContractError, type Diagnostic } from "../errors.js";
 import type {
   ContractFile,
@@ -35,27 +16,41 @@ import type {
 } from "../model/types.js";
 import { parseBufAnnotations, runBuf } from "../tools/buf.js";
 import { type BufBuild, startBufBuild } from "./buf-build.js";
+import {
+  type EnumDesc,
+  FEATURE_EXPLICIT,
+  FEATURE_OPEN,
+  type FieldDesc,
+  type FileDesc,
+  LABEL_REPEATED,
+  LABEL_REQUIRED,
+  type MessageDesc,
+  readFileDescriptor,
+  resolveFeature,
+  type ServiceDesc,
+  TYPE_ENUM,
+  TYPE_GROUP,
+  TYPE_MESSAGE,
+} from "./descriptor.js";
 import type { PhaseTimer } from "./index.js";
 import { SourceInfo, splitSourceInfo } from "./source-info.js";
 
-/** A compiled buf workspace: the image bytes (input for `buf generate`) and the registry read from it. */
+/** A compiled buf workspace: the image bytes (input for `buf generate`) and the descriptors read from it. */
 export interface ProtoImage {
   /** The buf image (a FileDescriptorSet with buf's extensions), as written by `buf build`. */
   readonly image: Uint8Array;
-  readonly registry: FileRegistry;
   /** Files of the workspace's modules (not imports), sorted by name. */
-  readonly files: readonly DescFile[];
+  readonly files: readonly FileDesc[];
+  /** Every file of the image, imports included, by name. */
+  readonly allFiles: ReadonlyMap<string, FileDesc>;
   /** Module-relative proto file name → path relative to the project root. */
   readonly paths: ReadonlyMap<string, string>;
   /**
-   * Proto file name → its raw `source_code_info` (see codegen/load/source-info.ts): the registry's
-   * file descriptors are decoded without it.
+   * Proto file name → its raw `source_code_info` (see codegen/load/source-info.ts): the file
+   * descriptors are decoded without it.
    */
   readonly sourceInfo: ReadonlyMap<string, readonly Uint8Array[]>;
 }
-
-/** Field number of `buf_extension` on buf's ImageFile (buf/alpha/image/v1/image.proto). */
-const BUF_IMAGE_EXTENSION = 8042;
 
 /**
  * Compiles the buf workspace in `root` with the real `buf build`. Compile errors become a ContractError
@@ -87,41 +82,36 @@ export async function buildProtoImage(
   }
 }
 
-/** The image `buf build` wrote, decoded: its file descriptors, their registry and their source info. */
+/** The image `buf build` wrote, decoded: its files (see codegen/load/descriptor.ts) and their source info. */
 interface DecodedImage {
-  readonly set: FileDescriptorSet;
-  readonly registry: FileRegistry;
+  readonly files: readonly FileDesc[];
   readonly sourceInfo: Map<string, readonly Uint8Array[]>;
 }
 
 function decodeImage(image: Uint8Array): DecodedImage {
   const split = splitSourceInfo(image);
-  const set = create(FileDescriptorSetSchema, {
-    file: split.files.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes)),
-  });
-  const registry = createFileRegistry(set);
+  const files = split.files.map(readFileDescriptor);
   const sourceInfo = new Map<string, readonly Uint8Array[]>();
-  set.file.forEach((fileProto, i) => {
-    sourceInfo.set(fileProto.name, split.sourceInfo[i] ?? []);
+  files.forEach((file, i) => {
+    sourceInfo.set(file.name, split.sourceInfo[i] ?? []);
   });
-  return { set, registry, sourceInfo };
+  return { files, sourceInfo };
 }
 
 /** The {@link ProtoImage} of a decoded image; `modules` is the output of `buf config ls-modules`. */
 function readImage(image: Uint8Array, decoded: DecodedImage, modules: string): ProtoImage {
-  const { set, registry, sourceInfo } = decoded;
   const modulePaths = parseModulePaths(modules);
-  const files: DescFile[] = [];
+  const files: FileDesc[] = [];
+  const allFiles = new Map<string, FileDesc>();
   const paths = new Map<string, string>();
-  for (const fileProto of set.file) {
-    if (isImport(fileProto.$unknown)) continue;
-    const file = registry.getFile(fileProto.name);
-    if (!file) continue;
+  for (const file of decoded.files) {
+    allFiles.set(file.name, file);
+    if (file.isImport) continue;
     files.push(file);
-    paths.set(file.name, resolveModulePath(fileProto.name, modulePaths));
+    paths.set(file.name, resolveModulePath(file.name, modulePaths));
   }
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { image, registry, files, paths, sourceInfo };
+  return { image, files, allFiles, paths, sourceInfo: decoded.sourceInfo };
 }
 
 /** Turns buf's `--error-format json` output into diagnostics. */
@@ -167,22 +157,6 @@ function resolveModulePath(name: string, modulePaths: readonly string[]): string
   return modulePaths.map((m) => (m === "." ? name : `${m}/${name}`))[0] ?? name;
 }
 
-/** Reads `is_import` from buf's image extension on a FileDescriptorProto's unknown fields. */
-function isImport(
-  unknown: readonly { no: number; wireType: number; data: Uint8Array }[] | undefined,
-): boolean {
-  const ext = unknown?.find((u) => u.no === BUF_IMAGE_EXTENSION);
-  if (!ext) return false;
-  // `data` holds the length-delimited value as read after the tag: its length prefix, then the message.
-  const reader = new BinaryReader(new BinaryReader(ext.data).bytes());
-  while (reader.pos < reader.len) {
-    const [no, wireType] = reader.tag();
-    if (no === 1) return reader.bool();
-    reader.skip(wireType);
-  }
-  return false;
-}
-
 const WELL_KNOWN = new Set<string>([
   "Timestamp",
   "Duration",
@@ -211,22 +185,23 @@ export function wellKnownOf(fullName: string): WellKnownType | undefined {
   return WELL_KNOWN.has(name) ? (name as WellKnownType) : undefined;
 }
 
-const SCALARS: Record<PbScalar, ScalarType> = {
-  [PbScalar.DOUBLE]: "double",
-  [PbScalar.FLOAT]: "float",
-  [PbScalar.INT64]: "int64",
-  [PbScalar.UINT64]: "uint64",
-  [PbScalar.INT32]: "int32",
-  [PbScalar.FIXED64]: "fixed64",
-  [PbScalar.FIXED32]: "fixed32",
-  [PbScalar.BOOL]: "bool",
-  [PbScalar.STRING]: "string",
-  [PbScalar.BYTES]: "bytes",
-  [PbScalar.UINT32]: "uint32",
-  [PbScalar.SFIXED32]: "sfixed32",
-  [PbScalar.SFIXED64]: "sfixed64",
-  [PbScalar.SINT32]: "sint32",
-  [PbScalar.SINT64]: "sint64",
+/** Scalar types by FieldDescriptorProto.Type. */
+const SCALARS: Readonly<Record<number, ScalarType>> = {
+  1: "double",
+  2: "float",
+  3: "int64",
+  4: "uint64",
+  5: "int32",
+  6: "fixed64",
+  7: "fixed32",
+  8: "bool",
+  9: "string",
+  12: "bytes",
+  13: "uint32",
+  15: "sfixed32",
+  16: "sfixed64",
+  17: "sint32",
+  18: "sint64",
 };
 
 // Field numbers in descriptor.proto, for source-code-info paths.
@@ -256,58 +231,78 @@ export function lowerProto(image: ProtoImage): LoweredProto {
   const decls: Decl[] = [];
   const services: ServiceDecl[] = [];
   const seen = new Set<string>();
-  const pendingWkt = new Map<string, DescMessage | DescEnum>();
+  const pendingWkt = new Map<string, MessageDesc | EnumDesc>();
 
-  /** The type of one value of a field: its element for lists, its value for maps. */
-  const typeOfValue = (kind: "scalar" | "enum" | "message", field: DescField): ValueType => {
-    if (kind === "scalar" && field.scalar !== undefined)
-      return { kind: "scalar", scalar: SCALARS[field.scalar] };
-    if (kind === "enum" && field.enum) {
-      noteWkt(field.enum);
-      return { kind: "enum", ref: field.enum.typeName };
+  // Every message and enum of the image by full name, with its source path in its file.
+  const types = new Map<string, { desc: MessageDesc | EnumDesc; path: number[] }>();
+  const indexMessage = (m: MessageDesc, path: number[]): void => {
+    types.set(m.typeName, { desc: m, path });
+    m.enums.forEach((e, i) => {
+      types.set(e.typeName, { desc: e, path: [...path, MESSAGE_ENUM, i] });
+    });
+    m.nested.forEach((n, i) => {
+      indexMessage(n, [...path, MESSAGE_NESTED, i]);
+    });
+  };
+  for (const file of image.allFiles.values()) {
+    file.enums.forEach((e, i) => {
+      types.set(e.typeName, { desc: e, path: [FILE_ENUM, i] });
+    });
+    file.messages.forEach((m, i) => {
+      indexMessage(m, [FILE_MESSAGE, i]);
+    });
+  }
+  const typeOf = (field: FieldDesc, kind: "message" | "enum"): MessageDesc | EnumDesc => {
+    const desc = types.get(field.typeName)?.desc;
+    if (desc?.kind !== kind) {
+      throw new Error(`internal: field ${field.name} refers to ${field.typeName}, not found as a ${kind}`);
     }
-    if (kind === "message" && field.message) {
-      noteWkt(field.message);
-      return { kind: "message", ref: field.message.typeName };
-    }
-    throw new Error(`internal: field ${field.name} of kind ${kind} has no type`);
+    return desc;
   };
 
-  const fieldType = (field: DescField): ValueType => {
-    switch (field.fieldKind) {
-      case "scalar":
-      case "enum":
-      case "message":
-        return typeOfValue(field.fieldKind, field);
-      case "list":
-        return { kind: "list", element: typeOfValue(field.listKind, field) };
-      case "map":
-        return {
-          kind: "map",
-          key: SCALARS[field.mapKey] as MapKeyType,
-          value: typeOfValue(field.mapKind, field),
-        };
-    }
-  };
-
-  function noteWkt(desc: DescMessage | DescEnum): void {
+  function noteWkt(desc: MessageDesc | EnumDesc): void {
     if (desc.file.name.startsWith("google/protobuf/") && !seen.has(desc.typeName)) {
       pendingWkt.set(desc.typeName, desc);
     }
   }
 
-  function lowerEnum(desc: DescEnum, info: SourceInfo, path: number[]): EnumDecl {
+  /** The type of one value: of a singular field, of a list's element, of a map entry's value. */
+  const valueType = (field: FieldDesc): ValueType => {
+    if (field.type === TYPE_MESSAGE || field.type === TYPE_GROUP) {
+      const message = typeOf(field, "message");
+      noteWkt(message);
+      return { kind: "message", ref: message.typeName };
+    }
+    if (field.type === TYPE_ENUM) {
+      const e = typeOf(field, "enum");
+      noteWkt(e);
+      return { kind: "enum", ref: e.typeName };
+    }
+    const scalar = SCALARS[field.type];
+    if (scalar === undefined) throw new Error(`internal: field ${field.name} has type ${field.type}`);
+    return { kind: "scalar", scalar };
+  };
+
+  /** The map entry message a repeated field stands for, if it is a map field. */
+  const mapEntryOf = (field: FieldDesc): MessageDesc | undefined => {
+    if (field.label !== LABEL_REPEATED || field.type !== TYPE_MESSAGE) return undefined;
+    const entry = types.get(field.typeName)?.desc;
+    return entry?.kind === "message" && entry.mapEntry ? entry : undefined;
+  };
+
+  function lowerEnum(desc: EnumDesc, info: SourceInfo, path: number[]): EnumDecl {
+    const pkg = desc.file.package;
     const decl: EnumDecl = {
       kind: "enum",
       source: "proto",
       fullName: desc.typeName,
-      package: desc.file.proto.package,
-      typeName: typeNameIn(desc.typeName, desc.file.proto.package),
+      package: pkg,
+      typeName: typeNameIn(desc.typeName, pkg),
       name: desc.name,
       doc: info.doc(path),
       deprecated: desc.deprecated,
       location: info.location(path),
-      open: desc.open,
+      open: resolveFeature("enumType", desc.features, desc.file) === FEATURE_OPEN,
       values: desc.values.map((v, i) => ({
         name: v.name,
         number: v.number,
@@ -320,90 +315,116 @@ export function lowerProto(image: ProtoImage): LoweredProto {
     return decl;
   }
 
-  function lowerMessage(desc: DescMessage, info: SourceInfo, path: number[], out: Decl[]): void {
-    const fieldIndex = indexOf(desc.proto.field);
-    const fields: FieldDecl[] = desc.fields.map((field) => {
-      const fieldPath = [...path, MESSAGE_FIELD, fieldIndex.get(field.proto) ?? 0];
-      const presence: FieldDecl["presence"] =
-        field.fieldKind === "message" || field.proto.proto3Optional || field.oneof
+  function lowerField(desc: MessageDesc, field: FieldDesc, info: SourceInfo, path: number[]): FieldDecl {
+    // A proto3 `optional` field's synthetic oneof marks presence; it is not a union.
+    const oneofIndex = field.proto3Optional ? undefined : field.oneofIndex;
+    const oneof = oneofIndex !== undefined ? desc.oneofs[oneofIndex] : undefined;
+    const entry = mapEntryOf(field);
+    let type: ValueType;
+    let presence: FieldDecl["presence"];
+    if (entry) {
+      const key = entry.fields.find((f) => f.number === 1);
+      const value = entry.fields.find((f) => f.number === 2);
+      const keyType = key ? SCALARS[key.type] : undefined;
+      if (!key || !value || keyType === undefined) {
+        throw new Error(`internal: map entry ${entry.typeName} has no key or value field`);
+      }
+      type = { kind: "map", key: keyType as MapKeyType, value: valueType(value) };
+      presence = "implicit";
+    } else if (field.label === LABEL_REPEATED) {
+      type = { kind: "list", element: valueType(field) };
+      presence = "implicit";
+    } else {
+      type = valueType(field);
+      presence =
+        type.kind === "message" || field.proto3Optional || oneof !== undefined
           ? "explicit"
-          : field.fieldKind === "list" || field.fieldKind === "map"
-            ? "implicit"
-            : field.presence === 1 /* EXPLICIT */
-              ? "explicit"
-              : "implicit";
-      const oneof = field.oneof?.name;
-      return {
-        name: field.name,
-        jsonName: field.jsonName,
-        number: field.number,
-        type: fieldType(field),
-        presence,
-        ...(oneof !== undefined ? { oneof } : {}),
-        doc: info.doc(fieldPath),
-        deprecated: field.deprecated,
-        location: info.location(fieldPath),
-      };
+          : field.label !== LABEL_REQUIRED &&
+              resolveFeature("fieldPresence", field.features, desc.file) === FEATURE_EXPLICIT
+            ? "explicit"
+            : "implicit";
+    }
+    return {
+      name: field.name,
+      jsonName: field.jsonName,
+      number: field.number,
+      type,
+      presence,
+      ...(oneof !== undefined ? { oneof } : {}),
+      doc: info.doc(path),
+      deprecated: field.deprecated,
+      location: info.location(path),
+    };
+  }
+
+  function lowerMessage(desc: MessageDesc, info: SourceInfo, path: number[], out: Decl[]): void {
+    const fields = desc.fields.map((field, i) => lowerField(desc, field, info, [...path, MESSAGE_FIELD, i]));
+    // The oneofs that are unions: those with a member that is not a proto3 `optional` field.
+    const unions: MessageDecl["oneofs"][number][] = [];
+    desc.oneofs.forEach((name, i) => {
+      const members = desc.fields.filter((f) => f.oneofIndex === i && !f.proto3Optional).map((f) => f.name);
+      if (members.length === 0) return;
+      unions.push({
+        name,
+        jsonName: oneofLocalName(name),
+        fields: members,
+        doc: info.doc([...path, MESSAGE_ONEOF, i]),
+      });
     });
     const wellKnown = wellKnownOf(desc.typeName);
+    const pkg = desc.file.package;
     const decl: MessageDecl = {
       kind: "message",
       source: "proto",
       fullName: desc.typeName,
-      package: desc.file.proto.package,
-      typeName: typeNameIn(desc.typeName, desc.file.proto.package),
+      package: pkg,
+      typeName: typeNameIn(desc.typeName, pkg),
       name: desc.name,
       doc: info.doc(path),
       deprecated: desc.deprecated,
       location: info.location(path),
       fields,
-      // Synthetic oneofs of proto3 `optional` fields are presence markers, not unions.
-      oneofs: desc.oneofs.map((o, i) => ({
-        name: o.name,
-        jsonName: o.localName,
-        fields: o.fields.map((f) => f.name),
-        doc: info.doc([...path, MESSAGE_ONEOF, i]),
-      })),
+      oneofs: unions,
       closed: true,
       ...(wellKnown ? { wellKnown } : {}),
       examples: [],
     };
     seen.add(decl.fullName);
     out.push(decl);
-    const enumIndex = indexOf(desc.proto.enumType);
-    for (const e of desc.nestedEnums) {
-      out.push(lowerEnum(e, info, [...path, MESSAGE_ENUM, enumIndex.get(e.proto) ?? 0]));
-    }
-    const nestedIndex = indexOf(desc.proto.nestedType);
-    for (const m of desc.nestedMessages) {
-      if (m.proto.options?.mapEntry) continue;
-      lowerMessage(m, info, [...path, MESSAGE_NESTED, nestedIndex.get(m.proto) ?? 0], out);
-    }
+    desc.enums.forEach((e, i) => {
+      out.push(lowerEnum(e, info, [...path, MESSAGE_ENUM, i]));
+    });
+    desc.nested.forEach((m, i) => {
+      if (!m.mapEntry) lowerMessage(m, info, [...path, MESSAGE_NESTED, i], out);
+    });
   }
 
-  function lowerService(desc: DescService, info: SourceInfo, path: number[]): ServiceDecl {
+  function lowerService(desc: ServiceDesc, pkg: string, info: SourceInfo, path: number[]): ServiceDecl {
     return {
       source: "proto",
       fullName: desc.typeName,
-      package: desc.file.proto.package,
+      package: pkg,
       name: desc.name,
       doc: info.doc(path),
       deprecated: desc.deprecated,
       location: info.location(path),
       methods: desc.methods.map((m, i): MethodDecl => {
-        noteWkt(m.input);
-        noteWkt(m.output);
+        for (const name of [m.inputType, m.outputType]) {
+          const type = types.get(name)?.desc;
+          if (type?.kind !== "message") throw new Error(`internal: method ${m.name} refers to ${name}`);
+          noteWkt(type);
+        }
         const methodPath = [...path, SERVICE_METHOD, i];
         return {
           name: m.name,
-          input: m.input.typeName,
-          output: m.output.typeName,
-          clientStreaming: m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming",
-          serverStreaming: m.methodKind === "server_streaming" || m.methodKind === "bidi_streaming",
+          input: m.inputType,
+          output: m.outputType,
+          clientStreaming: m.clientStreaming,
+          serverStreaming: m.serverStreaming,
           idempotency:
-            m.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS
+            m.idempotency === IDEMPOTENCY_NO_SIDE_EFFECTS
               ? "no_side_effects"
-              : m.idempotency === MethodOptions_IdempotencyLevel.IDEMPOTENT
+              : m.idempotency === IDEMPOTENCY_IDEMPOTENT
                 ? "idempotent"
                 : "unknown",
           errors: {},
@@ -417,27 +438,25 @@ export function lowerProto(image: ProtoImage): LoweredProto {
 
   for (const file of image.files) {
     const path = image.paths.get(file.name) ?? file.name;
-    const info = new SourceInfo(path, image.sourceInfo.get(file.proto.name) ?? []);
+    const info = new SourceInfo(path, image.sourceInfo.get(file.name) ?? []);
     const fileDecls: Decl[] = [];
-    const enumIndex = indexOf(file.proto.enumType);
-    for (const e of file.enums) fileDecls.push(lowerEnum(e, info, [FILE_ENUM, enumIndex.get(e.proto) ?? 0]));
-    const messageIndex = indexOf(file.proto.messageType);
-    for (const m of file.messages) {
-      lowerMessage(m, info, [FILE_MESSAGE, messageIndex.get(m.proto) ?? 0], fileDecls);
-    }
-    const fileServices = file.services.map((s, i) => lowerService(s, info, [FILE_SERVICE, i]));
+    file.enums.forEach((e, i) => {
+      fileDecls.push(lowerEnum(e, info, [FILE_ENUM, i]));
+    });
+    file.messages.forEach((m, i) => {
+      lowerMessage(m, info, [FILE_MESSAGE, i], fileDecls);
+    });
+    const fileServices = file.services.map((s, i) => lowerService(s, file.package, info, [FILE_SERVICE, i]));
     decls.push(...fileDecls);
     services.push(...fileServices);
     const options: Record<string, string> = {};
-    const phpNamespace = file.proto.options?.phpNamespace;
-    if (phpNamespace) options["php_namespace"] = phpNamespace;
-    const phpMetadataNamespace = file.proto.options?.phpMetadataNamespace;
-    if (phpMetadataNamespace) options["php_metadata_namespace"] = phpMetadataNamespace;
+    if (file.phpNamespace) options["php_namespace"] = file.phpNamespace;
+    if (file.phpMetadataNamespace) options["php_metadata_namespace"] = file.phpMetadataNamespace;
     files.push({
       source: "proto",
       path,
-      sourceName: file.proto.name,
-      package: file.proto.package,
+      sourceName: file.name,
+      package: file.package,
       declarations: fileDecls.map((d) => d.fullName),
       services: fileServices.map((s) => s.fullName),
       options,
@@ -446,29 +465,48 @@ export function lowerProto(image: ProtoImage): LoweredProto {
 
   // Well-known types referenced by the workspace (transitively: Struct → Value → ListValue).
   while (pendingWkt.size > 0) {
-    const [name, desc] = pendingWkt.entries().next().value as [string, DescMessage | DescEnum];
+    const [name, desc] = pendingWkt.entries().next().value as [string, MessageDesc | EnumDesc];
     pendingWkt.delete(name);
     if (seen.has(name)) continue;
-    const info = new SourceInfo(desc.file.proto.name, image.sourceInfo.get(desc.file.proto.name) ?? []);
+    const info = new SourceInfo(desc.file.name, image.sourceInfo.get(desc.file.name) ?? []);
+    const path = types.get(name)?.path ?? [];
     if (desc.kind === "enum") {
-      decls.push(lowerEnum(desc, info, [FILE_ENUM, desc.file.proto.enumType.indexOf(desc.proto)]));
+      decls.push(lowerEnum(desc, info, path));
     } else {
       const out: Decl[] = [];
-      lowerMessage(desc, info, [FILE_MESSAGE, desc.file.proto.messageType.indexOf(desc.proto)], out);
+      lowerMessage(desc, info, path, out);
       decls.push(...out);
     }
   }
   return { files, decls, services };
 }
 
-/** Position of each element in a descriptor list, so paths are found in O(1), not by `indexOf`. */
-function indexOf<T>(list: readonly T[]): Map<T, number> {
-  const map = new Map<T, number>();
-  list.forEach((item, i) => {
-    map.set(item, i);
-  });
-  return map;
+/** MethodOptions.IdempotencyLevel values. */
+const IDEMPOTENCY_NO_SIDE_EFFECTS = 1;
+const IDEMPOTENCY_IDEMPOTENT = 2;
+
+/**
+ * The JavaScript property name protobuf-es gives a oneof (its `localName`): protoc's lowerCamelCase of
+ * the name, with `$` appended to names that built-in object properties own.
+ */
+function oneofLocalName(name: string): string {
+  let out = "";
+  let upper = false;
+  for (const c of name) {
+    if (c === "_") {
+      upper = true;
+    } else if (c >= "0" && c <= "9") {
+      out += c;
+      upper = false;
+    } else {
+      out += upper ? c.toUpperCase() : c;
+      upper = false;
+    }
+  }
+  return RESERVED_PROPERTIES.has(out) ? `${out}$` : out;
 }
+
+const RESERVED_PROPERTIES = new Set(["constructor", "toString", "toJSON", "valueOf"]);
 
 function typeNameIn(fullName: string, pkg: string): string {
   return pkg ? fullName.slice(pkg.length + 1) : fullName;
