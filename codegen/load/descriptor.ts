@@ -175,8 +175,10 @@ function readOptions(
     if (no === deprecatedNo && wt === VARINT) options.deprecated = r.bool();
     else if (no === featuresNo && wt === LEN) options.features = readFeatures(r, endOf(r), options.features);
     else if (no === extraNo && wt === VARINT) options.extra = r.int32();
-    else if (wt === LEN && stringNos?.includes(no)) (options.strings ??= new Map()).set(no, r.string());
-    else r.skip(wt, no);
+    else if (wt === LEN && stringNos?.includes(no)) {
+      options.strings ??= new Map();
+      options.strings.set(no, r.string());
+    } else r.skip(wt, no);
   }
   return options;
 }
