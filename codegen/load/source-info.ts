@@ -4,8 +4,9 @@
  * Why: `SourceCodeInfo` holds one `Location` per name, type, label and number of every declaration;
  * decoding it with `fromBinary` creates ~100,000 small messages for 2,000 proto messages and takes more
  * than half of the image's decoding time. The contract model needs only the leading comment and the
- * start of each declaration, so the image is decoded without `source_code_info` and each file's
- * locations are read here with protobuf-es's own `BinaryReader`, keeping declarations only.
+ * start of each declaration, so the descriptors are read without `source_code_info`
+ * (codegen/load/descriptor.ts) and each file's locations are read here with protobuf-es's own
+ * `BinaryReader`, keeping declarations only.
  */
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import type { SourceLocation } from "../model/types.js";
