@@ -12,8 +12,6 @@ import type { PhaseTimer } from "./index.js";
 
 /** A `buf build` of one workspace, running or done. */
 export interface BufBuild {
-  /** The workspace root (the folder with buf.yaml). */
-  readonly root: string;
   /** Where buf writes the image. */
   readonly imagePath: string;
   /** Settles when buf exits; never rejects for a non-zero exit (see {@link runBuf}). */
@@ -33,7 +31,6 @@ export function startBufBuild(root: string, time: PhaseTimer = async (_phase, fn
   result.catch(() => undefined);
   let disposed: Promise<void> | undefined;
   return {
-    root,
     imagePath,
     result,
     dispose() {

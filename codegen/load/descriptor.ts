@@ -23,8 +23,6 @@ export interface FileDesc {
   package: string;
   /** `proto2`, `proto3`, `editions`; empty means proto2. */
   syntax: string;
-  /** The `Edition` enum value of an editions file. */
-  edition: number;
   messages: MessageDesc[];
   enums: EnumDesc[];
   services: ServiceDesc[];
@@ -101,7 +99,9 @@ export const LABEL_REQUIRED = 2;
 export const LABEL_REPEATED = 3;
 /** FeatureSet values shared by `field_presence` and `enum_type`. */
 export const FEATURE_EXPLICIT = 1;
+const FEATURE_IMPLICIT = 2;
 export const FEATURE_OPEN = 1;
+const FEATURE_CLOSED = 2;
 
 /** Field number of `buf_extension` on buf's ImageFile (buf/alpha/image/v1/image.proto). */
 const BUF_IMAGE_EXTENSION = 8042;
@@ -359,7 +359,6 @@ export function readFileDescriptor(bytes: Uint8Array): FileDesc {
     name: "",
     package: "",
     syntax: "",
-    edition: 0,
     messages: [],
     enums: [],
     services: [],
@@ -390,8 +389,7 @@ export function readFileDescriptor(bytes: Uint8Array): FileDesc {
         if (meta !== undefined) file.phpMetadataNamespace = meta;
       } else if (no === BUF_IMAGE_EXTENSION) file.isImport = readIsImport(r, endOf(r));
       else r.skip(wt, no);
-    } else if (wt === VARINT && no === 14) file.edition = r.int32();
-    else r.skip(wt, no);
+    } else r.skip(wt, no);
   }
   // Full names, now that every name is read (a serializer may write `name` after the nested types).
   const prefix = file.package ? `${file.package}.` : "";
@@ -410,22 +408,14 @@ function trimDot(name: string): string {
   return name.startsWith(".") ? name.slice(1) : name;
 }
 
-/** Edition of a file, as protobuf-es resolves it (`syntax` "" and "proto2" are proto2). */
-const EDITION_PROTO2 = 998;
-const EDITION_PROTO3 = 999;
-const EDITION_2023 = 1000;
-
-/** Edition defaults of the two features: proto2 explicit and closed, proto3 implicit and open, editions explicit and open. */
+/**
+ * The edition default of `feature` for `file`: proto2 (`syntax` "" or "proto2") explicit presence and
+ * closed enums, proto3 implicit and open; every edition so far (2023, 2024) explicit and open.
+ */
 function editionDefault(file: FileDesc, feature: keyof Features): number {
-  const edition =
-    file.syntax === "proto3"
-      ? EDITION_PROTO3
-      : file.syntax === "editions"
-        ? Math.max(file.edition, EDITION_2023)
-        : EDITION_PROTO2;
-  if (edition === EDITION_PROTO2) return feature === "fieldPresence" ? 1 : 2;
-  if (edition === EDITION_PROTO3) return feature === "fieldPresence" ? 2 : 1;
-  return 1;
+  if (file.syntax === "proto3") return feature === "fieldPresence" ? FEATURE_IMPLICIT : FEATURE_OPEN;
+  if (file.syntax === "editions") return feature === "fieldPresence" ? FEATURE_EXPLICIT : FEATURE_OPEN;
+  return feature === "fieldPresence" ? FEATURE_EXPLICIT : FEATURE_CLOSED;
 }
 
 /**
