@@ -13,6 +13,7 @@ import { main } from "../cli/main.js";
 import { isContractError } from "../codegen/errors.js";
 import { generate } from "../codegen/generate.js";
 import { SourceInfo, splitSourceInfo } from "../codegen/load/source-info.js";
+import { bufEnv } from "../codegen/tools/buf.js";
 import { BUF_YAML, ROOT, removeDir, scratchDir, typecheck, writeTree } from "./helpers.js";
 
 const GOLDEN = join(ROOT, "test", "golden");
@@ -278,5 +279,20 @@ describe("proto image decoding: source code info without fromBinary", () => {
       ),
     ).toBe(true);
     expect(new SourceInfo("a.proto", split.sourceInfo[0] ?? []).doc([4, 0])).toBe("M");
+  });
+});
+
+describe("buf's environment", () => {
+  const GiB = 2 ** 30;
+
+  it("turns off Go's proportional collector under a memory limit scaled to the machine", () => {
+    expect(bufEnv({ PATH: "/bin" }, 24 * GiB)).toEqual({ PATH: "/bin", GOGC: "off", GOMEMLIMIT: "4096MiB" });
+    expect(bufEnv({}, 8 * GiB)).toMatchObject({ GOMEMLIMIT: "2048MiB" });
+    expect(bufEnv({}, 1 * GiB)).toMatchObject({ GOMEMLIMIT: "512MiB" });
+  });
+
+  it("keeps what the user set", () => {
+    expect(bufEnv({ GOGC: "50" }, 24 * GiB)).toEqual({ GOGC: "50" });
+    expect(bufEnv({ GOMEMLIMIT: "300MiB" }, 24 * GiB)).toEqual({ GOMEMLIMIT: "300MiB" });
   });
 });
