@@ -14,13 +14,16 @@
  *       A run with only the PHP target does not write `schema/` (the wire JSON Schemas; docs/cli.md);
  *       (b') is the same run with `wireSchemas: true`, which writes them too (2,401 more files).
  *   (b'') (b) as a command, `contractgen generate -t php` in a new Node process: Node start-up, module
- *       loading and a cold JIT included, as a CI job or a developer runs it.
+ *       loading and a cold JIT included, as a CI job or a developer runs it. Run in turns with protoc
+ *       alone (7 rounds): printed as the best against protoc's best and as the median of the rounds'
+ *       ratios, the steadier figure on a noisy machine.
  *   (d) The everyday run: generating again into the previous run's output, contracts unchanged
  *       (contractgen compares and writes nothing; protoc rewrites everything). Printed after (b').
  *   (c) Scale within one file: one .proto with 250 / 500 / 1,000 messages; time per message of the PHP
  *       emission phase (and of the whole run). Linear generation keeps the 1,000 vs 250 ratio ≈ 1.
  *
- * The tools run in turns, each run into a new empty folder; the folders are removed after the runs
+ * Outputs go to bench/tmp (BENCH_TMP sets another folder, see `tmp`). The tools run in turns, each run
+ * into a new empty folder; the folders are removed after the runs
  * (see bestInTurns). No timed assertions: this is a benchmark, it exits 0 unless something fails to run.
  */
 import { spawnSync } from "node:child_process";
@@ -31,8 +34,14 @@ import { writeProtoProject } from "./synthetic.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
-const tmp = join(here, "tmp", "php-gen");
+/**
+ * Scratch folder of the contracts and outputs: bench/tmp/php-gen, or $BENCH_TMP/php-gen (e.g. BENCH_TMP=
+ * /dev/shm: on tmpfs no disk state weighs on either tool, and the figures are CPU time alone).
+ */
+const tmp = join(process.env.BENCH_TMP || join(here, "tmp"), "php-gen");
 const RUNS = Math.max(1, Number(process.env.BENCH_RUNS ?? 3));
+/** Rounds of (b''), the command in a new process against protoc: at least 7. */
+const COLD_RUNS = 7;
 
 const dist = join(root, "dist", "codegen", "generate.js");
 if (!existsSync(dist)) {
@@ -42,29 +51,40 @@ if (!existsSync(dist)) {
 const { generate } = await import(pathToFileURL(dist).href);
 
 /**
- * Best wall time (ms) of RUNS runs of each of `tools` (name → fn(out)), taken in turns (a, b, a, b, …)
- * so that both see the same machine state, and that run's result. Every run writes into a folder of
- * its own, created empty; the folders are removed only after all runs: deleting thousands of files
- * right before a timed run makes ext4 slow to allocate inodes for a while (its `recently_deleted`
- * scan), which would penalise whichever tool runs next.
+ * Best wall time (ms) of `runs` runs of each of `tools` (name → fn(out)), taken in turns (a, b, a, b, …)
+ * so that both see the same machine state, and that run's result; `all` holds every run's time, in
+ * order (round i of every tool at index i). Every run writes into a folder of its own, created empty;
+ * the folders are removed only after all runs: deleting thousands of files right before a timed run
+ * makes ext4 slow to allocate inodes for a while (its `recently_deleted` scan), which would penalise
+ * whichever tool runs next. Before each run the previous run's files are flushed (`sync`, not timed),
+ * so that no tool pays for the write-back of the one before it.
  */
-async function bestInTurns(dir, tools) {
+async function bestInTurns(dir, tools, runs = RUNS) {
   const results = Object.fromEntries(
-    Object.keys(tools).map((name) => [name, { ms: Number.POSITIVE_INFINITY }]),
+    Object.keys(tools).map((name) => [name, { ms: Number.POSITIVE_INFINITY, all: [] }]),
   );
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < runs; i++) {
     for (const [name, fn] of Object.entries(tools)) {
       const out = join(dir, `${name}-${i}`);
       mkdirSync(out, { recursive: true });
+      spawnSync("sync");
       const start = performance.now();
       const result = await fn(out);
       const ms = performance.now() - start;
+      results[name].all.push(ms);
       // `last` is the result of the fastest run, so its phase timings add up to `ms`.
-      if (ms < results[name].ms) results[name] = { ms, last: result };
+      if (ms < results[name].ms) results[name] = { ...results[name], ms, last: result };
     }
   }
   rmSync(dir, { recursive: true, force: true });
   return results;
+}
+
+/** The median of `values`. */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function protoFiles(dir) {
@@ -134,7 +154,6 @@ const runs = await bestInTurns(join(tmp, "out"), {
   contractgen: contractgenPhp(project),
   ...(protoc ? { protoc: protocPhp(project) } : {}),
   contractgenSchemas: contractgenPhp(project, { wireSchemas: true }),
-  cli: contractgenCli(project),
 });
 const ours = runs.contractgen;
 const phpFiles = ours.last.files.filter((f) => f.path.endsWith(".php")).length;
@@ -158,10 +177,20 @@ if (!protoc) {
     `    ratio PHP emission phase / protoc:       ${(emit / protocMs).toFixed(2)}×  (protoc's time includes its parsing)`,
   );
 }
-const cli = runs.cli;
-const cliRatio = protocMs !== undefined ? `, ${(cli.ms / protocMs).toFixed(2)}× protoc` : "";
+// (b''): the command in a new process against protoc, in turns of their own (each run follows one of
+// the other tool, not the heavier wireSchemas run); more rounds, since a cold process varies more.
+const cold = await bestInTurns(
+  join(tmp, "out-cold"),
+  { cli: contractgenCli(project), ...(protoc ? { protoc: protocPhp(project) } : {}) },
+  Math.max(RUNS, COLD_RUNS),
+);
+let cliRatio = "";
+if (cold.protoc) {
+  const ratios = cold.cli.all.map((ms, i) => ms / (cold.protoc.all[i] ?? Number.NaN));
+  cliRatio = `, protoc ${fmt(cold.protoc.ms)}: best ${(cold.cli.ms / cold.protoc.ms).toFixed(2)}×, median of ${ratios.length} paired runs ${median(ratios).toFixed(2)}×`;
+}
 console.log(
-  `(b'') (b) as the command \`contractgen generate -t php\` (new process): ${fmt(cli.ms)}${cliRatio}`,
+  `(b'') (b) as the command \`contractgen generate -t php\` (new process): ${fmt(cold.cli.ms)}${cliRatio}`,
 );
 const withSchemas = runs.contractgenSchemas;
 const schemaRatio = protocMs !== undefined ? `, ${(withSchemas.ms / protocMs).toFixed(2)}× protoc` : "";
