@@ -9,6 +9,8 @@ import { packageVersion } from "../codegen/util/package-root.js";
 
 /** A PHP single-quoted string literal. Only `\` and `'` are special inside one; both are escaped. */
 export function phpString(value: string): string {
+  // Most literals (field names, JSON paths) hold neither: no regex pass for them.
+  if (value.indexOf("\\") < 0 && value.indexOf("'") < 0) return `'${value}'`;
   return `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
@@ -156,7 +158,7 @@ export class PhpFile {
    * or imported; aliased (`Money as CommonMoney`, then `Money2`, …) when the short name is taken.
    */
   use(fqcn: string): string {
-    const clean = fqcn.replace(/^\\/, "");
+    const clean = fqcn.charCodeAt(0) === 92 /* \\ */ ? fqcn.slice(1) : fqcn;
     const known = this.uses.get(clean);
     if (known !== undefined) return known;
     const { namespace, name } = splitFqcn(clean);
@@ -208,12 +210,14 @@ export class PhpFile {
     imports.sort((a, b) =>
       a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0,
     );
-    if (imports.length > 0) header.push(...imports, "");
-    const body = [...this.body];
-    while (body.length > 0 && body[body.length - 1] === "") body.pop();
+    if (imports.length > 0) for (const line of imports) header.push(line);
+    if (imports.length > 0) header.push("");
+    let end = this.body.length;
+    while (end > 0 && this.body[end - 1] === "") end--;
+    for (let i = 0; i < end; i++) header.push(this.body[i] as string);
     // One join (with "" last for the final newline) gives a flat string; appending "\n" to the joined
     // text would make a rope that every later reader (hand-over to the writer thread) must flatten.
-    header.push(...body, "");
+    header.push("");
     return { path: this.path, content: header.join("\n") };
   }
 }
