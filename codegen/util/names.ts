@@ -12,10 +12,23 @@ export function words(name: string): string[] {
 
 /** `order_item` → `OrderItem`. */
 export function pascalCase(name: string): string {
-  return words(name)
+  const known = pascalCases.get(name);
+  if (known !== undefined) return known;
+  const pascal = words(name)
     .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
     .join("");
+  if (pascalCases.size >= NAME_CACHE) pascalCases.clear();
+  pascalCases.set(name, pascal);
+  return pascal;
 }
+
+/**
+ * {@link pascalCase} results by name: the emitters convert the same names again and again (each
+ * field's name for its property, its accessor, its JSON path; `id` in every message). Bounded, so a
+ * long-running process does not keep every name it saw.
+ */
+const pascalCases = new Map<string, string>();
+const NAME_CACHE = 16_384;
 
 /** `order_item` → `orderItem`. */
 export function camelCase(name: string): string {
