@@ -247,6 +247,70 @@ describe("proto image decoding: source code info without fromBinary", () => {
     expect(info.location([5, 0])).toEqual({ file: "proto/a.proto" });
   });
 
+  it("reads what protobuf-es reads, whatever the values and however the locations are laid out", () => {
+    // Seeded random SourceCodeInfo: multi-byte path values and spans, trailing and detached comments,
+    // repeated paths, unpacked paths and fields SourceInfo does not know, which take its slow path.
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const pick = (): number => (next(4) === 0 ? 128 + next(40_000) : next(12));
+    for (let round = 0; round < 20; round++) {
+      const w = new BinaryWriter();
+      const paths: number[][] = [];
+      const count = 30 + next(60);
+      for (let i = 0; i < count; i++) {
+        const path =
+          next(5) === 0 && paths.length > 0
+            ? [...(paths[next(paths.length)] ?? [])]
+            : Array.from({ length: 1 + next(6) }, pick);
+        paths.push(path);
+        const unpacked = round % 4 === 3 && next(10) === 0;
+        w.tag(1, WireType.LengthDelimited).fork();
+        if (unpacked) for (const n of path) w.tag(1, WireType.Varint).int32(n);
+        else {
+          w.tag(1, WireType.LengthDelimited).fork();
+          for (const n of path) w.int32(n);
+          w.join();
+        }
+        w.tag(2, WireType.LengthDelimited).fork();
+        for (let k = 0; k < 3 + next(2); k++) w.int32(pick() * 7);
+        w.join();
+        if (next(2) === 0) w.tag(3, WireType.LengthDelimited).string(` doc ${i} ✓\n line two\n`);
+        if (next(3) === 0) w.tag(4, WireType.LengthDelimited).string(" trailing");
+        if (next(3) === 0) w.tag(6, WireType.LengthDelimited).string(" detached");
+        if (round % 5 === 4 && next(8) === 0) w.tag(99, WireType.Varint).uint64(2n ** 40n);
+        w.join();
+        if (round % 7 === 6 && next(10) === 0) w.tag(15, WireType.Bit32).fixed32(1);
+      }
+      const bytes = w.finish();
+      const info = new SourceInfo("p.proto", [bytes]);
+      const seen = new Set<string>();
+      for (const loc of fromBinary(SourceCodeInfoSchema, bytes).location) {
+        const key = loc.path.join(".");
+        if (loc.path.length % 2 !== 0 || seen.has(key)) continue;
+        seen.add(key);
+        const [line, column] = loc.span;
+        expect(info.location(loc.path)).toEqual({
+          file: "p.proto",
+          ...(line !== undefined ? { line: line + 1 } : {}),
+          ...(column !== undefined ? { column: column + 1 } : {}),
+        });
+        const doc = (loc.leadingComments ?? "")
+          .split("\n")
+          .map((l) => (l.startsWith(" ") ? l.slice(1) : l))
+          .join("\n")
+          .trim();
+        expect(info.doc(loc.path)).toBe(doc);
+      }
+      for (const path of paths)
+        if (path.length % 2 !== 0 && !seen.has(path.join("."))) {
+          expect(info.location(path)).toEqual({ file: "p.proto" });
+        }
+    }
+  });
+
   it("splits source_code_info off each file and leaves the rest byte for byte", () => {
     const withInfo = create(FileDescriptorProtoSchema, {
       name: "a/v1/a.proto",

@@ -5,8 +5,9 @@
  * decoding it with `fromBinary` creates ~100,000 small messages for 2,000 proto messages and takes more
  * than half of the image's decoding time. The contract model needs only the leading comment and the
  * start of each declaration, so the descriptors are read without `source_code_info`
- * (codegen/load/descriptor.ts) and each file's locations are read here with protobuf-es's own
- * `BinaryReader`, keeping declarations only.
+ * (codegen/load/descriptor.ts) and each file's locations are read here, keeping declarations only:
+ * straight from the bytes when laid out as buf writes them (93,584 locations of 200 files, 25,340 kept:
+ * 36–44 ms instead of 38–55 ms in a new process), else with protobuf-es's own `BinaryReader`.
  */
 import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
 import type { SourceLocation } from "../model/types.js";
@@ -20,6 +21,30 @@ const INFO_LOCATION = 1;
 const LOCATION_PATH = 1;
 const LOCATION_SPAN = 2;
 const LOCATION_LEADING_COMMENTS = 3;
+/** The tag bytes of `location` (1, length-delimited) in SourceCodeInfo and `path` (1, packed) in Location. */
+const LOCATION_TAG = (INFO_LOCATION << 3) | WireType.LengthDelimited;
+const PATH_TAG = (LOCATION_PATH << 3) | WireType.LengthDelimited;
+
+const utf8 = new TextDecoder();
+
+/** Read position of {@link varint}, shared by the byte-level readers of {@link SourceInfo}. */
+let at = 0;
+
+/**
+ * The varint at {@link at} in `bytes` as an int32 (its low 32 bits, as protobuf's int32 decoding
+ * gives them), moving {@link at} past it. Past the end of `bytes` it reads zeros.
+ */
+function varint(bytes: Uint8Array): number {
+  let value = 0;
+  let shift = 0;
+  let byte: number;
+  do {
+    byte = bytes[at++] ?? 0;
+    if (shift < 32) value |= (byte & 0x7f) << shift;
+    shift += 7;
+  } while ((byte & 0x80) !== 0 && shift < 70);
+  return value | 0;
+}
 
 /** An image split into its files without source code info, and each file's source code info bytes. */
 export interface SplitImage {
@@ -87,9 +112,9 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
 /** What the model keeps of one declaration's location. */
 interface DeclLocation {
   readonly leadingComments: string;
-  /** Zero-based start line and column, when buf reported a span. */
-  readonly line?: number;
-  readonly column?: number;
+  /** Zero-based start line and column, undefined when buf reported no span. */
+  readonly line: number | undefined;
+  readonly column: number | undefined;
 }
 
 /**
@@ -106,19 +131,91 @@ export class SourceInfo {
     private readonly path: string,
     payloads: readonly Uint8Array[],
   ) {
-    for (const payload of payloads) {
-      const reader = new BinaryReader(payload);
-      while (reader.pos < reader.len) {
-        const [no, wireType] = reader.tag();
-        if (no === INFO_LOCATION && wireType === WireType.LengthDelimited) {
-          const end = reader.uint32() + reader.pos;
-          this.readLocation(reader, end);
-          reader.pos = end;
-        } else {
-          reader.skip(wireType, no);
-        }
+    for (const payload of payloads) this.readPayload(payload);
+  }
+
+  /**
+   * Reads one `source_code_info` payload. Locations as buf writes them (a packed path first, then
+   * varint and length-delimited fields) are read straight from the bytes, most of them (odd paths)
+   * without decoding more than their path's length; anything else goes through protobuf-es's
+   * `BinaryReader` from that location on.
+   */
+  private readPayload(payload: Uint8Array): void {
+    const len = payload.length;
+    at = 0;
+    while (at < len) {
+      const start = at;
+      if (payload[at] !== LOCATION_TAG) break;
+      at++;
+      const size = varint(payload);
+      const end = at + size;
+      if (end > len || !this.readLocationBytes(payload, at, end)) {
+        at = start;
+        break;
+      }
+      at = end;
+    }
+    if (at >= len) return;
+    const reader = new BinaryReader(payload);
+    reader.pos = at;
+    while (reader.pos < reader.len) {
+      const [no, wireType] = reader.tag();
+      if (no === INFO_LOCATION && wireType === WireType.LengthDelimited) {
+        const end = reader.uint32() + reader.pos;
+        this.readLocation(reader, end);
+        reader.pos = end;
+      } else {
+        reader.skip(wireType, no);
       }
     }
+  }
+
+  /**
+   * The Location in `bytes` between `start` and `end`, read without a reader; false (nothing kept)
+   * when it is not laid out as buf writes it, for {@link readLocation} to read instead.
+   */
+  private readLocationBytes(bytes: Uint8Array, start: number, end: number): boolean {
+    at = start;
+    if (bytes[at] !== PATH_TAG) return false;
+    at++;
+    const pathEnd = varint(bytes) + at;
+    if (pathEnd > end) return false;
+    // Values below 128 take one byte, the last (or only) byte of each has its top bit clear: their
+    // count is the path's length. An odd path is a name's, type's or number's, not a declaration's.
+    let count = 0;
+    for (let i = at; i < pathEnd; i++) if (((bytes[i] as number) & 0x80) === 0) count++;
+    if (count % 2 !== 0) return true;
+    let key = "";
+    while (at < pathEnd) key = key === "" ? String(varint(bytes)) : `${key}.${varint(bytes)}`;
+    let line: number | undefined;
+    let column: number | undefined;
+    let leadingComments = "";
+    while (at < end) {
+      const tag = varint(bytes);
+      const wireType = tag & 7;
+      if (wireType === WireType.Varint) {
+        if (tag >>> 3 === LOCATION_PATH) return false; // an unpacked path continues: the slow way
+        varint(bytes);
+      } else if (wireType === WireType.LengthDelimited) {
+        const fieldEnd = varint(bytes) + at;
+        if (fieldEnd > end) return false;
+        const no = tag >>> 3;
+        if (no === LOCATION_PATH) return false;
+        if (no === LOCATION_SPAN && line === undefined && at < fieldEnd) {
+          line = varint(bytes);
+          if (at < fieldEnd) column = varint(bytes);
+        } else if (no === LOCATION_LEADING_COMMENTS) {
+          leadingComments = utf8.decode(bytes.subarray(at, fieldEnd));
+        }
+        at = fieldEnd;
+      } else if (wireType === WireType.Bit64) at += 8;
+      else if (wireType === WireType.Bit32) at += 4;
+      else return false;
+    }
+    if (at !== end) return false;
+    // The first location of a path is the declaration's. One object shape for all: no spreads.
+    if (!this.byPath.has(key)) this.byPath.set(key, { leadingComments, line, column });
+    return true;
   }
 
   /** The leading comment of the declaration at `path`, normalised; "" when it has none. */
@@ -162,11 +259,7 @@ export class SourceInfo {
     const key = path.join(".");
     if (this.byPath.has(key)) return; // the first location of a path is the declaration's
     const [line, column] = span;
-    this.byPath.set(key, {
-      leadingComments,
-      ...(line !== undefined ? { line } : {}),
-      ...(column !== undefined ? { column } : {}),
-    });
+    this.byPath.set(key, { leadingComments, line, column });
   }
 }
 
