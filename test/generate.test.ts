@@ -208,6 +208,30 @@ describe("generate: schema/ per target, output errors", () => {
   });
 });
 
+describe("generate: a workspace of several buf modules", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await scratchDir("generate-modules");
+    await writeTree(dir, {
+      "buf.yaml": "version: v2\nmodules:\n  - path: proto\n  - path: vendor/proto\n",
+      "proto/shop/v1/cart.proto":
+        'syntax = "proto3";\npackage shop.v1;\nimport "units/v1/money.proto";\n// A cart.\nmessage Cart {\n  units.v1.Money total = 1;\n}\n',
+      "vendor/proto/units/v1/money.proto":
+        'syntax = "proto3";\npackage units.v1;\n// An amount.\nmessage Money {\n  int64 cents = 1;\n}\n',
+    });
+  });
+  afterAll(() => removeDir(dir));
+
+  it("names each file by the module folder that holds it", async () => {
+    const out = join(dir, "gen");
+    const result = await generate({ cwd: dir, out, targets: ["php"] });
+    const preamble = (suffix: string): string =>
+      result.files.find((f) => f.path.endsWith(suffix))?.content.split("\n")[3] ?? "";
+    expect(preamble("/Shop/V1/Cart.php")).toContain("from proto/shop/v1/cart.proto.");
+    expect(preamble("/Units/V1/Money.php")).toContain("from vendor/proto/units/v1/money.proto.");
+  });
+});
+
 describe("proto image decoding: source code info without fromBinary", () => {
   /** A SourceCodeInfo.Location: `path` packed or as single values, then span and leading comment. */
   const location = (

@@ -1,4 +1,6 @@
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { ContractError, type Diagnostic } from "../errors.js";
 import type {
   ContractFile,
@@ -75,7 +77,7 @@ export async function buildProtoImage(
     return await time("proto descriptors", async () => {
       const image = await readFile(build.imagePath);
       const decoded = decodeImage(image);
-      return readImage(image, decoded, (await modules).stdout.toString("utf8"));
+      return readImage(root, image, decoded, (await modules).stdout.toString("utf8"));
     });
   } finally {
     await build.dispose();
@@ -98,8 +100,11 @@ function decodeImage(image: Uint8Array): DecodedImage {
   return { files, sourceInfo };
 }
 
-/** The {@link ProtoImage} of a decoded image; `modules` is the output of `buf config ls-modules`. */
-function readImage(image: Uint8Array, decoded: DecodedImage, modules: string): ProtoImage {
+/**
+ * The {@link ProtoImage} of a decoded image of the workspace in `root`; `modules` is the output of
+ * `buf config ls-modules`.
+ */
+function readImage(root: string, image: Uint8Array, decoded: DecodedImage, modules: string): ProtoImage {
   const modulePaths = parseModulePaths(modules);
   const files: FileDesc[] = [];
   const allFiles = new Map<string, FileDesc>();
@@ -108,7 +113,7 @@ function readImage(image: Uint8Array, decoded: DecodedImage, modules: string): P
     allFiles.set(file.name, file);
     if (file.isImport) continue;
     files.push(file);
-    paths.set(file.name, resolveModulePath(file.name, modulePaths));
+    paths.set(file.name, resolveModulePath(root, file.name, modulePaths));
   }
   files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { image, files, allFiles, paths, sourceInfo: decoded.sourceInfo };
@@ -149,12 +154,15 @@ function parseModulePaths(text: string): string[] {
   return paths.length > 0 ? paths : ["."];
 }
 
-function resolveModulePath(name: string, modulePaths: readonly string[]): string {
-  // Several modules cannot hold the same file name, so the first module that has it wins; with one
-  // module (the common case) this is a plain join.
+/** Path, relative to the workspace `root`, of the module file `name`: in the module folder that holds it. */
+function resolveModulePath(root: string, name: string, modulePaths: readonly string[]): string {
+  const inModule = (m: string): string => (m === "." ? name : `${m}/${name}`);
   const [only] = modulePaths;
-  if (modulePaths.length === 1 && only !== undefined) return only === "." ? name : `${only}/${name}`;
-  return modulePaths.map((m) => (m === "." ? name : `${m}/${name}`))[0] ?? name;
+  // One module (the common case): a plain join, no look at the disk.
+  if (modulePaths.length === 1 && only !== undefined) return inModule(only);
+  // Two modules of a workspace cannot hold the same file name, so exactly one folder has it.
+  for (const m of modulePaths) if (existsSync(join(root, inModule(m)))) return inModule(m);
+  return only !== undefined ? inModule(only) : name;
 }
 
 const WELL_KNOWN = new Set<string>([
