@@ -1,4 +1,5 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
 import { clone, create, equals, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { BinaryWriter, WireType } from "@bufbuild/protobuf/wire";
@@ -13,6 +14,7 @@ import { main } from "../cli/main.js";
 import { isContractError } from "../codegen/errors.js";
 import { generate } from "../codegen/generate.js";
 import { SourceInfo, splitSourceInfo } from "../codegen/load/source-info.js";
+import { openOutput } from "../codegen/output/index.js";
 import { bufEnv } from "../codegen/tools/buf.js";
 import { BUF_YAML, ROOT, removeDir, scratchDir, typecheck, writeTree } from "./helpers.js";
 
@@ -206,6 +208,49 @@ describe("generate: schema/ per target, output errors", () => {
     expect(isContractError(error)).toBe(true);
     expect((error as Error).message).toMatch(/cannot write the output folder .*not-a-folder/);
   });
+});
+
+describe("output writer: one thread, a second when the first falls behind", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await scratchDir("output-writers");
+  });
+  afterAll(() => removeDir(dir));
+
+  /** 1,500 files in 60 folders, handed over in batches of 64 as the PHP emitter does. */
+  const files = Array.from({ length: 1500 }, (_, i) => ({
+    path: `f${i % 60}/file${i}.php`,
+    content: `<?php\n// ${i} ${"é".repeat(i % 50)}\n`,
+  }));
+  const writeAll = async (out: string, check: boolean, tuning: Parameters<typeof openOutput>[2]) => {
+    const output = openOutput(out, check, tuning);
+    for (let i = 0; i < files.length; i += 64) {
+      output.write(files.slice(i, i + 64));
+      // Time for the threads to start and write, so that the backlog test sees batches come back.
+      await new Promise((r) => setTimeout(r, i === 0 ? 300 : 2));
+    }
+    return output.finish();
+  };
+
+  it.each([
+    ["one writer", { maxWriters: 1 }, 1],
+    ["a second writer started at once", { maxWriters: 2, backlogGrowth: -1 }, 2],
+  ] as const)(
+    "%s writes every file exactly; a second run finds them unchanged",
+    async (name, tuning, threads) => {
+      const out = join(dir, name.replaceAll(" ", "-"));
+      const result = await writeAll(out, false, tuning);
+      expect(result).toMatchObject({ written: files.length, unchanged: 0, removed: 0 });
+      // A machine with one core gets one writer whatever the tuning.
+      expect(result.threads).toBe(Math.min(threads, availableParallelism()));
+      for (const f of files.filter((_, i) => i % 97 === 0)) {
+        expect(await readFile(join(out, f.path), "utf8")).toBe(f.content);
+      }
+      expect((await listFiles(out)).length).toBe(files.length + 1); // and the marker
+      const again = await writeAll(out, true, tuning);
+      expect(again).toMatchObject({ written: 0, unchanged: files.length, outdated: [] });
+    },
+  );
 });
 
 describe("generate: a workspace of several buf modules", () => {

@@ -20,10 +20,27 @@ export const MARKER = ".contractgen";
 const MARKER_TEXT = "This folder is written by contractgen generate; files in it are replaced.\n";
 
 /**
- * Writer threads. Two write thousands of new files ~20% faster than one (the kernel work of creating
- * them spreads over two cores); more did not help on two cores. Each folder belongs to one thread.
+ * Writer threads: one, and a second only when the first falls behind. Each thread costs ~50 ms of CPU
+ * to start and takes a core from the emitters on a two-core machine; a new `generate -t php` process on
+ * 200 protos, one writer against two, medians of 14 rounds alternating with protoc: tmpfs 1.86× → 1.81×
+ * and 1.93× → 1.83× protoc, ext4 1.83× → 1.72×. But where creating files has become slow (ext4 after many
+ * deletions: protoc itself 1.3–2 s) two writers were faster: 2,732 against 3,363 ms.
  */
-const WRITERS = 2;
+const MAX_WRITERS = 2;
+
+/**
+ * Batches the first writer may fall further behind, after its first batch is written, before a second
+ * starts. Its backlog right then comes from its start-up and shrinks on a fast disk.
+ */
+const BACKLOG_GROWTH = 3;
+
+/** How an output folder is written; the defaults are the measured best (tests force the other paths). */
+export interface OutputTuning {
+  /** Most writer threads (capped by the machine's cores). */
+  readonly maxWriters?: number;
+  /** See {@link BACKLOG_GROWTH}; a negative value starts the second writer at the first batch written. */
+  readonly backlogGrowth?: number;
+}
 
 /** What an output run did. */
 export interface OutputResult {
@@ -33,6 +50,8 @@ export interface OutputResult {
   readonly removed: number;
   /** Paths that differ from the disk (changed or missing), sorted, then the stale ones, sorted. */
   readonly outdated: readonly string[];
+  /** Writer threads the run used (see {@link MAX_WRITERS}). */
+  readonly threads: number;
 }
 
 /** An output folder being written. */
@@ -83,20 +102,36 @@ function startWriter(setup: Omit<WriterSetup, "returns">, buffers: BufferPool): 
  * Starts writing the output folder `out` (absolute). With `check`, files are only compared: `finish`
  * reports what differs and nothing is written or removed.
  */
-export function openOutput(out: string, check: boolean): OutputWriter {
+export function openOutput(out: string, check: boolean, tuning: OutputTuning = {}): OutputWriter {
   const fresh = !existsSync(out);
   const owned = !fresh && existsSync(join(out, MARKER));
   const setup = { out, check, fresh };
   const buffers = new BufferPool();
+  const maxWriters = Math.max(1, Math.min(tuning.maxWriters ?? MAX_WRITERS, availableParallelism()));
+  const growth = tuning.backlogGrowth ?? BACKLOG_GROWTH;
   // Started at the first write, not here: while buf builds the contracts it has both cores to itself
   // (thread start-up there made `buf build` ~10% slower).
-  let writers: Writer[] = [];
+  const writers: Writer[] = [];
+  /** Batches sent to each writer. */
+  const sent: number[] = [];
+  /** The first writer's backlog when it had written its first batch. */
+  let firstBacklog: number | undefined;
   const started = (): Writer[] => {
-    if (writers.length === 0) {
-      const count = Math.max(1, Math.min(WRITERS, availableParallelism()));
-      writers = Array.from({ length: count }, () => startWriter(setup, buffers));
-    }
+    if (writers.length === 0) addWriter();
     return writers;
+  };
+  const addWriter = (): void => {
+    writers.push(startWriter(setup, buffers));
+    sent.push(0);
+  };
+  const backlog = (i: number): number => (sent[i] ?? 0) - buffers.returned(i);
+  /** Starts the second writer when the first one's backlog keeps growing. */
+  const adapt = (): void => {
+    if (writers.length >= maxWriters) return;
+    buffers.poll();
+    if (buffers.returned(0) === 0) return; // still starting
+    firstBacklog ??= backlog(0);
+    if (backlog(0) > firstBacklog + growth) addWriter();
   };
   const produced = new Set<string>();
   const writerOfFolder = new Map<string, number>();
@@ -108,13 +143,16 @@ export function openOutput(out: string, check: boolean): OutputWriter {
     write(files) {
       if (files.length === 0) return [];
       const writers = started();
+      adapt();
       const batches: GeneratedFile[][] = writers.map(() => []);
       for (const file of files) {
         produced.add(file.path);
         const folder = file.path.slice(0, Math.max(0, file.path.lastIndexOf("/")));
         let index = writerOfFolder.get(folder);
         if (index === undefined) {
-          index = writerOfFolder.size % writers.length;
+          // A new folder goes to the writer with the least left to write; it keeps it.
+          index = 0;
+          for (let i = 1; i < writers.length; i++) if (backlog(i) < backlog(index)) index = i;
           writerOfFolder.set(folder, index);
         }
         batches[index]?.push(file);
@@ -123,6 +161,7 @@ export function openOutput(out: string, check: boolean): OutputWriter {
         if (batch.length === 0) return;
         const request = encodeBatch(batch, buffers);
         writers[i]?.worker.postMessage(request, [request.bytes.buffer]);
+        sent[i] = (sent[i] ?? 0) + 1;
       });
       return check ? [...files] : files.map((f) => new WrittenFile(out, f.path));
     },
@@ -158,6 +197,7 @@ export function openOutput(out: string, check: boolean): OutputWriter {
         written,
         unchanged,
         removed: check ? 0 : stale.length,
+        threads: writers.length,
         outdated: changed.sort(compareStrings).concat(stale.sort(compareStrings)),
       };
     },
@@ -192,18 +232,32 @@ export class WrittenFile implements GeneratedFile {
 class BufferPool {
   private readonly free: ArrayBuffer[] = [];
   private readonly ports: MessagePort[] = [];
+  /** Buffers given back on each port: the batches its writer has written. */
+  private readonly back: number[] = [];
 
   listen(port: MessagePort): void {
     this.ports.push(port);
+    this.back.push(0);
+  }
+
+  /** Takes in the buffers the writers have given back. */
+  poll(): void {
+    this.ports.forEach((port, i) => {
+      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
+        this.free.push(m.message as ArrayBuffer);
+        this.back[i] = (this.back[i] ?? 0) + 1;
+      }
+    });
+  }
+
+  /** Batches the writer of the `i`th port has written, as far as {@link poll} has seen. */
+  returned(i: number): number {
+    return this.back[i] ?? 0;
   }
 
   /** A buffer of at least `size` bytes. */
   take(size: number): ArrayBuffer {
-    for (const port of this.ports) {
-      for (let m = receiveMessageOnPort(port); m !== undefined; m = receiveMessageOnPort(port)) {
-        this.free.push(m.message as ArrayBuffer);
-      }
-    }
+    this.poll();
     const i = this.free.findIndex((b) => b.byteLength >= size);
     if (i >= 0) return this.free.splice(i, 1)[0] as ArrayBuffer;
     return Buffer.allocUnsafeSlow(Math.max(size, MIN_BUFFER)).buffer as ArrayBuffer;

@@ -2,10 +2,10 @@
  * A writer thread of the output folder (started by codegen/output/index.ts, which gives each thread
  * whole folders).
  *
- * Why threads: creating thousands of small files is kernel time (0.05–0.4 ms a file on ext4, the most
- * right after many files were deleted), and it is the largest part of a big generation run. On writer
- * threads it runs while the main thread builds the model and emits code, instead of after it; two
- * threads write about 20% faster than one (measured in bench/php-gen.js). Synchronous calls here are
+ * Why a thread: creating thousands of small files is kernel time (0.05–0.4 ms a file on ext4, the most
+ * right after many files were deleted), and it is the largest part of a big generation run. On a writer
+ * thread it runs while the main thread builds the model and emits code, instead of after it (how many
+ * threads: codegen/output/index.ts, `WRITERS`). Synchronous calls here are
  * deliberate: one `writeFileSync` is a single open/write/close without a round trip through an event
  * loop, and this thread has nothing else to do (measured: 6,000 files, ~1.0 s synchronously against
  * ~2.5 s with fs.promises and 1–64 writes in flight).
