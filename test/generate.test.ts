@@ -1,3 +1,5 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, relative } from "node:path";
@@ -16,7 +18,7 @@ import { generate } from "../codegen/generate.js";
 import { SourceInfo, splitSourceInfo } from "../codegen/load/source-info.js";
 import { openOutput } from "../codegen/output/index.js";
 import { bufEnv } from "../codegen/tools/buf.js";
-import { BUF_YAML, ROOT, removeDir, scratchDir, typecheck, writeTree } from "./helpers.js";
+import { BUF_YAML, CLI, ROOT, removeDir, scratchDir, typecheck, writeTree } from "./helpers.js";
 
 const GOLDEN = join(ROOT, "test", "golden");
 
@@ -412,6 +414,13 @@ describe("proto image decoding: source code info without fromBinary", () => {
       ),
     ).toBe(true);
     expect(new SourceInfo("a.proto", split.sourceInfo[0] ?? []).doc([4, 0])).toBe("M");
+  });
+});
+
+describe("the built binary", () => {
+  it("runs as a command itself (shebang and executable bit), as npx and package managers run it", () => {
+    const version = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).version as string;
+    expect(execFileSync(CLI, ["--version"], { encoding: "utf8" }).trim()).toBe(version);
   });
 });
 
