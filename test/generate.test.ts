@@ -77,7 +77,7 @@ describe("generate on the example contracts", () => {
     }
     for (const pkg of ["stats", "events", "shared"]) {
       expect(files).toContain(`ts/jsonschema/shop/${pkg}/v1/types.ts`);
-      expect(files).toContain(`ts/jsonschema/shop/${pkg}/v1/validators.js`);
+      expect(files).toContain(`ts/jsonschema/shop/${pkg}/v1/validators.ts`);
     }
     expect(files).toContain("ts/jsonschema/shop/stats/v1/stats_service.ts");
     expect(files).toContain("schema/shop.order.v1.Order.schema.json");

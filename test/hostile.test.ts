@@ -231,8 +231,7 @@ describe.each(cases)("hostile %s contract", (kind, files) => {
         ? ["ts/proto/hostile/v1/hostile_pb.ts", "ts/proto/hostile/v1/hostile_contract.ts"]
         : [
             "ts/jsonschema/hostile/v1/types.ts",
-            "ts/jsonschema/hostile/v1/validators.js",
-            "ts/jsonschema/hostile/v1/validators.d.ts",
+            "ts/jsonschema/hostile/v1/validators.ts",
             "ts/jsonschema/hostile/v1/object_service.ts",
           ];
     expect(paths).toEqual(expect.arrayContaining(want));
@@ -338,7 +337,7 @@ describe("hostile proto contract: messages named after globals and fields named 
 describe("hostile JSON Schema contract: generated validators", () => {
   let validators: Record<string, unknown>;
   beforeAll(async () => {
-    validators = await importModule(projectOf("JSON Schema").gen("ts/jsonschema/hostile/v1/validators.js"));
+    validators = await importModule(projectOf("JSON Schema").gen("ts/jsonschema/hostile/v1/validators.ts"));
   });
 
   // want: true, or the keyword of the error the validator must report.
@@ -439,7 +438,7 @@ describe("a JSON Schema property named __proto__", () => {
     expect(wire.properties.__proto__).toEqual({ type: "string", description: TEMPLATE });
     const result = await typecheck(dir);
     expect(result.stdout + result.stderr).toBe("");
-    const mod = await importModule(join(dir, "gen", "ts/jsonschema/protokey/v1/validators.js"));
+    const mod = await importModule(join(dir, "gen", "ts/jsonschema/protokey/v1/validators.ts"));
     const validate = mod["validateHolder"] as (v: unknown) => boolean;
     const verdicts = ['{"__proto__":"x","name":"n"}', "{}", '{"__proto__":1}', '{"other":1}'].map((json) =>
       validate(JSON.parse(json)),

@@ -10,6 +10,11 @@ export default defineConfig({
     alias: [
       { find: /^contractgen\/runtime\/ajv$/, replacement: `${root}runtime/ajv.ts` },
       { find: /^contractgen\/runtime$/, replacement: `${root}runtime/index.ts` },
+      { find: /^contractgen\/protobuf$/, replacement: `${root}runtime/reexport/protobuf.ts` },
+      { find: /^contractgen\/protobuf\/codegenv2$/, replacement: `${root}runtime/reexport/codegenv2.ts` },
+      { find: /^contractgen\/protobuf\/wkt$/, replacement: `${root}runtime/reexport/wkt.ts` },
+      { find: /^contractgen\/connect$/, replacement: `${root}runtime/reexport/connect.ts` },
+      { find: /^contractgen\/connect-node$/, replacement: `${root}runtime/reexport/connect-node.ts` },
     ],
   },
   test: {

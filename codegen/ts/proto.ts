@@ -15,6 +15,38 @@ const require = createRequire(import.meta.url);
 export const PROTO_TS_DIR = "ts/proto";
 
 /**
+ * Where generated `_pb.ts` files import the protobuf-es runtime from: contractgen's facades instead of
+ * `@bufbuild/protobuf`, which an app that depends on contractgen alone does not have as a direct
+ * dependency (pnpm's strict layout resolves only direct dependencies). protobuf-es imports a few
+ * well-known files by their own subpath (its `wktPublicImportPaths`): each has a facade of the same
+ * path under `contractgen/protobuf/wkt/` (runtime/reexport/wkt/; test/packaging.test.ts checks the list).
+ */
+export const RUNTIME_REWRITES: readonly (readonly [string, string])[] = [
+  ["@bufbuild/protobuf", "contractgen/protobuf"],
+  ["@bufbuild/protobuf/codegenv2", "contractgen/protobuf/codegenv2"],
+  ["@bufbuild/protobuf/wkt", "contractgen/protobuf/wkt"],
+  ...[
+    "api",
+    "c_sharp_features",
+    "cpp_features",
+    "cpp_file_options",
+    "cpp_options",
+    "go_features",
+    "java_features",
+    "json_enumvalue_options",
+    "json_options",
+    "source_context",
+    "type",
+  ].map(
+    (name) =>
+      [
+        `@bufbuild/protobuf/wkt/google/protobuf/${name}_pb.js`,
+        `contractgen/protobuf/wkt/google/protobuf/${name}_pb.js`,
+      ] as const,
+  ),
+];
+
+/**
  * Runs the real `buf generate` with the local protoc-gen-es (target ts) on the already built image, so
  * the protos are compiled once. Returns protoc-gen-es' files, untouched, under `ts/proto/`.
  */
@@ -31,7 +63,11 @@ export async function runProtocGenEs(image: ProtoImage): Promise<GeneratedFile[]
         {
           local: [process.execPath, plugin],
           out: outDir,
-          opt: ["target=ts", "import_extension=js"],
+          opt: [
+            "target=ts",
+            "import_extension=js",
+            ...RUNTIME_REWRITES.map(([from, to]) => `rewrite_imports=${from}:${to}`),
+          ],
           // One plugin process for all files; buf's default starts one per folder (200 Node processes
           // for 200 packages, measured 40× slower).
           strategy: "all",
@@ -115,13 +151,15 @@ export function emitProtoServiceHelpers(
       const descName = exportedServices[i] ?? service.name;
       const local = descName.replace(/\$$/, "");
       const desc = ts.import(descName, `./${base}_pb.js`);
-      const Client = ts.import("Client", "@connectrpc/connect", { type: true });
-      const ServiceImpl = ts.import("ServiceImpl", "@connectrpc/connect", { type: true });
-      const Transport = ts.import("Transport", "@connectrpc/connect", { type: true });
-      const ConnectRouter = ts.import("ConnectRouter", "@connectrpc/connect", { type: true });
-      const createClient = ts.import("createClient", "@connectrpc/connect");
-      const createConnectTransport = ts.import("createConnectTransport", "@connectrpc/connect-node");
-      const Interceptor = ts.import("Interceptor", "@connectrpc/connect", { type: true });
+      // Through contractgen's facades: an app that depends on contractgen alone resolves them.
+      const Client = ts.import("Client", "contractgen/connect", { type: true });
+      const ServiceImpl = ts.import("ServiceImpl", "contractgen/connect", { type: true });
+      const Transport = ts.import("Transport", "contractgen/connect", { type: true });
+      const ConnectRouter = ts.import("ConnectRouter", "contractgen/connect", { type: true });
+      const createClient = ts.import("createClient", "contractgen/connect");
+      const Interceptor = ts.import("Interceptor", "contractgen/connect", { type: true });
+      const Boundary = ts.import("Boundary", "contractgen/runtime", { type: true });
+      const createGuardedConnectTransport = ts.import("createGuardedConnectTransport", "contractgen/runtime");
       const doc = service.doc ? `${service.doc}\n\n` : "";
       ts.print(
         ...docComment(`${doc}A typed client of \`${service.fullName}\`.`),
@@ -138,16 +176,16 @@ export function emitProtoServiceHelpers(
         "}",
         "",
         ...docComment(
-          `Creates a client of \`${service.fullName}\` that speaks the Connect protocol with the JSON codec over\nHTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET.`,
+          `Creates a client of \`${service.fullName}\` that speaks the Connect protocol with the JSON codec over\nHTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET. Pass \`boundary\` (\`createBoundary\`\nover \`gen/schema\`) to check every response before protobuf-es reads it: PHP pitfalls such as int64\nbeyond 2^53 as a JSON number or a PHP enum's \`->name\` then fail the call instead of changing the value.`,
         ),
         `export function create${local}JsonClient(`,
         "  baseUrl: string,",
-        `  options: { interceptors?: ${Interceptor}[]; timeoutMs?: number } = {},`,
+        `  options: { boundary?: ${Boundary}; interceptors?: ${Interceptor}[]; timeoutMs?: number } = {},`,
         `): ${local}Client {`,
-        `  const transport = ${createConnectTransport}({`,
+        `  const transport = ${createGuardedConnectTransport}({`,
         "    baseUrl,",
-        '    httpVersion: "1.1",',
-        "    useBinaryFormat: false,",
+        `    services: [${desc}],`,
+        "    boundary: options.boundary,",
         "    useHttpGet: true,",
         "    interceptors: options.interceptors ?? [],",
         "    ...(options.timeoutMs !== undefined ? { defaultTimeoutMs: options.timeoutMs } : {}),",

@@ -30,7 +30,7 @@ export function createWireAjv(wire: ReadonlyMap<string, JsonSchema>, forCode: bo
 
 /**
  * One module of validators per JSON Schema package, compiled by ajv at generation time (standalone
- * code), with a declaration file typing each validator as a type guard for its generated type.
+ * code), each exported with its type: a type guard for its generated type.
  */
 export function emitValidators(
   model: ContractModel,
@@ -80,36 +80,43 @@ export function emitValidators(
         message: `ajv emitted a require() contractgen cannot map in package ${pkg}`,
       });
     }
-    const js = [
+    // ajv's standalone code is untyped JavaScript: the module opts out of type checking and exports each
+    // validator with its declared type (a `.ts` file, so `tsc` builds it like every other generated file).
+    const exported = new Map<string, string>();
+    const untyped = body.replace(
+      /export const ([A-Za-z0-9_$]+) = ([A-Za-z0-9_$]+);/g,
+      (_m, name: string, fn: string) => {
+        exported.set(name, fn);
+        return "";
+      },
+    );
+    const ts = [
       ...preamble(sources, "//"),
       "// Validators compiled by ajv from the wire JSON Schemas (gen/schema).",
+      "// @ts-nocheck: ajv's generated code is untyped; the exports below carry the types.",
       "/* eslint-disable */",
       "",
+      'import type { Validator } from "contractgen/runtime";',
       'import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";',
+      `import type { ${fullNames.map((n) => jsonSchemaTypeName(n)).join(", ")} } from "./types.js";`,
       "",
-      body.replace(/;(?=export const |const |function )/g, ";\n"),
+      untyped.replace(/;(?=const |function )/g, ";\n").replace(/^\n+/, ""),
+      "",
+      ...fullNames.flatMap((n) => {
+        const name = validatorName(n);
+        const fn = exported.get(name);
+        if (fn === undefined) throw new Error(`internal: ajv exported no ${name}`);
+        return [
+          `/** Checks a value against the JSON Schema of ${n}; on failure, \`errors\` says where and why. */`,
+          `export const ${name} = ${fn} as Validator<${jsonSchemaTypeName(n)}>;`,
+        ];
+      }),
       "",
       "// The wire schema of each validator: the runtime boundary's one-pass check covers these.",
       ...fullNames.map((n) => `${validatorName(n)}.wireSchema = ${JSON.stringify(wireId(n))};`),
       "",
     ].join("\n");
-    const typesModule = "./types.js";
-    const dts = [
-      ...preamble(sources, "//"),
-      "",
-      'import type { Validator } from "contractgen/runtime";',
-      `import type { ${fullNames.map((n) => jsonSchemaTypeName(n)).join(", ")} } from "${typesModule}";`,
-      "",
-      ...fullNames.flatMap((n) => [
-        `/** Checks a value against the JSON Schema of ${n}; on failure, \`errors\` says where and why. */`,
-        `export declare const ${validatorName(n)}: Validator<${jsonSchemaTypeName(n)}>;`,
-      ]),
-      "",
-    ].join("\n");
-    files.push(
-      { path: `${validatorsPath(pkg)}.js`, content: js },
-      { path: `${validatorsPath(pkg)}.d.ts`, content: dts },
-    );
+    files.push({ path: `${validatorsPath(pkg)}.ts`, content: ts });
   }
   return files;
 }

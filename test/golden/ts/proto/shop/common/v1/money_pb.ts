@@ -4,9 +4,9 @@
 
 // Value types shared by every shop service.
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Message } from "@bufbuild/protobuf";
+import type { GenFile, GenMessage } from "contractgen/protobuf/codegenv2";
+import { fileDesc, messageDesc } from "contractgen/protobuf/codegenv2";
+import type { Message } from "contractgen/protobuf";
 
 /**
  * Describes the file shop/common/v1/money.proto.

@@ -2,8 +2,8 @@
 // source: contracts/proto/shop/inventory/v1/inventory.proto
 
 import { InventoryService } from "./inventory_pb.js";
-import { type Client, type ConnectRouter, type Interceptor, type ServiceImpl, type Transport, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
+import { type Client, type ConnectRouter, type Interceptor, type ServiceImpl, type Transport, createClient } from "contractgen/connect";
+import { type Boundary, createGuardedConnectTransport } from "contractgen/runtime";
 
 /**
  * Holds stock for orders while they are being paid.
@@ -26,16 +26,18 @@ export function createInventoryServiceClient(transport: Transport): InventorySer
 
 /**
  * Creates a client of `shop.inventory.v1.InventoryService` that speaks the Connect protocol with the JSON codec over
- * HTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET.
+ * HTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET. Pass `boundary` (`createBoundary`
+ * over `gen/schema`) to check every response before protobuf-es reads it: PHP pitfalls such as int64
+ * beyond 2^53 as a JSON number or a PHP enum's `->name` then fail the call instead of changing the value.
  */
 export function createInventoryServiceJsonClient(
   baseUrl: string,
-  options: { interceptors?: Interceptor[]; timeoutMs?: number } = {},
+  options: { boundary?: Boundary; interceptors?: Interceptor[]; timeoutMs?: number } = {},
 ): InventoryServiceClient {
-  const transport = createConnectTransport({
+  const transport = createGuardedConnectTransport({
     baseUrl,
-    httpVersion: "1.1",
-    useBinaryFormat: false,
+    services: [InventoryService],
+    boundary: options.boundary,
     useHttpGet: true,
     interceptors: options.interceptors ?? [],
     ...(options.timeoutMs !== undefined ? { defaultTimeoutMs: options.timeoutMs } : {}),

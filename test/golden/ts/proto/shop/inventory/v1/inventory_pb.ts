@@ -5,11 +5,11 @@
 // Stock reservations. Implemented by the TypeScript inventory service and
 // called on the flash-sale checkout path, so it must stay cheap.
 
-import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_duration, file_google_protobuf_timestamp, file_google_protobuf_wrappers } from "@bufbuild/protobuf/wkt";
-import type { Message } from "@bufbuild/protobuf";
+import type { GenEnum, GenFile, GenMessage, GenService } from "contractgen/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "contractgen/protobuf/codegenv2";
+import type { Duration, Timestamp } from "contractgen/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_timestamp, file_google_protobuf_wrappers } from "contractgen/protobuf/wkt";
+import type { Message } from "contractgen/protobuf";
 
 /**
  * Describes the file shop/inventory/v1/inventory.proto.

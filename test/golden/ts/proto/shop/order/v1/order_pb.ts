@@ -4,13 +4,13 @@
 
 // Order taking and order history. Implemented by the TypeScript checkout service.
 
-import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_struct, file_google_protobuf_timestamp, file_google_protobuf_wrappers } from "@bufbuild/protobuf/wkt";
+import type { GenEnum, GenFile, GenMessage, GenService } from "contractgen/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "contractgen/protobuf/codegenv2";
+import type { Timestamp } from "contractgen/protobuf/wkt";
+import { file_google_protobuf_struct, file_google_protobuf_timestamp, file_google_protobuf_wrappers } from "contractgen/protobuf/wkt";
 import type { Money } from "../../common/v1/money_pb.js";
 import { file_shop_common_v1_money } from "../../common/v1/money_pb.js";
-import type { JsonObject, Message } from "@bufbuild/protobuf";
+import type { JsonObject, Message } from "contractgen/protobuf";
 
 /**
  * Describes the file shop/order/v1/order.proto.

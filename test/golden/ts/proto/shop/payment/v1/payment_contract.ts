@@ -2,8 +2,8 @@
 // source: contracts/proto/shop/payment/v1/payment.proto
 
 import { PaymentService } from "./payment_pb.js";
-import { type Client, type ConnectRouter, type Interceptor, type ServiceImpl, type Transport, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
+import { type Client, type ConnectRouter, type Interceptor, type ServiceImpl, type Transport, createClient } from "contractgen/connect";
+import { type Boundary, createGuardedConnectTransport } from "contractgen/runtime";
 
 /**
  * Charges customers for orders and refunds them.
@@ -27,16 +27,18 @@ export function createPaymentServiceClient(transport: Transport): PaymentService
 
 /**
  * Creates a client of `shop.payment.v1.PaymentService` that speaks the Connect protocol with the JSON codec over
- * HTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET.
+ * HTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET. Pass `boundary` (`createBoundary`
+ * over `gen/schema`) to check every response before protobuf-es reads it: PHP pitfalls such as int64
+ * beyond 2^53 as a JSON number or a PHP enum's `->name` then fail the call instead of changing the value.
  */
 export function createPaymentServiceJsonClient(
   baseUrl: string,
-  options: { interceptors?: Interceptor[]; timeoutMs?: number } = {},
+  options: { boundary?: Boundary; interceptors?: Interceptor[]; timeoutMs?: number } = {},
 ): PaymentServiceClient {
-  const transport = createConnectTransport({
+  const transport = createGuardedConnectTransport({
     baseUrl,
-    httpVersion: "1.1",
-    useBinaryFormat: false,
+    services: [PaymentService],
+    boundary: options.boundary,
     useHttpGet: true,
     interceptors: options.interceptors ?? [],
     ...(options.timeoutMs !== undefined ? { defaultTimeoutMs: options.timeoutMs } : {}),

@@ -4,13 +4,13 @@
 
 // Payments for orders. Implemented by the PHP payment service.
 
-import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { GenEnum, GenFile, GenMessage, GenService } from "contractgen/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "contractgen/protobuf/codegenv2";
+import type { Timestamp } from "contractgen/protobuf/wkt";
+import { file_google_protobuf_timestamp } from "contractgen/protobuf/wkt";
 import type { Money } from "../../common/v1/money_pb.js";
 import { file_shop_common_v1_money } from "../../common/v1/money_pb.js";
-import type { Message } from "@bufbuild/protobuf";
+import type { Message } from "contractgen/protobuf";
 
 /**
  * Describes the file shop/payment/v1/payment.proto.

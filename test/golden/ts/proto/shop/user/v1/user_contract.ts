@@ -2,8 +2,8 @@
 // source: contracts/proto/shop/user/v1/user.proto
 
 import { UserService } from "./user_pb.js";
-import { type Client, type ConnectRouter, type Interceptor, type ServiceImpl, type Transport, createClient } from "@connectrpc/connect";
-import { createConnectTransport } from "@connectrpc/connect-node";
+import { type Client, type ConnectRouter, type Interceptor, type ServiceImpl, type Transport, createClient } from "contractgen/connect";
+import { type Boundary, createGuardedConnectTransport } from "contractgen/runtime";
 
 /**
  * Manages customer accounts and issues access tokens.
@@ -27,16 +27,18 @@ export function createUserServiceClient(transport: Transport): UserServiceClient
 
 /**
  * Creates a client of `shop.user.v1.UserService` that speaks the Connect protocol with the JSON codec over
- * HTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET.
+ * HTTP/1.1, as PHP servers do. Methods without side effects use HTTP GET. Pass `boundary` (`createBoundary`
+ * over `gen/schema`) to check every response before protobuf-es reads it: PHP pitfalls such as int64
+ * beyond 2^53 as a JSON number or a PHP enum's `->name` then fail the call instead of changing the value.
  */
 export function createUserServiceJsonClient(
   baseUrl: string,
-  options: { interceptors?: Interceptor[]; timeoutMs?: number } = {},
+  options: { boundary?: Boundary; interceptors?: Interceptor[]; timeoutMs?: number } = {},
 ): UserServiceClient {
-  const transport = createConnectTransport({
+  const transport = createGuardedConnectTransport({
     baseUrl,
-    httpVersion: "1.1",
-    useBinaryFormat: false,
+    services: [UserService],
+    boundary: options.boundary,
     useHttpGet: true,
     interceptors: options.interceptors ?? [],
     ...(options.timeoutMs !== undefined ? { defaultTimeoutMs: options.timeoutMs } : {}),

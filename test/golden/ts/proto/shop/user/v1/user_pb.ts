@@ -5,11 +5,11 @@
 // Customer accounts: registration, authentication and profiles.
 // Implemented by the PHP account service.
 
-import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Duration, Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp, file_google_protobuf_wrappers } from "@bufbuild/protobuf/wkt";
-import type { JsonObject, Message } from "@bufbuild/protobuf";
+import type { GenEnum, GenFile, GenMessage, GenService } from "contractgen/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "contractgen/protobuf/codegenv2";
+import type { Duration, Timestamp } from "contractgen/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp, file_google_protobuf_wrappers } from "contractgen/protobuf/wkt";
+import type { JsonObject, Message } from "contractgen/protobuf";
 
 /**
  * Describes the file shop/user/v1/user.proto.

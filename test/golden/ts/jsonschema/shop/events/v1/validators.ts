@@ -2,12 +2,13 @@
 // source: contracts/jsonschema/shop/events/v1/order_cancelled.schema.json
 // source: contracts/jsonschema/shop/events/v1/order_created.schema.json
 // Validators compiled by ajv from the wire JSON Schemas (gen/schema).
+// @ts-nocheck: ajv's generated code is untyped; the exports below carry the types.
 /* eslint-disable */
 
+import type { Validator } from "contractgen/runtime";
 import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";
+import type { CancellationReason, OrderCancelled, OrderCreated, OrderLine, SalesChannel } from "./types.js";
 
-
-export const validateCancellationReason = validate20;
 const schema31 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.CancellationReason","title":"shop.events.v1.CancellationReason","description":"Why an order was cancelled.","type":"string","enum":["customer_request","payment_declined","out_of_stock","fraud_suspected"]};
 
 function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -46,7 +47,7 @@ return errors === 0;
 }
 validate20.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const validateOrderCancelled = validate21;
+
 const schema32 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.OrderCancelled","title":"shop.events.v1.OrderCancelled","description":"Published to the `shop.orders` queue after an order has been cancelled. Consumers release stock and notify the customer.","type":"object","properties":{"eventId":{"description":"Unique identifier of this event, used for deduplication.","type":"string","format":"uuid"},"occurredAt":{"description":"When the order was cancelled.","type":"string","format":"date-time"},"orderId":{"description":"Identifier of the cancelled order.","type":"integer","minimum":1},"reason":{"description":"Why the order was cancelled.","$ref":"urn:contractgen:shop.events.v1.CancellationReason"},"cancelledByUserId":{"description":"Customer or staff member who cancelled the order, or null when it was cancelled automatically.","type":["integer","null"],"minimum":1},"refund":{"description":"Amount refunded to the customer; absent when nothing had been paid yet.","$ref":"urn:contractgen:shop.shared.v1.Money"},"note":{"description":"Explanation entered by support staff, or null.","type":["string","null"],"maxLength":500},"releasedSkuIds":{"description":"Stock-keeping units whose reserved stock was returned to the pool.","type":"array","items":{"type":"integer","minimum":1},"uniqueItems":true}},"required":["eventId","occurredAt","orderId","reason","cancelledByUserId","releasedSkuIds"],"additionalProperties":false,"examples":[{"eventId":"d2c4a8e1-7b3f-4e90-a1d5-6f8b2c0e9a37","occurredAt":"2025-11-28T09:41:10Z","orderId":7310442,"reason":"customer_request","cancelledByUserId":48213,"refund":{"currency":"EUR","amountMinor":26198},"note":null,"releasedSkuIds":[100234,100871]}]};
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Money","title":"shop.shared.v1.Money","description":"An amount of money in a specific currency, expressed as an integer number of the currency's minor unit (e.g. cents) so that no floating-point rounding ever happens.","type":"object","properties":{"currency":{"description":"Three-letter ISO 4217 currency code, upper case (e.g. \"EUR\").","type":"string","pattern":"^[A-Z]{3}$"},"amountMinor":{"description":"Amount in minor units of `currency` (1999 with EUR means 19.99 EUR). Negative for credits.","type":"integer"}},"required":["currency","amountMinor"],"additionalProperties":false,"examples":[{"currency":"EUR","amountMinor":1999}]};
 const func0 = Object.prototype.hasOwnProperty;
@@ -453,7 +454,7 @@ return errors === 0;
 }
 validate21.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateOrderCreated = validate22;
+
 const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.OrderCreated","title":"shop.events.v1.OrderCreated","description":"Published to the `shop.orders` queue after an order has been placed. Consumers must ignore events whose `eventId` they have already processed.","type":"object","properties":{"eventId":{"description":"Unique identifier of this event, used for deduplication.","type":"string","format":"uuid"},"occurredAt":{"description":"When the order was placed.","type":"string","format":"date-time"},"orderId":{"description":"Identifier of the new order.","type":"integer","minimum":1},"userId":{"description":"Identifier of the customer who placed the order.","type":"integer","minimum":1},"customerEmail":{"description":"Email address the order confirmation is sent to.","type":"string","format":"email","maxLength":254},"channel":{"description":"Sales channel the order came through.","$ref":"urn:contractgen:shop.events.v1.SalesChannel"},"items":{"description":"Ordered items.","type":"array","items":{"$ref":"urn:contractgen:shop.events.v1.OrderLine"},"minItems":1,"maxItems":100},"total":{"description":"Amount to be paid, after discounts and including shipping.","$ref":"urn:contractgen:shop.shared.v1.Money"},"shippingAddress":{"description":"Where the order is shipped to.","$ref":"urn:contractgen:shop.shared.v1.Address"},"couponCode":{"description":"Coupon redeemed on the order, or null when none was used.","type":["string","null"],"minLength":1,"maxLength":32,"pattern":"^[A-Z0-9-]+$"},"metadata":{"description":"Key/value pairs set by the sales channel, copied from the order.","type":"object","additionalProperties":{"type":"string"}}},"required":["eventId","occurredAt","orderId","userId","customerEmail","channel","items","total","shippingAddress"],"additionalProperties":false,"examples":[{"eventId":"0b6e2f9c-5a41-4d8e-b3c7-91f2e4a6d015","occurredAt":"2025-11-28T09:12:44Z","orderId":7310442,"userId":48213,"customerEmail":"erika.mustermann@example.com","channel":"web","items":[{"skuId":100234,"productName":"Espresso machine X200","quantity":1,"unitPrice":{"currency":"EUR","amountMinor":24900}},{"skuId":100871,"productName":"Descaler, 500 ml","quantity":2,"unitPrice":{"currency":"EUR","amountMinor":899}}],"total":{"currency":"EUR","amountMinor":26198},"shippingAddress":{"recipientName":"Erika Mustermann","lines":["Heidestraße 17"],"city":"Köln","postalCode":"51147","countryCode":"DE","phoneNumber":null},"couponCode":"BF-2025","metadata":{"campaign":"black-friday"}}]};
 const schema36 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.events.v1.SalesChannel","title":"shop.events.v1.SalesChannel","description":"Sales channel an order was placed through.","type":"string","enum":["web","ios_app","android_app","marketplace"]};
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Address","title":"shop.shared.v1.Address","description":"A postal address that parcels can be shipped to.","type":"object","properties":{"recipientName":{"description":"Full name of the person receiving the parcel.","type":"string","minLength":1,"maxLength":100},"lines":{"description":"Street address lines, most significant first.","type":"array","items":{"type":"string","minLength":1,"maxLength":100},"minItems":1,"maxItems":3},"city":{"description":"City or locality.","type":"string","minLength":1,"maxLength":100},"postalCode":{"description":"Postal or ZIP code, as written locally.","type":"string","minLength":1,"maxLength":16},"countryCode":{"description":"Two-letter ISO 3166-1 alpha-2 country code, upper case (e.g. \"DE\").","type":"string","pattern":"^[A-Z]{2}$"},"phoneNumber":{"description":"Phone number for the carrier in E.164 format, or null when the customer did not provide one.","type":["string","null"],"pattern":"^\\+[1-9][0-9]{6,14}$"}},"required":["recipientName","lines","city","postalCode","countryCode"],"additionalProperties":false,"examples":[{"recipientName":"Erika Mustermann","lines":["Heidestraße 17","3. OG"],"city":"Köln","postalCode":"51147","countryCode":"DE","phoneNumber":"+4922112345678"}]};
@@ -1514,9 +1515,9 @@ return errors === 0;
 }
 validate22.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateOrderLine = validate23;
 
-export const validateSalesChannel = validate25;
+
+
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:contractgen:shop.events.v1.SalesChannel" */;
@@ -1554,6 +1555,17 @@ return errors === 0;
 }
 validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
+
+/** Checks a value against the JSON Schema of shop.events.v1.CancellationReason; on failure, `errors` says where and why. */
+export const validateCancellationReason = validate20 as Validator<CancellationReason>;
+/** Checks a value against the JSON Schema of shop.events.v1.OrderCancelled; on failure, `errors` says where and why. */
+export const validateOrderCancelled = validate21 as Validator<OrderCancelled>;
+/** Checks a value against the JSON Schema of shop.events.v1.OrderCreated; on failure, `errors` says where and why. */
+export const validateOrderCreated = validate22 as Validator<OrderCreated>;
+/** Checks a value against the JSON Schema of shop.events.v1.OrderLine; on failure, `errors` says where and why. */
+export const validateOrderLine = validate23 as Validator<OrderLine>;
+/** Checks a value against the JSON Schema of shop.events.v1.SalesChannel; on failure, `errors` says where and why. */
+export const validateSalesChannel = validate25 as Validator<SalesChannel>;
 
 // The wire schema of each validator: the runtime boundary's one-pass check covers these.
 validateCancellationReason.wireSchema = "urn:contractgen:shop.events.v1.CancellationReason";

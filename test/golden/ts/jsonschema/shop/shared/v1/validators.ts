@@ -2,12 +2,13 @@
 // source: contracts/jsonschema/shop/shared/v1/address.schema.json
 // source: contracts/jsonschema/shop/shared/v1/money.schema.json
 // Validators compiled by ajv from the wire JSON Schemas (gen/schema).
+// @ts-nocheck: ajv's generated code is untyped; the exports below carry the types.
 /* eslint-disable */
 
+import type { Validator } from "contractgen/runtime";
 import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";
+import type { Address, Money } from "./types.js";
 
-
-export const validateAddress = validate26;
 const schema40 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Address","title":"shop.shared.v1.Address","description":"A postal address that parcels can be shipped to.","type":"object","properties":{"recipientName":{"description":"Full name of the person receiving the parcel.","type":"string","minLength":1,"maxLength":100},"lines":{"description":"Street address lines, most significant first.","type":"array","items":{"type":"string","minLength":1,"maxLength":100},"minItems":1,"maxItems":3},"city":{"description":"City or locality.","type":"string","minLength":1,"maxLength":100},"postalCode":{"description":"Postal or ZIP code, as written locally.","type":"string","minLength":1,"maxLength":16},"countryCode":{"description":"Two-letter ISO 3166-1 alpha-2 country code, upper case (e.g. \"DE\").","type":"string","pattern":"^[A-Z]{2}$"},"phoneNumber":{"description":"Phone number for the carrier in E.164 format, or null when the customer did not provide one.","type":["string","null"],"pattern":"^\\+[1-9][0-9]{6,14}$"}},"required":["recipientName","lines","city","postalCode","countryCode"],"additionalProperties":false,"examples":[{"recipientName":"Erika Mustermann","lines":["Heidestraße 17","3. OG"],"city":"Köln","postalCode":"51147","countryCode":"DE","phoneNumber":"+4922112345678"}]};
 const func0 = Object.prototype.hasOwnProperty;
 const func77 = ajvRuntime.ucs2length.default;
@@ -330,7 +331,7 @@ return errors === 0;
 }
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateMoney = validate27;
+
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Money","title":"shop.shared.v1.Money","description":"An amount of money in a specific currency, expressed as an integer number of the currency's minor unit (e.g. cents) so that no floating-point rounding ever happens.","type":"object","properties":{"currency":{"description":"Three-letter ISO 4217 currency code, upper case (e.g. \"EUR\").","type":"string","pattern":"^[A-Z]{3}$"},"amountMinor":{"description":"Amount in minor units of `currency` (1999 with EUR means 19.99 EUR). Negative for credits.","type":"integer"}},"required":["currency","amountMinor"],"additionalProperties":false,"examples":[{"currency":"EUR","amountMinor":1999}]};
 const pattern4 = new RegExp("^[A-Z]{3}$", "u");
 
@@ -432,6 +433,11 @@ return errors === 0;
 }
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+
+/** Checks a value against the JSON Schema of shop.shared.v1.Address; on failure, `errors` says where and why. */
+export const validateAddress = validate26 as Validator<Address>;
+/** Checks a value against the JSON Schema of shop.shared.v1.Money; on failure, `errors` says where and why. */
+export const validateMoney = validate27 as Validator<Money>;
 
 // The wire schema of each validator: the runtime boundary's one-pass check covers these.
 validateAddress.wireSchema = "urn:contractgen:shop.shared.v1.Address";

@@ -5,12 +5,13 @@
 // source: contracts/jsonschema/shop/stats/v1/track_event_request.schema.json
 // source: contracts/jsonschema/shop/stats/v1/track_event_response.schema.json
 // Validators compiled by ajv from the wire JSON Schemas (gen/schema).
+// @ts-nocheck: ajv's generated code is untyped; the exports below carry the types.
 /* eslint-disable */
 
+import type { Validator } from "contractgen/runtime";
 import { ajvFormats, ajvRuntime } from "contractgen/runtime/ajv";
+import type { AddToCart, Checkout, EventKind, FieldViolation, FieldViolations, GetDailyReportRequest, GetDailyReportResponse, PageView, PaymentMethod, SkuStats, StatsError, TrackEventRequest, TrackEventResponse } from "./types.js";
 
-
-export const validateAddToCart = validate28;
 const schema44 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.AddToCart","title":"shop.stats.v1.AddToCart","description":"A product was added to the shopping cart.","type":"object","properties":{"kind":{"description":"Discriminator; always \"add_to_cart\".","const":"add_to_cart"},"skuId":{"description":"Identifier of the stock-keeping unit added.","type":"integer","minimum":1},"quantity":{"description":"Number of units added.","type":"integer","exclusiveMinimum":0,"maximum":99},"unitPrice":{"description":"Price of one unit shown to the customer.","$ref":"urn:contractgen:shop.shared.v1.Money"}},"required":["kind","skuId","quantity","unitPrice"],"additionalProperties":false};
 const schema34 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.shared.v1.Money","title":"shop.shared.v1.Money","description":"An amount of money in a specific currency, expressed as an integer number of the currency's minor unit (e.g. cents) so that no floating-point rounding ever happens.","type":"object","properties":{"currency":{"description":"Three-letter ISO 4217 currency code, upper case (e.g. \"EUR\").","type":"string","pattern":"^[A-Z]{3}$"},"amountMinor":{"description":"Amount in minor units of `currency` (1999 with EUR means 19.99 EUR). Negative for credits.","type":"integer"}},"required":["currency","amountMinor"],"additionalProperties":false,"examples":[{"currency":"EUR","amountMinor":1999}]};
 const func0 = Object.prototype.hasOwnProperty;
@@ -253,7 +254,7 @@ return errors === 0;
 }
 validate28.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateCheckout = validate29;
+
 const schema46 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.Checkout","title":"shop.stats.v1.Checkout","description":"An order was placed.","type":"object","properties":{"kind":{"description":"Discriminator; always \"checkout\".","const":"checkout"},"orderId":{"description":"Identifier of the order that was placed.","type":"integer","minimum":1},"itemCount":{"description":"Total number of units in the order.","type":"integer","exclusiveMinimum":0},"total":{"description":"Order total paid by the customer.","$ref":"urn:contractgen:shop.shared.v1.Money"},"paymentMethod":{"description":"How the order was paid.","$ref":"urn:contractgen:shop.stats.v1.PaymentMethod"}},"required":["kind","orderId","itemCount","total","paymentMethod"],"additionalProperties":false};
 const schema48 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.PaymentMethod","title":"shop.stats.v1.PaymentMethod","description":"How a checkout was paid.","type":"string","enum":["card","bank_transfer","wallet"]};
 
@@ -517,7 +518,7 @@ return errors === 0;
 }
 validate29.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateEventKind = validate30;
+
 const schema49 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.EventKind","title":"shop.stats.v1.EventKind","description":"The kind of a tracked event; the value of the `kind` discriminator.","type":"string","enum":["page_view","add_to_cart","checkout"]};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -556,7 +557,7 @@ return errors === 0;
 }
 validate30.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const validateFieldViolation = validate31;
+
 const schema50 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.FieldViolation","title":"shop.stats.v1.FieldViolation","description":"One invalid field of a request.","type":"object","properties":{"field":{"description":"Dotted path of the invalid field (e.g. \"event.quantity\").","type":"string","minLength":1},"description":{"description":"Human-readable explanation of what is wrong with the field.","type":"string"}},"required":["field","description"],"additionalProperties":false};
 const func77 = ajvRuntime.ucs2length.default;
 
@@ -657,7 +658,7 @@ return errors === 0;
 }
 validate31.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateFieldViolations = validate32;
+
 const schema51 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.FieldViolations","title":"shop.stats.v1.FieldViolations","description":"Error detail listing every invalid field of a rejected request.","type":"object","properties":{"violations":{"description":"The invalid fields, in request order.","type":"array","items":{"$ref":"urn:contractgen:shop.stats.v1.FieldViolation"},"minItems":1}},"required":["violations"],"additionalProperties":false};
 
 function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -820,7 +821,7 @@ return errors === 0;
 }
 validate32.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateGetDailyReportRequest = validate33;
+
 const schema53 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.GetDailyReportRequest","title":"shop.stats.v1.GetDailyReportRequest","description":"Asks for the aggregated storefront statistics of one calendar day.","type":"object","properties":{"date":{"description":"Calendar day to report on, in `timezone`.","type":"string","format":"date"},"timezone":{"description":"IANA time zone the day is interpreted in; defaults to UTC.","type":"string","maxLength":64,"pattern":"^[A-Za-z_]+(/[A-Za-z0-9_+-]+)*$","default":"UTC"},"kinds":{"description":"Event kinds to count; all kinds when absent.","type":"array","items":{"$ref":"urn:contractgen:shop.stats.v1.EventKind"},"minItems":1,"maxItems":3,"uniqueItems":true},"topSkuLimit":{"description":"How many best-selling SKUs to include in the report.","type":"integer","minimum":1,"maximum":100,"default":10}},"required":["date"],"additionalProperties":false,"examples":[{"date":"2025-11-21"},{"date":"2025-11-28","timezone":"Europe/Berlin","kinds":["add_to_cart","checkout"],"topSkuLimit":5}]};
 const func27 = ajvRuntime.equal.default;
 const formats10 = ajvFormats.date;
@@ -1050,7 +1051,7 @@ return errors === 0;
 }
 validate33.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateGetDailyReportResponse = validate34;
+
 const schema55 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.GetDailyReportResponse","title":"shop.stats.v1.GetDailyReportResponse","description":"Aggregated storefront statistics of one calendar day.","type":"object","properties":{"date":{"description":"Calendar day the report covers.","type":"string","format":"date"},"timezone":{"description":"IANA time zone the day was interpreted in.","type":"string"},"eventCounts":{"description":"Number of events per kind, keyed by event kind (e.g. \"page_view\").","type":"object","additionalProperties":{"type":"integer","minimum":0}},"revenue":{"description":"Sum of all checkout totals of the day.","$ref":"urn:contractgen:shop.shared.v1.Money"},"conversionRate":{"description":"Share of sessions that ended in a checkout, from 0 to 1.","type":"number","minimum":0,"maximum":1},"averageOrderValueMinor":{"description":"Average checkout total in minor units of the revenue currency, or null when there was no checkout.","type":["integer","null"],"minimum":0},"topSkus":{"description":"Best-selling SKUs by revenue, best first.","type":"array","items":{"$ref":"urn:contractgen:shop.stats.v1.SkuStats"},"maxItems":100},"complete":{"description":"False while events of the day may still arrive and the numbers can change.","type":"boolean"},"generatedAt":{"description":"When the report was computed.","type":"string","format":"date-time"}},"required":["date","timezone","eventCounts","revenue","conversionRate","topSkus","complete","generatedAt"],"additionalProperties":false};
 const formats2 = ajvFormats["date-time"];
 const schema57 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.SkuStats","title":"shop.stats.v1.SkuStats","description":"Statistics of a single stock-keeping unit over the reported day.","type":"object","properties":{"skuId":{"description":"Identifier of the stock-keeping unit.","type":"integer","minimum":1},"views":{"description":"Number of product page views.","type":"integer","minimum":0},"addToCarts":{"description":"Number of times the SKU was added to a cart.","type":"integer","minimum":0},"unitsSold":{"description":"Number of units sold through checkouts.","type":"integer","minimum":0},"revenue":{"description":"Revenue generated by the SKU.","$ref":"urn:contractgen:shop.shared.v1.Money"}},"required":["skuId","views","addToCarts","unitsSold","revenue"],"additionalProperties":false};
@@ -1742,7 +1743,7 @@ return errors === 0;
 }
 validate34.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validatePageView = validate37;
+
 const schema59 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.PageView","title":"shop.stats.v1.PageView","description":"A page of the storefront was displayed.","type":"object","properties":{"kind":{"description":"Discriminator; always \"page_view\".","const":"page_view"},"path":{"description":"Path of the page, without scheme and host.","type":"string","maxLength":2048,"pattern":"^/"},"referrer":{"description":"Page the visitor came from, or null when unknown.","type":["string","null"],"maxLength":2048},"durationMs":{"description":"Time spent on the page in milliseconds, when the client measured it.","type":"integer","minimum":0}},"required":["kind","path"],"additionalProperties":false};
 const pattern18 = new RegExp("^/", "u");
 
@@ -1903,7 +1904,7 @@ return errors === 0;
 }
 validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validatePaymentMethod = validate38;
+
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="urn:contractgen:shop.stats.v1.PaymentMethod" */;
@@ -1941,9 +1942,9 @@ return errors === 0;
 }
 validate38.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const validateSkuStats = validate35;
 
-export const validateStatsError = validate39;
+
+
 const schema61 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.StatsError","title":"shop.stats.v1.StatsError","description":"Error detail attached to StatsService errors that are not about a malformed request: a machine-readable reason and an optional retry hint.","type":"object","properties":{"reason":{"description":"Machine-readable cause of the error.","type":"string","enum":["rate_limited","session_quota_exceeded","report_not_ready"]},"retryAfterSeconds":{"description":"Seconds to wait before retrying, or null when retrying will not help.","type":["integer","null"],"minimum":0}},"required":["reason"],"additionalProperties":false};
 
 function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2044,7 +2045,7 @@ return errors === 0;
 }
 validate39.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTrackEventRequest = validate40;
+
 const schema62 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.TrackEventRequest","title":"shop.stats.v1.TrackEventRequest","description":"A storefront analytics event reported by a client. Events are deduplicated by `eventId`, so clients may retry freely.","type":"object","properties":{"eventId":{"description":"Client-generated unique identifier of the event, used to deduplicate retries.","type":"string","format":"uuid"},"occurredAt":{"description":"When the event happened on the client (RFC 3339).","type":"string","format":"date-time"},"sessionId":{"description":"Opaque identifier of the browsing session the event belongs to.","type":"string","minLength":8,"maxLength":64,"pattern":"^[A-Za-z0-9_-]+$"},"userId":{"description":"Identifier of the signed-in customer, or null for anonymous visitors.","type":["integer","null"],"minimum":1},"timezoneOffsetMinutes":{"description":"Offset of the client's local time from UTC in minutes, used to attribute the event to the customer's local day.","type":"integer","minimum":-720,"maximum":840,"multipleOf":15},"event":{"description":"What happened; the `kind` property tells which variant it is.","type":"object","oneOf":[{"$ref":"urn:contractgen:shop.stats.v1.PageView"},{"$ref":"urn:contractgen:shop.stats.v1.AddToCart"},{"$ref":"urn:contractgen:shop.stats.v1.Checkout"}],"discriminator":{"propertyName":"kind"}},"attributes":{"description":"Free-form string attributes such as UTM parameters or experiment arms.","type":"object","additionalProperties":{"type":"string","maxLength":256}},"tags":{"description":"Short labels used to filter events in reports.","type":"array","items":{"type":"string","minLength":1,"maxLength":32,"pattern":"^[a-z0-9-]+$"},"maxItems":10,"uniqueItems":true}},"required":["eventId","occurredAt","sessionId","event"],"additionalProperties":false,"examples":[{"eventId":"3f1c9a52-8d4e-4b7a-9f0e-2c6d1b8e7a41","occurredAt":"2025-11-21T14:03:27.512Z","sessionId":"s_9KfT2xQm4L","userId":null,"timezoneOffsetMinutes":60,"event":{"kind":"page_view","path":"/products/espresso-machine-x200","referrer":"https://www.google.com/"},"attributes":{"utm_source":"newsletter","utm_campaign":"black-friday"},"tags":["landing","black-friday"]},{"eventId":"a7b0e3d4-1f52-4c9b-8e6a-5d2f0c9b3e18","occurredAt":"2025-11-21T14:05:02Z","sessionId":"s_9KfT2xQm4L","userId":48213,"event":{"kind":"add_to_cart","skuId":100234,"quantity":2,"unitPrice":{"currency":"EUR","amountMinor":24900}}}]};
 const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
 const pattern19 = new RegExp("^[A-Za-z0-9_-]+$", "u");
@@ -2631,7 +2632,7 @@ return errors === 0;
 }
 validate40.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const validateTrackEventResponse = validate43;
+
 const schema64 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"urn:contractgen:shop.stats.v1.TrackEventResponse","title":"shop.stats.v1.TrackEventResponse","description":"Acknowledgement of a tracked event.","type":"object","properties":{"eventId":{"description":"Identifier of the acknowledged event, echoed from the request.","type":"string","format":"uuid"},"accepted":{"description":"Whether the event was stored; false when it was dropped by sampling.","type":"boolean"},"duplicate":{"description":"Whether an event with the same `eventId` had already been received.","type":"boolean"},"receivedAt":{"description":"When the server received the event.","type":"string","format":"date-time"}},"required":["eventId","accepted","duplicate","receivedAt"],"additionalProperties":false};
 
 function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -2788,6 +2789,33 @@ return errors === 0;
 }
 validate43.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
+
+/** Checks a value against the JSON Schema of shop.stats.v1.AddToCart; on failure, `errors` says where and why. */
+export const validateAddToCart = validate28 as Validator<AddToCart>;
+/** Checks a value against the JSON Schema of shop.stats.v1.Checkout; on failure, `errors` says where and why. */
+export const validateCheckout = validate29 as Validator<Checkout>;
+/** Checks a value against the JSON Schema of shop.stats.v1.EventKind; on failure, `errors` says where and why. */
+export const validateEventKind = validate30 as Validator<EventKind>;
+/** Checks a value against the JSON Schema of shop.stats.v1.FieldViolation; on failure, `errors` says where and why. */
+export const validateFieldViolation = validate31 as Validator<FieldViolation>;
+/** Checks a value against the JSON Schema of shop.stats.v1.FieldViolations; on failure, `errors` says where and why. */
+export const validateFieldViolations = validate32 as Validator<FieldViolations>;
+/** Checks a value against the JSON Schema of shop.stats.v1.GetDailyReportRequest; on failure, `errors` says where and why. */
+export const validateGetDailyReportRequest = validate33 as Validator<GetDailyReportRequest>;
+/** Checks a value against the JSON Schema of shop.stats.v1.GetDailyReportResponse; on failure, `errors` says where and why. */
+export const validateGetDailyReportResponse = validate34 as Validator<GetDailyReportResponse>;
+/** Checks a value against the JSON Schema of shop.stats.v1.PageView; on failure, `errors` says where and why. */
+export const validatePageView = validate37 as Validator<PageView>;
+/** Checks a value against the JSON Schema of shop.stats.v1.PaymentMethod; on failure, `errors` says where and why. */
+export const validatePaymentMethod = validate38 as Validator<PaymentMethod>;
+/** Checks a value against the JSON Schema of shop.stats.v1.SkuStats; on failure, `errors` says where and why. */
+export const validateSkuStats = validate35 as Validator<SkuStats>;
+/** Checks a value against the JSON Schema of shop.stats.v1.StatsError; on failure, `errors` says where and why. */
+export const validateStatsError = validate39 as Validator<StatsError>;
+/** Checks a value against the JSON Schema of shop.stats.v1.TrackEventRequest; on failure, `errors` says where and why. */
+export const validateTrackEventRequest = validate40 as Validator<TrackEventRequest>;
+/** Checks a value against the JSON Schema of shop.stats.v1.TrackEventResponse; on failure, `errors` says where and why. */
+export const validateTrackEventResponse = validate43 as Validator<TrackEventResponse>;
 
 // The wire schema of each validator: the runtime boundary's one-pass check covers these.
 validateAddToCart.wireSchema = "urn:contractgen:shop.stats.v1.AddToCart";

@@ -1,0 +1,2 @@
+/** `contractgen/protobuf/wkt/google/protobuf/json_options_pb.js`: the protobuf-es file of the same name (see ../wkt.ts). */
+export * from "@bufbuild/protobuf/wkt/google/protobuf/json_options_pb.js";
