@@ -15,6 +15,13 @@ export type ContractErrorCode =
   | "tool_failed"
   | "generated_invalid";
 
+/**
+ * How much a lint finding weighs: an `error` fails `contractgen lint` (exit 1); a `warning` is printed
+ * and does not fail it. Warnings are lint rules whose fix would change the wire (renaming a property,
+ * an enum value or a service breaks existing clients), so the contract may have a reason to keep them.
+ */
+export type DiagnosticSeverity = "error" | "warning";
+
 /** One problem in a contract, with where it is and what was expected. */
 export interface Diagnostic {
   readonly code: ContractErrorCode;
@@ -22,6 +29,13 @@ export interface Diagnostic {
   readonly location?: SourceLocation;
   /** A lint rule or check id (buf's rule id, or ours). */
   readonly rule?: string;
+  /** Absent means `error`: every problem outside lint's warning rules is one. */
+  readonly severity?: DiagnosticSeverity;
+}
+
+/** Whether `d` fails a run: an error, or a diagnostic without a severity. */
+export function isErrorDiagnostic(d: Diagnostic): boolean {
+  return d.severity !== "warning";
 }
 
 /**
