@@ -19,6 +19,8 @@ export const PITFALL_CODES = [
   "null_for_required",
   "datetime_object",
   "unsafe_integer",
+  "enum_name",
+  "enum_unknown",
   "unknown_key",
   "forbidden_key",
   "lone_surrogate",
@@ -156,6 +158,25 @@ const ENTRIES: readonly Pitfall[] = [
     repairable: true,
     strict: "reject",
     migrate: "repair",
+  },
+  {
+    code: "enum_name",
+    title:
+      "a proto enum value was sent by its short name or in another case (a PHP enum's ->name, strtolower) instead of its ProtoJSON name",
+    fix: "send the ProtoJSON name, the full proto value name in its exact case (in PHP: the generated enum's `->value`, not a native enum's `->name`)",
+    // Mapping `OPEN` to `INVOICE_STATUS_OPEN` rests on a naming convention, not on the value sent: a guess.
+    repairable: false,
+    strict: "reject",
+    migrate: "reject",
+  },
+  {
+    code: "enum_unknown",
+    title:
+      "a proto enum name the contract does not declare, or a number a closed enum does not declare (or beyond int32)",
+    fix: "send one of the enum's ProtoJSON names (in PHP: a case of the generated enum, `->value`); for a value added to the contract, regenerate and deploy the reader first",
+    repairable: false,
+    strict: "reject",
+    migrate: "reject",
   },
   {
     code: "unknown_key",

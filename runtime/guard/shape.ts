@@ -37,6 +37,35 @@ export interface ScalarShape extends ShapeBase {
   boolean: boolean;
   /** `format: date-time`. */
   dateTime: boolean;
+  /** The values of a proto enum (its wire schema); undefined for any other scalar. */
+  enum: EnumValues | undefined;
+}
+
+/**
+ * The values a proto enum accepts in ProtoJSON (exactly what its wire schema's `anyOf` of names and
+ * numbers accepts), with the tables the guard needs to classify a wrong value, built once per enum.
+ */
+export interface EnumValues {
+  /** Full name (`billing.v1.InvoiceStatus`). */
+  readonly name: string;
+  /** Declared value names, in declaration order. */
+  readonly names: readonly string[];
+  /** The same names, for lookups. */
+  readonly nameSet: ReadonlySet<string>;
+  /** Declared numbers of a closed enum; undefined for an open one, which takes any int32 number. */
+  readonly numbers: ReadonlySet<number> | undefined;
+  /**
+   * Each value's short name (without the enum's UPPER_SNAKE prefix: `OPEN` for `INVOICE_STATUS_OPEN`,
+   * what a PHP enum's `->name` gives), aligned with `names`.
+   */
+  readonly short: readonly string[];
+  /**
+   * Names and short names folded ({@link foldEnumName}) → the declared name they stand for; names whose
+   * fold is shared by two values are left out (no guess between them).
+   */
+  readonly folded: ReadonlyMap<string, string>;
+  /** What the enum accepts, in words (`one of A, B (ProtoJSON names) or an int32 number`). */
+  readonly expected: string;
 }
 
 /** One of several messages (JSON Schema `oneOf` of objects): the branch matching most keys is walked. */
@@ -118,6 +147,13 @@ export class ShapePlanner {
       }
       throw new SchemaPlanError(`${String(root["$id"])}: unsupported $ref ${ref}`);
     }
+    if (s === root) {
+      const values = protoEnumValues(s);
+      if (values) {
+        const isNull = values.name === NULL_VALUE;
+        return { ...ENUM_SCALAR, nullable: isNull, enum: values };
+      }
+    }
     const branches = (s["anyOf"] ?? s["oneOf"]) as unknown[] | undefined;
     if (Array.isArray(branches)) return this.union(branches.map((b) => this.compile(b, root, refs)));
     const { kind, nullable, types } = classifyTypes(s);
@@ -147,6 +183,7 @@ export class ShapePlanner {
       number: types.includes("number"),
       boolean: types.includes("boolean"),
       dateTime: s["format"] === "date-time",
+      enum: undefined,
     };
   }
 
@@ -175,6 +212,7 @@ export class ShapePlanner {
         number: scalars.some((b) => b.number),
         boolean: scalars.some((b) => b.boolean),
         dateTime: scalars.some((b) => b.dateTime),
+        enum: undefined,
       };
     }
     if (rest.length > 1 && rest.every((b) => b.kind === "object")) {
@@ -231,4 +269,135 @@ function inferTypes(s: Json): string[] | undefined {
   if (s["properties"] !== undefined || s["additionalProperties"] !== undefined) return ["object"];
   if (s["items"] !== undefined) return ["array"];
   return undefined;
+}
+
+const NULL_VALUE = "google.protobuf.NullValue";
+const INT32_MIN = -2147483648;
+const INT32_MAX = 2147483647;
+/** Names and numbers shown in an enum's expectation; longer enums are cut with their count. */
+const SHOWN_VALUES = 16;
+
+/** The scalar shape of every proto enum: a name (string) or a number (integer). */
+const ENUM_SCALAR = {
+  kind: "scalar",
+  string: true,
+  integer: true,
+  number: false,
+  boolean: false,
+  dateTime: false,
+} as const;
+
+/**
+ * The values of a proto enum from its wire schema document (codegen/wire/protojson.ts `enumSchema`):
+ * `anyOf` of `{type: "string", enum: names}` and either `{type: "integer", enum: numbers}` (closed)
+ * or `{type: "integer", minimum, maximum}` over int32 (open); google.protobuf.NullValue is
+ * `{enum: [null, "NULL_VALUE", 0]}`. Undefined for any other schema (JSON Schema enums are left to
+ * their validators).
+ */
+function protoEnumValues(doc: Json): EnumValues | undefined {
+  const id = doc["$id"];
+  if (typeof id !== "string" || !id.startsWith(URN)) return undefined;
+  const name = id.slice(URN.length);
+  if (name === NULL_VALUE) {
+    const e = doc["enum"];
+    if (Array.isArray(e) && e.length === 3 && e[0] === null && e[1] === "NULL_VALUE" && e[2] === 0)
+      return enumValues(name, ["NULL_VALUE"], [0]);
+    return undefined;
+  }
+  const branches = doc["anyOf"];
+  if (!Array.isArray(branches) || branches.length !== 2 || doc["type"] !== undefined) return undefined;
+  const [names, numbers] = branches as [Json, Json];
+  if (!isOnly(names, ["type", "enum"]) || names["type"] !== "string") return undefined;
+  const list = names["enum"];
+  if (!Array.isArray(list) || list.length === 0 || !list.every((n) => typeof n === "string"))
+    return undefined;
+  if (typeof numbers !== "object" || numbers === null || numbers["type"] !== "integer") return undefined;
+  if (isOnly(numbers, ["type", "enum"])) {
+    const declared = numbers["enum"];
+    if (!Array.isArray(declared) || !declared.every((n) => Number.isSafeInteger(n))) return undefined;
+    return enumValues(name, list as string[], declared as number[]);
+  }
+  if (
+    isOnly(numbers, ["type", "minimum", "maximum"]) &&
+    numbers["minimum"] === INT32_MIN &&
+    numbers["maximum"] === INT32_MAX
+  )
+    return enumValues(name, list as string[], undefined);
+  return undefined;
+}
+
+function isOnly(o: unknown, keys: readonly string[]): o is Json {
+  return (
+    typeof o === "object" && o !== null && !Array.isArray(o) && Object.keys(o).every((k) => keys.includes(k))
+  );
+}
+
+/** The tables of an enum (`numbers` undefined: open). */
+function enumValues(
+  name: string,
+  names: readonly string[],
+  numbers: readonly number[] | undefined,
+): EnumValues {
+  const simple = name.slice(name.lastIndexOf(".") + 1);
+  // The prefix protoc-style naming puts on every value: InvoiceStatus → INVOICE_STATUS_.
+  const prefix = `${simple
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .toUpperCase()}_`;
+  const short = names.map((n) =>
+    n.startsWith(prefix) && n.length > prefix.length ? n.slice(prefix.length) : n,
+  );
+  const folded = new Map<string, string>();
+  const ambiguous = new Set<string>();
+  const add = (key: string, value: string) => {
+    const seen = folded.get(key);
+    if (seen !== undefined && seen !== value) ambiguous.add(key);
+    else folded.set(key, value);
+  };
+  const full = new Set<string>();
+  for (const n of names) {
+    const key = foldEnumName(n);
+    full.add(key);
+    add(key, n);
+  }
+  // A short name that folds like a full name (`OPEN` beside `STATUS_OPEN`) stands for that one.
+  names.forEach((n, i) => {
+    const key = foldEnumName(short[i] as string);
+    if (!full.has(key)) add(key, n);
+  });
+  for (const key of ambiguous) folded.delete(key);
+  const list = (values: readonly (string | number)[]) =>
+    values.length > SHOWN_VALUES
+      ? `${values.slice(0, SHOWN_VALUES).join(", ")}, … (${values.length} in all)`
+      : values.join(", ");
+  const namesText =
+    names.length === 1 ? `the ProtoJSON name ${names[0]}` : `one of ${list(names)} (ProtoJSON names)`;
+  const numbersText =
+    numbers === undefined
+      ? "an int32 number"
+      : numbers.length === 1
+        ? `its number ${numbers[0]}`
+        : `one of their numbers ${list(numbers)}`;
+  return {
+    name,
+    names,
+    nameSet: new Set(names),
+    numbers: numbers === undefined ? undefined : new Set(numbers),
+    short,
+    folded,
+    expected: `${namesText} or ${numbersText}`,
+  };
+}
+
+/**
+ * An enum name folded for did-you-mean: upper case, without `_` or other separators, so that `open`,
+ * `Open`, `invoice_status_open` and `InvoiceStatusOpen` meet the declared name they stand for.
+ */
+export function foldEnumName(s: string): string {
+  return s.toUpperCase().replace(/[^A-Z0-9]/g, "");
+}
+
+/** Whether `n` (an integer) is a value of the enum: any int32 when it is open, a declared one when closed. */
+export function enumNumberOk(e: EnumValues, n: number): boolean {
+  return e.numbers === undefined ? n >= INT32_MIN && n <= INT32_MAX : e.numbers.has(n);
 }

@@ -7,7 +7,15 @@ import { isPhpDateTime, phpDateTimeToRfc3339 } from "./datetime.js";
 import { preview } from "./errors.js";
 import { PITFALLS, type PitfallCode } from "./pitfalls.js";
 import type { PolicyTable } from "./policy.js";
-import type { ObjectShape, ScalarShape, Shape, UnionShape } from "./shape.js";
+import {
+  type EnumValues,
+  enumNumberOk,
+  foldEnumName,
+  type ObjectShape,
+  type ScalarShape,
+  type Shape,
+  type UnionShape,
+} from "./shape.js";
 
 /** What the guard did about one pitfall. */
 export type GuardAction = "rejected" | "repaired" | "warned";
@@ -39,6 +47,10 @@ const CANONICAL_INT = /^-?(0|[1-9][0-9]*)$/;
 const CANONICAL_DECIMAL = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 const NUMERIC = /^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?\s*$/;
 const INDEX = /^(0|[1-9][0-9]{0,8})$/;
+/** Longer strings are not folded for an enum did-you-mean (no enum value name is this long). */
+const MAX_ENUM_GUESS = 256;
+/** Typos are looked for only in enums up to this size: the edit distances cost a pass over every name. */
+const MAX_ENUM_TYPO_NAMES = 64;
 
 /** Stops a walk over a fast parse that met an integer beyond ±2^53 (see `Walk.fromFastParse`). */
 export class NeedsExactIntegers {}
@@ -126,7 +138,10 @@ export class Walk {
     if (typeof v === "string") {
       if (this.checkUnicode && !(v as WellFormed).isWellFormed())
         return this.report("lone_surrogate", v, "a valid Unicode string");
-      if (s.kind === "scalar") return s.string ? v : this.scalarFromString(v, s);
+      if (s.kind === "scalar") {
+        if (!s.string) return this.scalarFromString(v, s);
+        return s.enum === undefined || s.enum.nameSet.has(v) ? v : this.enumName(v, s, s.enum);
+      }
       if (s.kind === "any") return v;
       return this.report("wrong_type", v, expectation(s));
     }
@@ -235,12 +250,12 @@ export class Walk {
     if (s.kind !== "scalar") return false;
     switch (typeof v) {
       case "string":
-        return s.string && !this.checkUnicode;
+        return s.string && !this.checkUnicode && (s.enum === undefined || s.enum.nameSet.has(v));
       case "number":
         // An unsafe integer after a fast parse may have lost digits: the slow path handles it.
         return s.number
           ? !this.fromFastParse || Number.isSafeInteger(v) || !Number.isInteger(v)
-          : s.integer && Number.isSafeInteger(v);
+          : s.integer && Number.isSafeInteger(v) && (s.enum === undefined || enumNumberOk(s.enum, v));
       case "boolean":
         return s.boolean;
       default:
@@ -281,6 +296,8 @@ export class Walk {
 
   private scalar(v: unknown, s: ScalarShape): unknown {
     if (typeof v === "number") {
+      if (s.enum !== undefined && Number.isInteger(v))
+        return enumNumberOk(s.enum, v) ? v : this.report("enum_unknown", v, expectation(s));
       if (s.number || (s.integer && Number.isInteger(v))) return v;
       if (s.boolean && (v === 0 || v === 1)) return this.report("int_for_bool", v, "a boolean", v === 1);
       if (s.integer && Number.isFinite(v)) return this.report("float_for_integer", v, expectation(s));
@@ -296,7 +313,8 @@ export class Walk {
     }
     if (typeof v === "boolean") return s.boolean ? v : this.report("wrong_type", v, expectation(s));
     if (typeof v === "bigint") {
-      // An integer beyond ±2^53 that the reader kept exact (see body.ts).
+      // An integer beyond ±2^53 that the reader kept exact (see body.ts): beyond int32 too.
+      if (s.enum !== undefined) return this.report("enum_unknown", v, expectation(s));
       const exact = v.toString();
       if (s.string && s.integer)
         return this.report("unsafe_integer", v, "a 64-bit integer as a string", exact, undefined, exact);
@@ -313,6 +331,32 @@ export class Walk {
       return this.report("wrong_type", v, expectation(s), NO_REPAIR, undefined, Number(v));
     }
     return this.report("wrong_type", v, expectation(s));
+  }
+
+  /**
+   * A string that is not a name of enum `e`: a numeral (a PDO column: `numeric_string`, repaired to the
+   * number when the enum has it), a short name or case variant of one value (`enum_name`, with the name
+   * to send), or a name the enum lacks (`enum_unknown`, with a did-you-mean for a typo).
+   */
+  private enumName(v: string, s: ScalarShape, e: EnumValues): unknown {
+    if (NUMERIC.test(v)) {
+      if (!CANONICAL_INT.test(v)) return this.report("numeric_string", v, expectation(s));
+      const n = Number(v);
+      return Number.isSafeInteger(n) && enumNumberOk(e, n)
+        ? this.report("numeric_string", v, expectation(s), n)
+        : this.report("enum_unknown", v, expectation(s));
+    }
+    if (v.length > MAX_ENUM_GUESS) return this.report("enum_unknown", v, expectation(s));
+    const meant = e.folded.get(foldEnumName(v));
+    if (meant !== undefined) return this.report("enum_name", v, expectation(s), NO_REPAIR, meant);
+    if (e.names.length > MAX_ENUM_TYPO_NAMES) return this.report("enum_unknown", v, expectation(s));
+    // A typo of a full name (`INVOICE_STATUS_OPNE`) or of a short one (`OPNE`).
+    let guess = suggest(v, e.names);
+    if (guess === undefined) {
+      const short = suggest(v, e.short);
+      if (short !== undefined) guess = e.names[e.short.indexOf(short)];
+    }
+    return this.report("enum_unknown", v, expectation(s), NO_REPAIR, guess);
   }
 
   private scalarFromString(v: string, s: ScalarShape): unknown {
@@ -366,6 +410,7 @@ export function expectation(s: Shape): string {
       case "union":
         return "one of several objects";
       case "scalar": {
+        if (s.enum !== undefined) return s.enum.expected;
         const t: string[] = [];
         if (s.string) t.push(s.dateTime ? "an RFC 3339 date-time string" : "a string");
         if (s.integer && !s.number) t.push("an integer");
