@@ -15,6 +15,7 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "../codegen/config.js";
+import { createRng } from "../codegen/contract-test/rng.js";
 import { loadContracts } from "../codegen/load/index.js";
 import { wireSchemas } from "../codegen/wire/index.js";
 import { FastCompiler } from "../runtime/guard/compile.js";
@@ -340,6 +341,74 @@ describe("proto enum values in the guard walk", () => {
     ]) {
       expect(check?.({ invoice: { ...clean.invoice, ...bad } }, true), JSON.stringify(bad)).toBe(false);
     }
+  });
+
+  it("the one pass accepts exactly what the walk accepts, on seeded random enum values", () => {
+    const rng = createRng(14);
+    const check = new FastCompiler(schemas, { maxDepth: 64, maxArrayLength: 100_000 }).check(REQUEST);
+    const [fast, slow] = boundaries() as [Boundary, Boundary];
+    const values: readonly string[] = [
+      '"INVOICE_STATUS_OPEN"',
+      '"PRIORITY_HIGH"',
+      '"NULL_VALUE"',
+      '"OPEN"',
+      '"open"',
+      '"HIGH"',
+      '"priority_low"',
+      '"X"',
+      '""',
+      '"1"',
+      '"01"',
+      '"7"',
+      '"2.0"',
+      '"\\ud800"',
+      "0",
+      "1",
+      "2",
+      "7",
+      "-1",
+      "2147483647",
+      "2147483648",
+      "-2147483649",
+      "9007199254740993",
+      "1.5",
+      "1e3",
+      "-0",
+      "true",
+      "null",
+      "[]",
+      "{}",
+    ];
+    const slots = [
+      (v: string) => `{"status":${v}}`,
+      (v: string) => `{"priority":${v}}`,
+      (v: string) => `{"history":[${v}]}`,
+      (v: string) => `{"priorities":["PRIORITY_LOW",${v}]}`,
+      (v: string) => `{"lineStatus":{"k":${v}}}`,
+      (v: string) => `{"lines":[{"status":${v}}]}`,
+      (v: string) => `{"nextStatus":${v}}`,
+      (v: string) => `{"nothing":${v}}`,
+    ];
+    let accepted = 0;
+    for (let i = 0; i < 600; i++) {
+      const parts = Array.from({ length: rng.int(1, 3) }, () => rng.pick(slots)(rng.pick(values)));
+      // Different slots: merge the objects' members (a repeated key keeps the last, as JSON.parse does).
+      const text = `{"invoice":{${parts.map((p) => p.slice(1, -1)).join(",")}}}`;
+      const outcome = (b: Boundary) => {
+        try {
+          const r = b.check(REQUEST, text);
+          return { value: r.value, findings: r.findings };
+        } catch (e) {
+          return { violations: (e as { violations?: unknown }).violations ?? String(e) };
+        }
+      };
+      const a = outcome(fast);
+      expect(a, text).toEqual(outcome(slow));
+      const clean = "findings" in a && (a.findings as unknown[]).length === 0;
+      expect(check?.(JSON.parse(text), text.includes("\\u")), text).toBe(clean);
+      if (clean) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(20);
   });
 
   it("reports every wrong value at once", () => {

@@ -12,8 +12,11 @@
  * "yes" side; wherever exactness would be costly or the schema uses a keyword this compiler does not
  * know, it answers "no" (or the type gets no compiled check at all) and the slow path decides.
  *
- * The guard side mirrors `ShapePlanner` (shape.ts) and `Walk` (walk.ts); test/runtime-fast.test.ts
- * checks the mirror against them and ajv on seeded random payloads of every example schema.
+ * The guard side mirrors `ShapePlanner` (shape.ts) and `Walk` (walk.ts); test/runtime-onepass.test.ts
+ * checks the mirror against them and ajv on seeded random payloads of every example schema. Proto enum
+ * values need nothing of their own here: the `enum` lists and int32 bounds of an enum's wire schema,
+ * checked as constraints, accept exactly the names and numbers the walk accepts without an `enum_name`
+ * or `enum_unknown` finding (test/runtime-enum.test.ts).
  */
 import { createRequire } from "node:module";
 import { fullFormats } from "ajv-formats/dist/formats.js";
@@ -462,7 +465,13 @@ class Unit {
 
   private oneOfValues(values: readonly unknown[]): string {
     const primitives = values.filter((v) => v === null || typeof v !== "object");
-    const parts = primitives.map((v) => `x === ${literal(v)}`);
+    const literals = primitives.map(literal); // also refuses non-finite numbers
+    // Long lists (the names of a proto enum): one set lookup instead of a comparison per value. For
+    // finite numbers, strings, booleans and null, `Set.has` finds exactly what `===` finds.
+    const parts =
+      primitives.length > ENUM_SET_MIN
+        ? [`${this.constant(new Set(primitives))}.has(x)`]
+        : literals.map((l) => `x === ${l}`);
     if (primitives.length < values.length) {
       const objects = this.constant(values.filter((v) => v !== null && typeof v === "object"));
       parts.push(`${objects}.some((v) => equal(x, v))`);
@@ -1209,6 +1218,9 @@ export function simplePattern(pattern: string): ((s: string) => boolean) | undef
     return pos === s.length;
   };
 }
+
+/** `enum`/`const` lists longer than this are checked with a set lookup. */
+const ENUM_SET_MIN = 8;
 
 /** Bodies longer than this (in lines) are called, not inlined. */
 const INLINE_LINES = 60;
