@@ -145,3 +145,72 @@ export async function phpstan(
     .filter((l) => l.startsWith("/") || l.includes("Error") || l.includes("error:"));
   return { code: res.code, errors };
 }
+
+/** A server process started by {@link startNodeServer}. */
+export interface StartedServer {
+  readonly baseUrl: string;
+  /** What the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Stops the process group (SIGTERM, then SIGKILL after 3 s). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `argv` in its own process group and waits (up to 20 s) for the line `listening on <url>` on its
+ * stdout, the readiness line of the example servers.
+ */
+export async function startNodeServer(
+  cwd: string,
+  argv: readonly [string, ...string[]],
+  env: Readonly<Record<string, string>> = {},
+): Promise<StartedServer> {
+  const [command, ...args] = argv;
+  const child = spawn(command, args, {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let log = "";
+  let exited = false;
+  const closed = new Promise<void>((resolve) => child.once("close", () => resolve()));
+  child.once("exit", () => {
+    exited = true;
+  });
+  const stop = async (): Promise<void> => {
+    for (const signal of ["SIGTERM", "SIGKILL"] as const) {
+      if (exited || child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, signal);
+      } catch {
+        return; // already gone
+      }
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 3000))]);
+    }
+  };
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${argv.join(" ")} did not start in 20 s:\n${log}`)),
+      20_000,
+    );
+    child.stdout.on("data", (b: Buffer) => {
+      log += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(log);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on("data", (b: Buffer) => {
+      log += b.toString();
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${argv.join(" ")} exited (${code}) before listening:\n${log}`));
+    });
+  }).catch(async (e: unknown) => {
+    await stop();
+    throw e;
+  });
+  return { baseUrl, output: () => log, stop };
+}
