@@ -12,7 +12,7 @@ import {
   TEST_REPORT_FORMATS,
   type TestReportFormat,
 } from "../codegen/contract-test/report.js";
-import { type Diagnostic, formatDiagnostic, isContractError } from "../codegen/errors.js";
+import { type Diagnostic, formatDiagnostic, isContractError, isErrorDiagnostic } from "../codegen/errors.js";
 import { packageVersion } from "../codegen/util/package-root.js";
 
 /** Exit codes of every command (documented in docs/cli.md). */
@@ -122,7 +122,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     program
       .command("lint")
       .description(
-        "Check the contracts: buf lint for proto; schema, $ref, manifest and example checks for JSON Schema",
+        "Check the contracts: buf lint for proto; schema, $ref, manifest, example and naming checks for JSON Schema; <Method>.examples.json files of every service",
       )
       .addOption(
         new Option("-f, --format <format>", "output format")
@@ -133,8 +133,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const { lint } = await import("../codegen/lint.js");
     const result = await lint({ cwd: io.cwd, ...overrides(opts) });
     printDiagnostics(io, result.diagnostics, opts["format"] as Format);
-    if (result.diagnostics.length > 0) exitCode = EXIT.findings;
-    else if (opts["format"] === "text") io.stdout.write("no problems found\n");
+    // Warnings (names on the wire, which a rename would break) are shown but do not fail the run.
+    if (result.diagnostics.some(isErrorDiagnostic)) exitCode = EXIT.findings;
+    else if (opts["format"] === "text" && result.diagnostics.length === 0)
+      io.stdout.write("no problems found\n");
   });
 
   common(
@@ -269,7 +271,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     if (isContractError(e)) {
       const usage = e.code === "config";
-      printDiagnostics(io, e.diagnostics, "text", usage ? "error" : "error");
+      printDiagnostics(io, e.diagnostics, "text");
       return usage ? EXIT.usage : EXIT.findings;
     }
     io.stderr.write(`contractgen: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
@@ -279,12 +281,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-function printDiagnostics(
-  io: CliIo,
-  diagnostics: readonly Diagnostic[],
-  format: Format,
-  severity = "error",
-): void {
+function printDiagnostics(io: CliIo, diagnostics: readonly Diagnostic[], format: Format): void {
   if (format === "json") {
     io.stdout.write(`${JSON.stringify({ diagnostics }, null, 2)}\n`);
     return;
@@ -298,9 +295,10 @@ function printDiagnostics(
         `title=${escapeProperty(d.rule ?? d.code)}`,
       ].filter((p) => p !== "");
       const pointer = d.location?.pointer !== undefined ? ` (at #${d.location.pointer})` : "";
-      io.stdout.write(`::error ${props.join(",")}::${escapeData(d.message + pointer)}\n`);
+      const level = isErrorDiagnostic(d) ? "error" : "warning";
+      io.stdout.write(`::${level} ${props.join(",")}::${escapeData(d.message + pointer)}\n`);
     } else {
-      io.stderr.write(`${severity}: ${formatDiagnostic(d)}\n`);
+      io.stderr.write(`${d.severity ?? "error"}: ${formatDiagnostic(d)}\n`);
     }
   }
 }

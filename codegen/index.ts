@@ -57,8 +57,14 @@ export type {
 export { runContractTests } from "./contract-test/index.js";
 export type { TestCounts, TestReportFormat } from "./contract-test/report.js";
 export { countResults, formatTestReport, TEST_REPORT_FORMATS } from "./contract-test/report.js";
-export type { ContractErrorCode, Diagnostic } from "./errors.js";
-export { ContractError, formatDiagnostic, formatLocation, isContractError } from "./errors.js";
+export type { ContractErrorCode, Diagnostic, DiagnosticSeverity } from "./errors.js";
+export {
+  ContractError,
+  formatDiagnostic,
+  formatLocation,
+  isContractError,
+  isErrorDiagnostic,
+} from "./errors.js";
 export type { GenerateOptions, GenerateResult } from "./generate.js";
 export { generate, generateFiles } from "./generate.js";
 export type { LintOptions, LintResult } from "./lint.js";
