@@ -148,6 +148,16 @@ add('integer beyond 2^53 (JSON Schema integer)', 'shop.events.v1.OrderCreated', 
 $bad = payRequest(); unset($bad['orderId']); $bad['ordr_id'] = '7310442';
 add('misspelt key', 'shop.payment.v1.PayRequest', $enc($bad), 'unknown_key', '/ordr_id', null, "'ordr_id' => \$id");
 
+// enum_name: a hand-written PHP enum's ->name instead of the ProtoJSON name.
+enum LegacyBrand { case VISA; case MASTERCARD; }
+$card = ['token' => 'tok_4242', 'last4' => '4242', 'expMonth' => 12, 'expYear' => 2027];
+$bad = payRequest(); $bad['card'] = $card + ['brand' => LegacyBrand::VISA->name];
+add('enum ->name', 'shop.payment.v1.PayRequest', $enc($bad), 'enum_name', '/card/brand', null, "'brand' => LegacyBrand::VISA->name");
+
+// enum_unknown: a value the contract does not declare.
+$bad = payRequest(); $bad['card'] = $card + ['brand' => 'CARD_BRAND_DISCOVER'];
+add('undeclared enum name', 'shop.payment.v1.PayRequest', $enc($bad), 'enum_unknown', '/card/brand', null, "'brand' => 'CARD_BRAND_' . strtoupper(\$row['brand'])");
+
 // forbidden_key: user-controlled map keys.
 $bad = orderCreated(); $bad['metadata'] = ['__proto__' => 'x', 'campaign' => 'black-friday'];
 add('__proto__ map key', 'shop.events.v1.OrderCreated', $enc($bad), 'forbidden_key', '/metadata/__proto__', null, "'metadata' => \$_POST['meta']");
