@@ -157,6 +157,36 @@ function exactIntegers(_key: string, value: unknown, context?: { source?: string
   return value;
 }
 
+let sourceTextSupported: boolean | undefined;
+
+/**
+ * Whether JSON.parse passes a reviver the source text of each number (`context.source`, Node ≥ 21;
+ * V8's "JSON.parse source text access"), which exact integer reading needs. Detected once by trying it.
+ */
+export function jsonParseHasSourceText(): boolean {
+  if (sourceTextSupported === undefined) {
+    let seen: unknown;
+    JSON.parse("1", ((_key: string, value: unknown, context?: { source?: unknown }) => {
+      seen = context?.source;
+      return value;
+    }) as (this: unknown, key: string, value: unknown) => unknown);
+    sourceTextSupported = seen === "1";
+  }
+  return sourceTextSupported;
+}
+
+/**
+ * Fails at start-up when JSON.parse cannot keep integers beyond ±2^53 exact (see
+ * {@link jsonParseHasSourceText}): without it the int64 guards would let `9007199254740995` through as
+ * `9007199254740996`. `what` names the caller (`createBoundary`).
+ */
+export function requireExactJsonParse(what: string, supported = jsonParseHasSourceText()): void {
+  if (supported) return;
+  throw new Error(
+    `${what}: this Node (${process.version}) has no JSON.parse source text access, needed to keep integers beyond ±2^53 exact; Node >= 22.12 required`,
+  );
+}
+
 /**
  * JSON.parse. With `exact`, integers beyond ±2^53 stay exact as bigint (Node ≥ 22: the reviver sees the
  * source text of each number), so the guard can report or repair them before precision is lost; the

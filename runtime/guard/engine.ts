@@ -10,6 +10,7 @@ import {
   hasSurrogateEscape,
   parseJson,
   preflight,
+  requireExactJsonParse,
   UnreadableBody,
 } from "./body.js";
 import { type FastCheck, FastCompiler } from "./compile.js";
@@ -119,8 +120,13 @@ export interface CheckOptions {
 
 const URN = "urn:contractgen:";
 
-/** Creates a boundary from the wire schemas. Guard plans are compiled lazily, once per message. */
+/**
+ * Creates a boundary from the wire schemas. Guard plans are compiled lazily, once per message. Throws
+ * on a Node whose JSON.parse cannot keep big integers exact (Node >= 22.12 required).
+ */
 export function createBoundary(options: BoundaryOptions): Boundary {
+  // The guards read integers beyond ±2^53 exactly; on a Node that cannot, fail here, not on a payload.
+  requireExactJsonParse("createBoundary");
   const schemas = [...options.schemas];
   const planner = new ShapePlanner(schemas);
   const limits: BoundaryLimits = { ...DEFAULT_LIMITS, ...options.limits };
