@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Code, ConnectError } from "@connectrpc/connect";
-import type { Boundary, CheckSite } from "./guard/engine.js";
+import { type Boundary, type CheckSite, runValidator } from "./guard/engine.js";
+import { BoundaryError } from "./guard/errors.js";
 import {
   codeFromString,
   codeOfHttpStatus,
@@ -11,7 +12,6 @@ import {
   REQUEST_ID_HEADER,
 } from "./json-service.js";
 import { currentRequestId } from "./request-id.js";
-import { describeIssues } from "./server.js";
 
 /** Options of {@link createJsonClient}; only `baseUrl` is required. */
 export interface JsonClientOptions {
@@ -37,7 +37,9 @@ export interface JsonClientOptions {
 /**
  * A typed client of a JSON Schema service speaking Connect unary JSON over HTTP. Errors are
  * ConnectErrors: the server's Connect error, or one describing a non-Connect answer (an HTML error page
- * from a proxy, an empty or non-JSON body) or a response that breaks the contract.
+ * from a proxy, an empty or non-JSON body) or a response that breaks the contract: all of these are
+ * the server's fault and say `internal` (a too large response says `resource_exhausted`); a response
+ * that breaks the contract carries its violations like a BoundaryError.
  */
 export function createJsonClient<S extends JsonServiceDefinition>(
   service: S,
@@ -57,13 +59,14 @@ export function createJsonClient<S extends JsonServiceDefinition>(
     }
     const guard = options.boundary ? { boundary: options.boundary, outputType, site } : undefined;
     client[local] = (request: unknown, callOptions: JsonCallOptions = {}) =>
-      call(`${base}/${service.typeName}/${method.name}`, method, request, options, callOptions, guard);
+      call(`${base}/${service.typeName}/${method.name}`, site, method, request, options, callOptions, guard);
   }
   return client as JsonClient<S>;
 }
 
 async function call(
   url: string,
+  site: CheckSite,
   method: JsonMethodDefinition<unknown, unknown>,
   request: unknown,
   options: JsonClientOptions,
@@ -155,9 +158,12 @@ async function call(
     );
   }
   if (options.validateResponses !== false && !method.output(value)) {
-    throw new ConnectError(
-      `${method.name}: the server's response breaks the contract: ${describeIssues(method.output.errors)}`,
+    // The same error as the boundary's for a response (it is the server's fault: internal).
+    throw new BoundaryError(
+      `response of ${site.service}/${site.method}`,
+      runValidator(method.output, value),
       Code.Internal,
+      `the server's response breaks the contract (${site.service}/${site.method})`,
     );
   }
   return value;

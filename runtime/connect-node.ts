@@ -12,12 +12,13 @@ import {
   type ConnectRouterOptions,
   type ContextValues,
   createConnectRouter,
+  type Interceptor,
 } from "@connectrpc/connect";
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
 import type { Boundary } from "./guard/engine.js";
-import { REQUEST_ID_HEADER } from "./json-service.js";
-import { requestIdOf, withRequestId } from "./request-id.js";
-import { writeError } from "./server.js";
+import { REQUEST_ID_HEADER, type ServerErrorContext } from "./json-service.js";
+import { currentRequestId, requestIdOf, withRequestId } from "./request-id.js";
+import { internalError, reportServerError, writeError } from "./server.js";
 
 /** Options of {@link createGuardedNodeAdapter}: connect-node's adapter options plus the boundary. */
 export interface GuardedNodeAdapterOptions extends ConnectRouterOptions {
@@ -30,13 +31,71 @@ export interface GuardedNodeAdapterOptions extends ConnectRouterOptions {
   /** A prefix of every request path, e.g. `/api`. */
   readonly requestPathPrefix?: string;
   readonly contextValues?: (req: IncomingMessage) => ContextValues;
+  /**
+   * Called for every error a handler (or an interceptor) throws that is not a ConnectError; the client
+   * gets only `internal error (request id …)`. Replaces the default log, one line on stderr
+   * (`logServerError`).
+   */
+  readonly onError?: ((error: unknown, context: ServerErrorContext) => void) | undefined;
+}
+
+/** Options of {@link serverErrorInterceptor}. */
+export interface ServerErrorInterceptorOptions {
+  /** Receives each unexpected error instead of the default log (see {@link GuardedNodeAdapterOptions}). */
+  readonly onError?: ((error: unknown, context: ServerErrorContext) => void) | undefined;
+}
+
+/**
+ * The runtime's error policy as a connect interceptor for servers: an error that is not a ConnectError
+ * is reported to `onError` (or logged on stderr) and becomes `internal error (request id …)`, without
+ * its message; ConnectErrors pass as they are. `createGuardedNodeAdapter` installs it outermost; add it
+ * to connect-node's own `connectNodeAdapter({ interceptors })` to get the same policy there.
+ */
+export function serverErrorInterceptor(options: ServerErrorInterceptorOptions = {}): Interceptor {
+  return (next) => async (req) => {
+    const context = (): ServerErrorContext => ({
+      service: req.service.typeName,
+      method: req.method.name,
+      requestId: currentRequestId() ?? requestIdOf(req.header.get(REQUEST_ID_HEADER)),
+    });
+    const convert = (e: unknown): unknown => {
+      // After a cancel or the deadline, connect answers with the signal's reason; no server error.
+      if (e instanceof ConnectError || req.signal.aborted) return e;
+      const ctx = context();
+      reportServerError(options.onError, e, ctx);
+      return internalError(ctx.requestId);
+    };
+    let res: Awaited<ReturnType<typeof next>>;
+    try {
+      res = await next(req);
+    } catch (e) {
+      throw convert(e);
+    }
+    if (!res.stream) return res;
+    // A streaming response fails while it is read: apply the policy to its messages too.
+    const messages = res.message;
+    return {
+      ...res,
+      message: (async function* () {
+        try {
+          yield* messages;
+        } catch (e) {
+          throw convert(e);
+        }
+      })(),
+    };
+  };
 }
 
 /** A `node:http` request handler serving connect routes with the boundary in front of protobuf-es. */
 export function createGuardedNodeAdapter(
   options: GuardedNodeAdapterOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  const router = createConnectRouter(options);
+  // The error policy runs outermost, so it also sees what the caller's interceptors throw.
+  const router = createConnectRouter({
+    ...options,
+    interceptors: [serverErrorInterceptor({ onError: options.onError }), ...(options.interceptors ?? [])],
+  });
   options.routes(router);
   const prefix = options.requestPathPrefix ?? "";
   const paths = new Map<string, (typeof router.handlers)[number]>();
@@ -99,6 +158,11 @@ export function createGuardedNodeAdapter(
       await universalResponseToNodeResponse(uRes, res);
     };
     withRequestId(requestId, run).catch((e: unknown) => {
+      // A read that failed because the client went away (ECONNRESET) is no server error either.
+      const gone = res.destroyed && !res.writableFinished;
+      if (!(e instanceof ConnectError) && !gone) {
+        reportServerError(options.onError, e, { service: site.service, method: site.method, requestId });
+      }
       if (res.headersSent) {
         res.destroy();
         return;
@@ -107,7 +171,7 @@ export function createGuardedNodeAdapter(
         if (e.code === Code.ResourceExhausted) res.setHeader("connection", "close");
         writeError(res, e, requestId);
       } else {
-        writeError(res, new ConnectError("internal error", Code.Internal), requestId);
+        writeError(res, internalError(requestId), requestId);
       }
     });
   };

@@ -8,8 +8,8 @@ export type { JsonClientOptions } from "./client.js";
 export { createJsonClient } from "./client.js";
 export type { GuardedTransportOptions } from "./connect-client.js";
 export { createGuardedConnectTransport } from "./connect-client.js";
-export type { GuardedNodeAdapterOptions } from "./connect-node.js";
-export { createGuardedNodeAdapter } from "./connect-node.js";
+export type { GuardedNodeAdapterOptions, ServerErrorInterceptorOptions } from "./connect-node.js";
+export { createGuardedNodeAdapter, serverErrorInterceptor } from "./connect-node.js";
 export type {
   Boundary,
   BoundaryLimits,
@@ -37,6 +37,7 @@ export type {
   JsonOutput,
   JsonServiceDefinition,
   JsonServiceImpl,
+  ServerErrorContext,
   ValidationIssue,
   Validator,
 } from "./json-service.js";
@@ -63,7 +64,9 @@ export {
   createJsonServiceHandler,
   DEFAULT_SERVER_OPTIONS,
   describeIssues,
+  internalError,
   jsonService,
+  logServerError,
   validationError,
   writeError,
 } from "./server.js";

@@ -50,17 +50,26 @@ export type JsonInput<M> = M extends JsonMethodDefinition<infer I, unknown> ? I 
 /** Response type of a method. */
 export type JsonOutput<M> = M extends JsonMethodDefinition<unknown, infer O> ? O : never;
 
-/** What a handler knows about the call besides its request. */
-export interface JsonHandlerContext {
+/** Where an unexpected error happened on a server (JSON Schema or proto), as `onError` receives it. */
+export interface ServerErrorContext {
+  /** Full service name (`shop.order.v1.OrderService`). */
   readonly service: string;
+  /** Method name (`CreateOrder`). */
   readonly method: string;
-  /** Aborted when the client goes away or the deadline passes. */
+  /** The request id: read from the `x-request-id` header, or created for this call (and sent back). */
+  readonly requestId: string;
+}
+
+/** What a handler knows about the call besides its request. */
+export interface JsonHandlerContext extends ServerErrorContext {
+  /**
+   * Aborted when the client goes away before the response was written (reason: a `canceled`
+   * ConnectError) or the `Connect-Timeout-Ms` deadline passes (`deadline_exceeded`).
+   */
   readonly signal: AbortSignal;
   readonly requestHeader: Headers;
   /** Headers to send with the response. */
   readonly responseHeader: Headers;
-  /** The request id: read from the `x-request-id` header, or created for this call. */
-  readonly requestId: string;
   /** Remaining time in milliseconds, when the client sent `Connect-Timeout-Ms`. */
   readonly timeoutMs: number | undefined;
 }

@@ -11,6 +11,7 @@ import {
   type JsonServiceDefinition,
   type JsonServiceImpl,
   REQUEST_ID_HEADER,
+  type ServerErrorContext,
   type ValidationIssue,
 } from "./json-service.js";
 import { requestIdOf, withRequestId } from "./request-id.js";
@@ -21,7 +22,11 @@ export interface JsonServerOptions {
   readonly maxBodyBytes: number;
   /** Check responses against the contract before sending them (a handler bug becomes `internal`). */
   readonly validateResponses: boolean;
-  /** Called for every error a handler throws that is not a ConnectError (for logging). */
+  /**
+   * Called for every unexpected error: one a handler throws that is not a ConnectError, and a response
+   * of the server's own that breaks its contract (with `validateResponses`). The client gets only
+   * `internal error (request id …)`. Replaces the default log, one line on stderr ({@link logServerError}).
+   */
   readonly onError: ((error: unknown, context: JsonHandlerContext) => void) | undefined;
   /** Handles requests for paths no JSON Schema service serves (e.g. connect-node's adapter). */
   readonly fallback: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
@@ -107,8 +112,11 @@ export function createJsonServiceHandler(
     }
     serve(route, req, res, url, opts).catch((e: unknown) => {
       // serve() answers every error itself; this only guards against a failure while writing.
-      if (!res.headersSent) writeError(res, new ConnectError("internal error", Code.Internal), undefined);
-      else res.destroy(e instanceof Error ? e : undefined);
+      // Not a handler's error (those reach onError inside serve): always the default log.
+      const requestId = String(res.getHeader(REQUEST_ID_HEADER) ?? "");
+      logServerError(e, { service: route.service.typeName, method: route.method.name, requestId });
+      if (!res.headersSent) writeError(res, internalError(requestId), requestId);
+      else res.destroy();
     });
   };
 }
@@ -123,7 +131,9 @@ async function serve(
   const requestId = requestIdOf(headerValue(req, REQUEST_ID_HEADER));
   res.setHeader(REQUEST_ID_HEADER, requestId);
   const abort = new AbortController();
-  req.on("close", () => {
+  // The response's close, not the request's: Node closes the request as soon as its body has been read,
+  // while the response closes early only when the connection goes away before the answer was written.
+  res.on("close", () => {
     if (!res.writableFinished) abort.abort(new ConnectError("client closed the connection", Code.Canceled));
   });
   const timeoutHeader = headerValue(req, "connect-timeout-ms");
@@ -178,10 +188,15 @@ async function serve(
       }),
     ]);
     if (opts.validateResponses && !route.method.output(result)) {
-      const detail = describeIssues(route.method.output.errors);
-      opts.onError?.(new Error(`response of ${route.method.name} breaks the contract: ${detail}`), context);
+      // The server's own bug: the full description goes to the log, the client gets only the paths.
+      const issues = route.method.output.errors;
+      reportServerError(
+        opts.onError,
+        new Error(`the ${route.method.name} response breaks the contract: ${describeIssues(issues)}`),
+        context,
+      );
       throw new ConnectError(
-        `the server's ${route.method.name} response breaks the contract: ${detail}`,
+        `the server's ${route.method.name} response breaks the contract at ${pathSummary(issues)} (request id ${requestId})`,
         Code.Internal,
       );
     }
@@ -192,11 +207,20 @@ async function serve(
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     res.end(body);
   } catch (e) {
-    if (!(e instanceof ConnectError)) opts.onError?.(e, context);
+    let error = e;
+    if (!(e instanceof ConnectError)) {
+      if (abort.signal.aborted) {
+        // The client went away or the deadline passed: what failed because of it is no server error.
+        error = abort.signal.reason;
+      } else {
+        reportServerError(opts.onError, e, context);
+        error = internalError(requestId);
+      }
+    }
     context.responseHeader.forEach((value, key) => {
       res.setHeader(key, value);
     });
-    writeError(res, e, requestId);
+    writeError(res, error, requestId);
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -273,6 +297,53 @@ export function validationError(
   const error = new ConnectError(`${prefix}: ${describeIssues(issues)}`, Code.InvalidArgument);
   (error as ConnectError & { violations?: unknown }).violations = (issues ?? []).map(issueToViolation);
   return error;
+}
+
+/** `/a/b, /c`: the distinct paths of the issues, at most 10 (what a client may see of a server bug). */
+function pathSummary(issues: readonly ValidationIssue[] | null | undefined): string {
+  const paths = [...new Set((issues ?? []).map((i) => i.instancePath || "/"))];
+  if (paths.length === 0) return "/";
+  return paths.length > 10
+    ? `${paths.slice(0, 10).join(", ")} and ${paths.length - 10} more`
+    : paths.join(", ");
+}
+
+/**
+ * The error a client gets for an unexpected server error: `internal`, with the request id to find the
+ * logged error, and nothing of the original error (it may hold SQL, paths or secrets).
+ */
+export function internalError(requestId: string): ConnectError {
+  return new ConnectError(`internal error (request id ${requestId})`, Code.Internal);
+}
+
+/**
+ * The default log of unexpected server errors: one line on stderr,
+ * `contractgen: <service>/<method> [<request id>]: <stack>`, the stack's lines joined with ` | `.
+ */
+export function logServerError(error: unknown, context: ServerErrorContext): void {
+  const text =
+    error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : `thrown ${String(error)}`;
+  const line = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "")
+    .join(" | ");
+  process.stderr.write(`contractgen: ${context.service}/${context.method} [${context.requestId}]: ${line}\n`);
+}
+
+/** Hands an unexpected error to `onError`, or to the default log without one; never throws. */
+export function reportServerError<C extends ServerErrorContext>(
+  onError: ((error: unknown, context: C) => void) | undefined,
+  error: unknown,
+  context: C,
+): void {
+  try {
+    (onError ?? logServerError)(error, context);
+  } catch (failure) {
+    // A failing onError (a log shipper down) must not change the answer: fall back to the default log.
+    logServerError(error, context);
+    logServerError(failure, context);
+  }
 }
 
 /** `/a/b: must be integer; /c: must have required property 'x'`. */

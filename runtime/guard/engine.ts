@@ -209,11 +209,19 @@ export function createBoundary(options: BoundaryOptions): Boundary {
         const exhausted = findings.some(
           (f) => f.action === "rejected" && PITFALLS[f.code].exhausted === true,
         );
-        throw new BoundaryError(
-          subject,
-          violations,
-          exhausted ? Code.ResourceExhausted : Code.InvalidArgument,
-        );
+        if (exhausted) throw new BoundaryError(subject, violations, Code.ResourceExhausted);
+        // A response a client reads is the server's fault, not the caller's: internal, as an
+        // unguarded client says; requests and messages are the sender's: invalid_argument.
+        if (direction === "response") {
+          const where = site.method !== undefined ? `${site.service}/${site.method}` : name;
+          throw new BoundaryError(
+            subject,
+            violations,
+            Code.Internal,
+            `the server's response breaks the contract (${where})`,
+          );
+        }
+        throw new BoundaryError(subject, violations, Code.InvalidArgument);
       };
       // The reader's findings (BOM, PHP output) come first, then the walk's, in payload order.
       const findings: Finding[] = [];

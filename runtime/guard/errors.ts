@@ -23,8 +23,10 @@ export interface Violation {
 export const VIOLATIONS_DETAIL_TYPE = "contractgen.v1.Violations";
 
 /**
- * A payload refused at the boundary. A ConnectError (`invalid_argument`, or `resource_exhausted` for an
- * exhausted limit) that lists every violation, so a server answers with all of them at once.
+ * A payload refused at the boundary. A ConnectError that lists every violation, so a server answers
+ * with all of them at once: `invalid_argument` for a request or message (the sender's fault),
+ * `internal` for a response a client reads (the server's fault), `resource_exhausted` for an exhausted
+ * limit.
  */
 export class BoundaryError extends ConnectError {
   // The name stays "ConnectError": connect-es recognises its errors by name across module copies
@@ -34,10 +36,18 @@ export class BoundaryError extends ConnectError {
   /** What was checked (`request of shop.order.v1.OrderService/CreateOrder`, `shop.events.v1.OrderCreated`). */
   readonly subject: string;
 
-  constructor(subject: string, violations: readonly Violation[], code: Code = Code.InvalidArgument) {
+  /**
+   * @param headline the start of the message, before the violations (default `invalid <subject>`).
+   */
+  constructor(
+    subject: string,
+    violations: readonly Violation[],
+    code: Code = Code.InvalidArgument,
+    headline = `invalid ${subject}`,
+  ) {
     const shown = violations.slice(0, 10).map((v) => `${v.message} [${v.code}]`);
     if (violations.length > 10) shown.push(`and ${violations.length - 10} more`);
-    super(`invalid ${subject}: ${shown.join("; ")}`, code);
+    super(`${headline}: ${shown.join("; ")}`, code);
     this.violations = violations;
     this.subject = subject;
     // A raw detail, so connect-es's own error serialisation (errors thrown in handlers and interceptors)
