@@ -881,7 +881,8 @@ function anyOkSource(limits: { readonly maxDepth: number; readonly maxArrayLengt
   return `function anyOk(x, d) {
   switch (typeof x) {
     case "string": return !U || x.isWellFormed();
-    case "number": case "boolean": return true;
+    case "number": return Number.isFinite(x);
+    case "boolean": return true;
     case "object": {
       if (x === null) return true;
       if (d >= ${limits.maxDepth}) return false;

@@ -4,6 +4,7 @@
  */
 import { Code } from "@connectrpc/connect";
 import type { ValidationIssue, Validator } from "../json-service.js";
+import { LIMITS } from "../limits.js";
 import {
   type BodyProblem,
   decodeUtf8,
@@ -18,7 +19,15 @@ import { BoundaryError, type Violation } from "./errors.js";
 import { PITFALLS } from "./pitfalls.js";
 import { type PolicyConfig, type PolicyTable, resolvePolicies } from "./policy.js";
 import { ShapePlanner } from "./shape.js";
-import { type Finding, fixOf, type GuardAction, LimitExceeded, NeedsExactIntegers, Walk } from "./walk.js";
+import {
+  type Finding,
+  FindingsCapped,
+  fixOf,
+  type GuardAction,
+  LimitExceeded,
+  NeedsExactIntegers,
+  Walk,
+} from "./walk.js";
 
 /** Limits on what the boundary reads. */
 export interface BoundaryLimits {
@@ -28,14 +37,20 @@ export interface BoundaryLimits {
   readonly maxDepth: number;
   /** Longest array; longer ones fail with `resource_exhausted`. */
   readonly maxArrayLength: number;
+  /**
+   * Violations reported in one error: the walk stops at this many rejections (a hostile body costs no
+   * more), and the error says how many more it left out.
+   */
+  readonly maxFindings: number;
 }
 
-/** Default limits: 4 MiB, 64 levels, 100,000 items. */
-export const DEFAULT_LIMITS: BoundaryLimits = {
-  maxBodyBytes: 4 * 1024 * 1024,
-  maxDepth: 64,
-  maxArrayLength: 100_000,
-};
+/** Default limits, from the runtime's limits table (runtime/limits.ts): 4 MiB, 64 levels, 100,000 items, 100 findings. */
+export const DEFAULT_LIMITS: BoundaryLimits = Object.freeze({
+  maxBodyBytes: LIMITS.maxBodyBytes,
+  maxDepth: LIMITS.maxDepth,
+  maxArrayLength: LIMITS.maxArrayLength,
+  maxFindings: LIMITS.maxFindings,
+});
 
 /** Where a payload was checked. */
 export interface CheckSite {
@@ -203,13 +218,23 @@ export function createBoundary(options: BoundaryOptions): Boundary {
           }
         }
       };
-      const fail = (findings: readonly Finding[], extra: readonly Violation[] = []): never => {
+      const fail = (
+        findings: readonly Finding[],
+        extra: readonly Violation[] = [],
+        capped = false,
+      ): never => {
         emit(findings);
-        const violations = [...findings.filter((f) => f.action === "rejected").map(toViolation), ...extra];
+        // At most maxFindings violations travel (the error body stays small); the rest are counted.
+        const all: Violation[] = [];
+        for (const f of findings) if (f.action === "rejected") all.push(toViolation(f));
+        for (const v of extra) all.push(v);
+        const max = Math.max(1, limits.maxFindings);
+        const violations = all.length > max ? all.slice(0, max) : all;
+        const more = { omitted: all.length - violations.length, truncated: capped };
         const exhausted = findings.some(
           (f) => f.action === "rejected" && PITFALLS[f.code].exhausted === true,
         );
-        if (exhausted) throw new BoundaryError(subject, violations, Code.ResourceExhausted);
+        if (exhausted) throw new BoundaryError(subject, violations, Code.ResourceExhausted, undefined, more);
         // A response a client reads is the server's fault, not the caller's: internal, as an
         // unguarded client says; requests and messages are the sender's: invalid_argument.
         if (direction === "response") {
@@ -219,13 +244,19 @@ export function createBoundary(options: BoundaryOptions): Boundary {
             violations,
             Code.Internal,
             `the server's response breaks the contract (${where})`,
+            more,
           );
         }
-        throw new BoundaryError(subject, violations, Code.InvalidArgument);
+        throw new BoundaryError(subject, violations, Code.InvalidArgument, undefined, more);
       };
       // The reader's findings (BOM, PHP output) come first, then the walk's, in payload order.
       const findings: Finding[] = [];
       let value: unknown = input;
+      let walk: Walk | undefined;
+      // A loop, not push(...walk.findings): a spread of 120k findings overflows the stack.
+      const take = (w: Walk) => {
+        for (const f of w.findings) findings.push(f);
+      };
       try {
         if (typeof input === "string" || input instanceof Uint8Array) {
           const size =
@@ -260,20 +291,19 @@ export function createBoundary(options: BoundaryOptions): Boundary {
           });
           const unicode = hasSurrogateEscape(json);
           try {
-            const walk = new Walk(table, limits, unicode, true);
+            walk = new Walk(table, limits, unicode, true);
             value = walk.run(parseJson(json), shape);
-            findings.push(...walk.findings);
           } catch (e) {
             if (!(e instanceof NeedsExactIntegers)) throw e;
             // An integer beyond ±2^53: read again keeping every integer exact, and walk that.
-            const walk = new Walk(table, limits, unicode, false);
+            walk = new Walk(table, limits, unicode, false);
             value = walk.run(parseJson(json, true), shape);
-            findings.push(...walk.findings);
           }
+          take(walk);
         } else {
-          const walk = new Walk(table, limits);
+          walk = new Walk(table, limits);
           value = walk.run(input, shape);
-          findings.push(...walk.findings);
+          take(walk);
         }
       } catch (e) {
         if (e instanceof UnreadableBody) {
@@ -293,6 +323,10 @@ export function createBoundary(options: BoundaryOptions): Boundary {
         if (e instanceof LimitExceeded) {
           findings.push(e.finding);
           return fail(findings);
+        }
+        if (e instanceof FindingsCapped && walk) {
+          take(walk);
+          return fail(findings, [], true);
         }
         throw e;
       }

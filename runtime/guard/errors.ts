@@ -35,24 +35,40 @@ export class BoundaryError extends ConnectError {
   readonly violations: readonly Violation[];
   /** What was checked (`request of shop.order.v1.OrderService/CreateOrder`, `shop.events.v1.OrderCreated`). */
   readonly subject: string;
+  /** Violations found but not listed (beyond the `maxFindings` limit). */
+  readonly omitted: number;
+  /** The check stopped at the `maxFindings` limit: the payload may have more violations than counted. */
+  readonly truncated: boolean;
 
   /**
    * @param headline the start of the message, before the violations (default `invalid <subject>`).
+   * @param more violations left out of `violations` (`omitted`), and whether the check stopped early.
    */
   constructor(
     subject: string,
     violations: readonly Violation[],
     code: Code = Code.InvalidArgument,
     headline = `invalid ${subject}`,
+    more: { readonly omitted?: number; readonly truncated?: boolean } = {},
   ) {
+    const omitted = more.omitted ?? 0;
+    const truncated = more.truncated ?? false;
     const shown = violations.slice(0, 10).map((v) => `${v.message} [${v.code}]`);
-    if (violations.length > 10) shown.push(`and ${violations.length - 10} more`);
+    const rest = violations.length - shown.length + omitted;
+    if (rest > 0) shown.push(`and ${rest} more`);
+    if (truncated) shown.push(`stopped after ${violations.length + omitted} violations`);
     super(`${headline}: ${shown.join("; ")}`, code);
     this.violations = violations;
     this.subject = subject;
+    this.omitted = omitted;
+    this.truncated = truncated;
     // A raw detail, so connect-es's own error serialisation (errors thrown in handlers and interceptors)
     // carries the violations exactly like the runtime's error writer does.
-    const json = JSON.stringify({ violations });
+    const json = JSON.stringify({
+      violations,
+      ...(omitted > 0 ? { omitted } : {}),
+      ...(truncated ? { truncated } : {}),
+    });
     this.details.push({
       type: VIOLATIONS_DETAIL_TYPE,
       value: new TextEncoder().encode(json),

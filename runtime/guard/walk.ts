@@ -35,6 +35,8 @@ export interface Finding {
 export interface WalkLimits {
   readonly maxDepth: number;
   readonly maxArrayLength: number;
+  /** Rejections after which the walk stops ({@link FindingsCapped}); other findings beyond it are counted. */
+  readonly maxFindings?: number;
 }
 
 /** ES2024 String.prototype.isWellFormed (Node ≥ 20), missing from the configured lib. */
@@ -60,9 +62,15 @@ export class LimitExceeded {
   constructor(readonly finding: Finding) {}
 }
 
+/** Stops the walk: `maxFindings` rejections were found, the rest is not looked for (a hostile body). */
+export class FindingsCapped {}
+
 /** The state of one walk. */
 export class Walk {
   readonly findings: Finding[] = [];
+  /** Findings (repaired or warned) beyond `maxFindings`, counted but not recorded. */
+  omitted = 0;
+  private rejected = 0;
   private readonly path: (string | number)[] = [];
 
   constructor(
@@ -107,7 +115,18 @@ export class Walk {
       action = "rejected";
       result = value;
     }
-    this.findings.push({ code, path: this.pointer(), expected, found: describe(value), suggestion, action });
+    const max = this.limits.maxFindings ?? Number.POSITIVE_INFINITY;
+    if (action === "rejected" || this.findings.length < max)
+      this.findings.push({
+        code,
+        path: this.pointer(),
+        expected,
+        found: describe(value),
+        suggestion,
+        action,
+      });
+    else this.omitted++;
+    if (action === "rejected" && ++this.rejected >= max) throw new FindingsCapped();
     return result;
   }
 
@@ -156,8 +175,13 @@ export class Walk {
         throw new NeedsExactIntegers();
       }
       if (s.kind === "scalar") return this.scalar(v, s);
-      // Values of any type (google.protobuf.Value) hold numbers as doubles by contract: no pitfall.
-      if (s.kind === "any") return typeof v === "bigint" ? Number(v) : v;
+      // Values of any type (google.protobuf.Value) hold numbers as doubles by contract: no pitfall,
+      // unless no double holds it (`1e400` parses to Infinity, which protobuf-es cannot read).
+      if (s.kind === "any") {
+        if (typeof v === "number" && !Number.isFinite(v))
+          return this.report("wrong_type", v, "a finite number");
+        return typeof v === "bigint" ? Number(v) : v;
+      }
       if (v === false) return this.report("false_for_object", v, expectation(s));
       return this.report("wrong_type", v, expectation(s));
     }
