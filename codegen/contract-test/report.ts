@@ -29,9 +29,53 @@ export function countResults(result: ContractTestResult): TestCounts {
   return { cases: result.cases.length, passed: pairs - failed - known, failed, known };
 }
 
-/** The command line that re-runs one case with the same seed. */
+/** Generated, kept and skipped case counts over every method. */
+export interface GenerationCounts {
+  readonly generated: number;
+  readonly kept: number;
+  readonly skipped: number;
+  readonly byKind: {
+    readonly valid: { generated: number; kept: number };
+    readonly invalid: { generated: number; kept: number };
+    readonly phpShape: { generated: number; kept: number };
+  };
+}
+
+/** Sums the generation of every method. */
+export function countGeneration(result: ContractTestResult): GenerationCounts {
+  const byKind = {
+    valid: { generated: 0, kept: 0 },
+    invalid: { generated: 0, kept: 0 },
+    phpShape: { generated: 0, kept: 0 },
+  };
+  let skipped = 0;
+  for (const m of result.generation ?? []) {
+    for (const k of ["valid", "invalid", "phpShape"] as const) {
+      byKind[k].generated += m.generated[k];
+      byKind[k].kept += m.kept[k];
+    }
+    skipped += m.skipped.length;
+  }
+  const generated = byKind.valid.generated + byKind.invalid.generated + byKind.phpShape.generated;
+  const kept = byKind.valid.kept + byKind.invalid.kept + byKind.phpShape.kept;
+  return { generated, kept, skipped, byKind };
+}
+
+/** The line that sums up case generation (`generated 812 cases …: 812 kept, 0 skipped`). */
+export function generationLine(result: ContractTestResult): string {
+  const g = countGeneration(result);
+  const k = g.byKind;
+  return `generated ${g.generated} cases (valid ${k.valid.generated}, invalid ${k.invalid.generated}, php-shape ${k.phpShape.generated}): ${g.kept} kept, ${g.skipped} skipped`;
+}
+
+/** The command line that re-runs one case with the same seed (and the same config file). */
 export function rerunCommand(result: ContractTestResult, caseId: string): string {
-  return `contractgen test --seed ${result.seed} --only '${caseId.replace(/'/g, `'\\''`)}'`;
+  const config = result.config !== undefined ? ` -c ${shellArg(result.config)}` : "";
+  return `contractgen test${config} --seed ${result.seed} --only ${shellArg(caseId)}`;
+}
+
+function shellArg(s: string): string {
+  return /^[A-Za-z0-9_./:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** The text report: each failure with its messages, the reproducer and the seed, then a summary. */
@@ -61,10 +105,20 @@ export function formatText(result: ContractTestResult): string {
     out.push(
       `notice: known failure ${JSON.stringify(k.pattern)} of ${k.impl} now passes; remove it from test.knownFailures`,
     );
+  const skipped = (result.generation ?? []).flatMap((m) =>
+    m.skipped.map((x) => ({ method: m.method, ...x })),
+  );
+  if (skipped.length > 0) {
+    out.push("skipped cases (generated, not sent):");
+    for (const x of skipped.slice(0, 20)) out.push(`  - ${x.method} ${x.kind} ${x.label}: ${x.reason}`);
+    if (skipped.length > 20) out.push(`  … and ${skipped.length - 20} more (--format json lists them all)`);
+    out.push("");
+  }
   const n = countResults(result);
   const impls = result.implementations.map((i) => `${i.name} (${i.url})`).join(", ");
   out.push(
     `${n.cases} cases × ${result.implementations.length} implementations [${impls}]: ${n.passed} passed, ${n.failed} failed${n.known > 0 ? `, ${n.known} known failures` : ""}`,
+    generationLine(result),
     `seed ${result.seed}${result.shard ? `, shard ${result.shard.index}/${result.shard.count}` : ""}; ${result.timing.calls} calls in ${Math.round(result.timing.wallMs)} ms`,
   );
   return `${out.join("\n")}\n`;
@@ -72,7 +126,7 @@ export function formatText(result: ContractTestResult): string {
 
 /** The JSON report: the whole result plus counts. */
 export function formatJson(result: ContractTestResult): string {
-  return `${JSON.stringify({ ...countResults(result), ...result }, null, 2)}\n`;
+  return `${JSON.stringify({ ...countResults(result), generationCounts: countGeneration(result), ...result }, null, 2)}\n`;
 }
 
 const xml = (s: string) =>
