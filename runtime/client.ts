@@ -3,6 +3,13 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { type Boundary, type CheckSite, runValidator } from "./guard/engine.js";
 import { BoundaryError } from "./guard/errors.js";
 import {
+  acceptEncoding,
+  type BoundedResponse,
+  boundedRequest,
+  type ResponseBounds,
+  readFetchResponse,
+} from "./http-read.js";
+import {
   codeFromString,
   codeOfHttpStatus,
   type JsonCallOptions,
@@ -11,18 +18,34 @@ import {
   type JsonServiceDefinition,
   REQUEST_ID_HEADER,
 } from "./json-service.js";
+import { LIMITS, type Limits } from "./limits.js";
 import { currentRequestId } from "./request-id.js";
 
 /** Options of {@link createJsonClient}; only `baseUrl` is required. */
 export interface JsonClientOptions {
   /** Base URL of the server, e.g. `http://127.0.0.1:8080` (a path prefix is kept). */
   readonly baseUrl: string;
-  /** The fetch implementation (default: the global one). */
+  /**
+   * A fetch implementation to use instead of node:http (default: none). It is called with `redirect:
+   * "manual"` and its body is counted while it is read, after fetch's own decompression.
+   */
   readonly fetch?: typeof globalThis.fetch;
   /** Headers sent with every call. */
   readonly headers?: ConstructorParameters<typeof Headers>[0];
-  /** Default deadline of every call, in milliseconds. */
+  /**
+   * Default deadline of every call, in milliseconds (default `LIMITS.clientTimeoutMs`, 30 s; a call's
+   * `timeoutMs` overrides it; 0 turns it off). Sent as `Connect-Timeout-Ms` and enforced locally.
+   */
   readonly timeoutMs?: number;
+  /**
+   * Offer gzip, br and deflate (default false: `accept-encoding: identity`, and a compressed answer is
+   * refused). Compressed responses are bounded on the wire, decompressed and in their ratio.
+   */
+  readonly compression?: boolean;
+  /** Response bounds (defaults in runtime/limits.ts): body size, error body size, header size, ratio. */
+  readonly limits?: Partial<
+    Pick<Limits, "maxResponseBytes" | "maxErrorBodyBytes" | "maxHeaderBytes" | "maxDecompressionRatio">
+  >;
   /** Check responses against the contract (default true): a server that breaks it fails the call. */
   readonly validateResponses?: boolean;
   /** Use HTTP GET for `no_side_effects` methods (default false). */
@@ -39,7 +62,9 @@ export interface JsonClientOptions {
  * ConnectErrors: the server's Connect error, or one describing a non-Connect answer (an HTML error page
  * from a proxy, an empty or non-JSON body) or a response that breaks the contract: all of these are
  * the server's fault and say `internal` (a too large response says `resource_exhausted`); a response
- * that breaks the contract carries its violations like a BoundaryError.
+ * that breaks the contract carries its violations like a BoundaryError. Responses are read within the
+ * bounds of runtime/limits.ts; redirects are errors, compression is off unless enabled, every call has
+ * a deadline.
  */
 export function createJsonClient<S extends JsonServiceDefinition>(
   service: S,
@@ -47,6 +72,15 @@ export function createJsonClient<S extends JsonServiceDefinition>(
 ): JsonClient<S> {
   const client: Record<string, unknown> = {};
   const base = options.baseUrl.replace(/\/+$/, "");
+  const limits = options.limits ?? {};
+  const bounds: ResponseBounds = {
+    maxResponseBytes:
+      limits.maxResponseBytes ?? options.boundary?.limits.maxBodyBytes ?? LIMITS.maxResponseBytes,
+    maxErrorBodyBytes: limits.maxErrorBodyBytes ?? LIMITS.maxErrorBodyBytes,
+    maxHeaderBytes: limits.maxHeaderBytes ?? LIMITS.maxHeaderBytes,
+    maxDecompressionRatio: limits.maxDecompressionRatio ?? LIMITS.maxDecompressionRatio,
+    compression: options.compression === true,
+  };
   for (const [local, method] of Object.entries(service.methods)) {
     const site = { service: service.typeName, method: method.name, direction: "response" as const };
     const outputType =
@@ -59,7 +93,16 @@ export function createJsonClient<S extends JsonServiceDefinition>(
     }
     const guard = options.boundary ? { boundary: options.boundary, outputType, site } : undefined;
     client[local] = (request: unknown, callOptions: JsonCallOptions = {}) =>
-      call(`${base}/${service.typeName}/${method.name}`, site, method, request, options, callOptions, guard);
+      call(
+        `${base}/${service.typeName}/${method.name}`,
+        site,
+        method,
+        request,
+        options,
+        callOptions,
+        guard,
+        bounds,
+      );
   }
   return client as JsonClient<S>;
 }
@@ -72,6 +115,7 @@ async function call(
   options: JsonClientOptions,
   callOptions: JsonCallOptions,
   guard: { boundary: Boundary; outputType: string; site: CheckSite } | undefined,
+  bounds: ResponseBounds,
 ): Promise<unknown> {
   const headers = new Headers(options.headers);
   new Headers(callOptions.headers).forEach((v, k) => {
@@ -82,37 +126,54 @@ async function call(
     REQUEST_ID_HEADER,
     callOptions.requestId ?? headers.get(REQUEST_ID_HEADER) ?? currentRequestId() ?? randomUUID(),
   );
-  const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs;
+  headers.set("accept-encoding", acceptEncoding(bounds.compression));
+  // Every call has a deadline: the call's, the client's, or the default (0 turns it off).
+  const timeoutMs = callOptions.timeoutMs ?? options.timeoutMs ?? LIMITS.clientTimeoutMs;
   const signals: AbortSignal[] = [];
   if (callOptions.signal) signals.push(callOptions.signal);
-  if (timeoutMs !== undefined) {
+  let deadline: AbortSignal | undefined;
+  if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
     headers.set("connect-timeout-ms", String(Math.max(1, Math.floor(timeoutMs))));
-    signals.push(AbortSignal.timeout(timeoutMs));
+    deadline = AbortSignal.timeout(timeoutMs);
+    signals.push(deadline);
   }
   const body = JSON.stringify(request);
   const useGet = options.useHttpGet === true && method.idempotency === "no_side_effects";
   let target = url;
-  const init: RequestInit = { method: useGet ? "GET" : "POST", headers };
   if (useGet) {
     target = `${url}?connect=v1&encoding=json&message=${encodeURIComponent(body)}`;
   } else {
     headers.set("content-type", "application/json");
-    init.body = body;
   }
-  if (signals.length > 0) init.signal = AbortSignal.any(signals);
-  const fetchFn = options.fetch ?? globalThis.fetch;
-  let response: Response;
-  let text: string;
-  let bytes: Uint8Array;
+  const signal = signals.length > 0 ? AbortSignal.any(signals) : new AbortController().signal;
+  let response: BoundedResponse;
   try {
-    response = await fetchFn(target, init);
-    bytes = new Uint8Array(await response.arrayBuffer());
-    text = guard ? "" : new TextDecoder().decode(bytes);
+    if (options.fetch) {
+      // A fetch of the caller's: no redirects, and the body counted while it is read.
+      const init: RequestInit = { method: useGet ? "GET" : "POST", headers, redirect: "manual", signal };
+      if (!useGet) init.body = body;
+      const r = await options.fetch(target, init);
+      response =
+        r.status >= 300 && r.status < 400
+          ? { status: r.status, headers: r.headers, body: new Uint8Array(0), truncated: false }
+          : await readFetchResponse(r, bounds, method.name);
+    } else {
+      const plain: Record<string, string> = {};
+      headers.forEach((v, k) => {
+        plain[k] = v;
+      });
+      const bytes = useGet ? undefined : Buffer.from(body);
+      if (bytes) plain["content-length"] = String(bytes.byteLength);
+      response = await boundedRequest(
+        new URL(target),
+        { method: useGet ? "GET" : "POST", headers: plain, body: bytes },
+        signal,
+        bounds,
+        method.name,
+      );
+    }
   } catch (e) {
-    if (
-      e instanceof Error &&
-      (e.name === "TimeoutError" || (e.name === "AbortError" && timeoutMs !== undefined))
-    ) {
+    if (deadline?.aborted) {
       throw new ConnectError(
         `${method.name}: deadline of ${timeoutMs} ms exceeded`,
         Code.DeadlineExceeded,
@@ -121,9 +182,10 @@ async function call(
         e,
       );
     }
-    if (e instanceof Error && e.name === "AbortError") {
+    if (callOptions.signal?.aborted) {
       throw new ConnectError(`${method.name}: call canceled`, Code.Canceled, undefined, undefined, e);
     }
+    if (e instanceof ConnectError) throw e;
     const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : "";
     throw new ConnectError(
       `${method.name}: cannot reach ${url}${cause || (e instanceof Error ? `: ${e.message}` : "")}`,
@@ -133,14 +195,37 @@ async function call(
       e,
     );
   }
+  const status = response.status;
+  if (status >= 300 && status < 400) {
+    const location = response.headers.get("location");
+    throw new ConnectError(
+      `${method.name}: the server answered HTTP ${status}, a redirect to ${location === null ? "no location" : JSON.stringify(location.slice(0, 200))}; clients do not follow redirects (point baseUrl at the final address)`,
+      Code.Internal,
+    );
+  }
   const contentType = (response.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-  if (guard && response.status !== 200) text = new TextDecoder().decode(bytes);
-  if (response.status !== 200) throw errorFromResponse(method.name, response.status, contentType, text);
+  const bytes = response.body;
+  if (status !== 200) {
+    const text = new TextDecoder().decode(bytes);
+    throw errorFromResponse(method.name, status, contentType, response.truncated ? `${text}…` : text);
+  }
+  let value: unknown;
   if (guard) {
     // With the boundary, a 200 answer is classified whatever its content type (HTML, PHP output).
     // Guards and the method's validator in one boundary check (one pass for clean responses).
     const validation = options.validateResponses !== false ? { validator: method.output } : {};
-    return guard.boundary.check(guard.outputType, bytes, guard.site, validation).value;
+    value = guard.boundary.check(guard.outputType, bytes, guard.site, validation).value;
+    refuseErrorAsSuccess(method.name, value);
+    return value;
+  }
+  let text: string;
+  try {
+    text = strictDecoder.decode(bytes);
+  } catch {
+    throw new ConnectError(
+      `${method.name}: the response is not valid UTF-8 (${bytes.byteLength} bytes) [invalid_utf8]`,
+      Code.Internal,
+    );
   }
   if (contentType !== "application/json") {
     throw new ConnectError(
@@ -148,7 +233,6 @@ async function call(
       Code.Internal,
     );
   }
-  let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
@@ -157,6 +241,7 @@ async function call(
       Code.Internal,
     );
   }
+  refuseErrorAsSuccess(method.name, value);
   if (options.validateResponses !== false && !method.output(value)) {
     // The same error as the boundary's for a response (it is the server's fault: internal).
     throw new BoundaryError(
@@ -167,6 +252,25 @@ async function call(
     );
   }
   return value;
+}
+
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+const ERROR_KEYS = new Set(["code", "message", "details"]);
+
+/**
+ * A Connect error JSON (`{"code":"not_found","message":…}`) sent with status 200 is a protocol error,
+ * not a response whose fields happen to be absent: an error must not become an empty success.
+ */
+export function refuseErrorAsSuccess(methodName: string, value: unknown): void {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return;
+  const code = (value as { code?: unknown }).code;
+  if (typeof code !== "string" || codeFromString(code) === undefined) return;
+  for (const k in value) if (!ERROR_KEYS.has(k)) return;
+  const message = (value as { message?: unknown }).message;
+  throw new ConnectError(
+    `${methodName}: protocol error: the server sent a Connect error (${code}${typeof message === "string" ? `: ${preview(message)}` : ""}) with HTTP status 200`,
+    Code.Internal,
+  );
 }
 
 function errorFromResponse(
