@@ -4,13 +4,15 @@
  * and the current request id sent on every call.
  */
 import type { DescService } from "@bufbuild/protobuf";
-import { Code, type Interceptor, type Transport } from "@connectrpc/connect";
+import { Code, ConnectError, type Interceptor, type Transport } from "@connectrpc/connect";
 import type { UniversalClientFn, UniversalClientResponse } from "@connectrpc/connect/protocol";
 import { createTransport } from "@connectrpc/connect/protocol-connect";
 import { createNodeHttpClient } from "@connectrpc/connect-node";
+import { refuseErrorAsSuccess } from "./client.js";
 import type { Boundary } from "./guard/engine.js";
 import { BoundaryError } from "./guard/errors.js";
 import { PITFALLS } from "./guard/pitfalls.js";
+import { LIMITS, type Limits } from "./limits.js";
 import { requestIdInterceptor } from "./request-id.js";
 
 /** Options of {@link createGuardedConnectTransport}. */
@@ -24,12 +26,31 @@ export interface GuardedTransportOptions {
   readonly interceptors?: readonly Interceptor[];
   /** Use HTTP GET for methods without side effects. */
   readonly useHttpGet?: boolean;
+  /**
+   * Deadline of every call unless the call sets `timeoutMs` (default `LIMITS.clientTimeoutMs`, 30 s;
+   * 0 turns it off).
+   */
   readonly defaultTimeoutMs?: number;
+  /** Response bounds (defaults in runtime/limits.ts). */
+  readonly limits?: Partial<Pick<Limits, "maxResponseBytes" | "maxErrorBodyBytes" | "maxHeaderBytes">>;
 }
 
-/** Creates the transport; pass it to `createClient` or the generated `create<Service>Client`. */
+/**
+ * Creates the transport; pass it to `createClient` or the generated `create<Service>Client`. Every
+ * response is read within the bounds of runtime/limits.ts, with or without a boundary: a 200 body
+ * beyond `maxResponseBytes` is `resource_exhausted`, an error body is read up to `maxErrorBodyBytes`,
+ * a redirect or a compressed answer (none is offered) is `internal`, a 200 body must be UTF-8 and
+ * must not be a Connect error JSON (`internal`, a protocol error), every call has a deadline.
+ */
 export function createGuardedConnectTransport(options: GuardedTransportOptions): Transport {
-  const inner = createNodeHttpClient({ httpVersion: "1.1" });
+  const limits = options.limits ?? {};
+  const maxResponse =
+    limits.maxResponseBytes ?? options.boundary?.limits.maxBodyBytes ?? LIMITS.maxResponseBytes;
+  const maxError = limits.maxErrorBodyBytes ?? LIMITS.maxErrorBodyBytes;
+  const inner = createNodeHttpClient({
+    httpVersion: "1.1",
+    nodeOptions: { maxHeaderSize: limits.maxHeaderBytes ?? LIMITS.maxHeaderBytes },
+  });
   const outputs = new Map<string, { type: string; service: string; method: string }>();
   for (const s of options.services) {
     for (const m of s.methods) {
@@ -51,47 +72,69 @@ export function createGuardedConnectTransport(options: GuardedTransportOptions):
     const response = await inner(request);
     const path = new URL(request.url).pathname;
     const target = [...outputs].find(([p]) => path.endsWith(p))?.[1];
+    const what = target ? `${target.service}/${target.method}` : path;
+    const status = response.status;
+    if (status >= 300 && status < 400) {
+      drain(response.body);
+      const location = response.header.get("location");
+      throw new ConnectError(
+        `${what}: the server answered HTTP ${status}, a redirect to ${location === null ? "no location" : JSON.stringify(location.slice(0, 200))}; clients do not follow redirects (point baseUrl at the final address)`,
+        Code.Internal,
+      );
+    }
+    const encoding = (response.header.get("content-encoding") ?? "identity").trim().toLowerCase();
+    if (encoding !== "identity" && encoding !== "") {
+      drain(response.body);
+      throw new ConnectError(
+        `${what}: the server sent a ${JSON.stringify(encoding)}-encoded response, but the client asked for no compression (identity)`,
+        Code.Internal,
+      );
+    }
     const contentType = (response.header.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-    if (!boundary || !target || response.status !== 200 || response.header.has("content-encoding")) {
-      return response;
-    }
-    const max = boundary.limits.maxBodyBytes;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for await (const chunk of response.body) {
-      size += chunk.byteLength;
-      if (size > max) {
-        const found = `more than ${max} bytes`;
-        throw new BoundaryError(
-          `response of ${target.service}/${target.method}`,
-          [
-            {
-              path: "",
-              code: "body_too_large",
-              expected: `at most ${max} bytes`,
-              found,
-              fix: PITFALLS.body_too_large.fix,
-              message: `/: expected at most ${max} bytes, found ${found}`,
-            },
-          ],
-          Code.ResourceExhausted,
-        );
-      }
-      chunks.push(chunk);
-    }
-    const bytes = Buffer.concat(chunks);
-    const result = boundary.check(target.type, bytes, {
-      service: target.service,
-      method: target.method,
-      direction: "response",
-    });
-    const body = result.findings.length > 0 ? new TextEncoder().encode(JSON.stringify(result.value)) : bytes;
-    // A 200 answer is classified whatever its content type (an HTML page, PHP output before the JSON).
+    // Streaming responses (connect+json) are bounded per message by connect (readMaxBytes).
+    if (contentType?.startsWith("application/connect+")) return response;
+    const ok = status === 200;
+    const { bytes, truncated } = await readAll(
+      response.body,
+      ok ? maxResponse : maxError,
+      ok,
+      what,
+      request.signal,
+    );
     const header = new Headers(response.header);
-    if (contentType !== "application/json") header.set("content-type", "application/json");
+    let body: Uint8Array = bytes;
+    if (ok) {
+      if (boundary && target) {
+        const result = boundary.check(target.type, bytes, {
+          service: target.service,
+          method: target.method,
+          direction: "response",
+        });
+        refuseErrorAsSuccess(what, result.value);
+        // Re-serialised only when something was repaired.
+        if (result.findings.length > 0) body = new TextEncoder().encode(JSON.stringify(result.value));
+        // A 200 answer is classified whatever its content type (an HTML page, PHP output before the JSON).
+        if (contentType !== "application/json") header.set("content-type", "application/json");
+      } else if (contentType === "application/json") {
+        let value: unknown;
+        try {
+          value = JSON.parse(strictDecoder.decode(bytes));
+        } catch (e) {
+          throw new ConnectError(
+            e instanceof TypeError
+              ? `${what}: the response is not valid UTF-8 (${bytes.byteLength} bytes) [invalid_utf8]`
+              : `${what}: the response is not JSON: ${(e as Error).message}`,
+            Code.Internal,
+          );
+        }
+        refuseErrorAsSuccess(what, value);
+      }
+    } else if (truncated) {
+      header.delete("content-length");
+    }
     header.set("content-length", String(body.byteLength));
     const guarded: UniversalClientResponse = {
-      status: response.status,
+      status,
       header,
       trailer: response.trailer,
       body: (async function* () {
@@ -100,6 +143,7 @@ export function createGuardedConnectTransport(options: GuardedTransportOptions):
     };
     return guarded;
   };
+  const timeout = options.defaultTimeoutMs ?? LIMITS.clientTimeoutMs;
   return createTransport({
     httpClient,
     baseUrl: options.baseUrl,
@@ -108,9 +152,75 @@ export function createGuardedConnectTransport(options: GuardedTransportOptions):
     acceptCompression: [],
     sendCompression: null,
     compressMinBytes: 1024,
-    readMaxBytes: 0xffffffff,
+    readMaxBytes: maxResponse,
     writeMaxBytes: 0xffffffff,
     useHttpGet: options.useHttpGet ?? false,
-    ...(options.defaultTimeoutMs !== undefined ? { defaultTimeoutMs: options.defaultTimeoutMs } : {}),
+    ...(timeout > 0 && Number.isFinite(timeout) ? { defaultTimeoutMs: timeout } : {}),
   });
 }
+
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Stops reading a body nobody will read (the socket is released). */
+function drain(body: AsyncIterable<Uint8Array>): void {
+  const it = body[Symbol.asyncIterator]();
+  it.return?.().catch(() => {});
+}
+
+/**
+ * Reads a body chunk by chunk, failing with `resource_exhausted` past `max` (`fail`) or keeping its
+ * first `max` bytes (`truncated`); a read cut by the call's signal fails with the signal's reason.
+ */
+async function readAll(
+  body: AsyncIterable<Uint8Array>,
+  max: number,
+  fail: boolean,
+  what: string,
+  signal: AbortSignal | undefined,
+): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let truncated = false;
+  const it = body[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const next = await it.next();
+      if (next.done) break;
+      const chunk = next.value;
+      if (size + chunk.byteLength > max) {
+        if (fail) throw boundaryTooLarge(what, max);
+        chunks.push(chunk.subarray(0, max - size));
+        size = max;
+        truncated = true;
+        break;
+      }
+      chunks.push(chunk);
+      size += chunk.byteLength;
+    }
+  } catch (e) {
+    if (signal?.aborted) throw signal.reason;
+    throw e;
+  } finally {
+    if (truncated) it.return?.().catch(() => {});
+  }
+  return { bytes: chunks.length === 1 ? (chunks[0] as Uint8Array) : Buffer.concat(chunks), truncated };
+}
+
+/** The boundary's error for a response beyond the limit (a BoundaryError with `body_too_large`). */
+const boundaryTooLarge = (what: string, max: number): BoundaryError => {
+  const found = `more than ${max} bytes`;
+  return new BoundaryError(
+    `response of ${what}`,
+    [
+      {
+        path: "",
+        code: "body_too_large",
+        expected: `at most ${max} bytes`,
+        found,
+        fix: PITFALLS.body_too_large.fix,
+        message: `/: expected at most ${max} bytes, found ${found}`,
+      },
+    ],
+    Code.ResourceExhausted,
+  );
+};
