@@ -50,8 +50,8 @@ final class Batch
         foreach ($futures as $key => $future) {
             try {
                 $out[$key] = $future->wait();
-            } catch (ConnectException $e) {
-                $out[$key] = $e;
+            } catch (\Throwable $e) {
+                $out[$key] = ConnectException::wrap($e, 'the call failed');
             }
         }
         return $out;

@@ -20,6 +20,15 @@ final class ConnectClient
 {
     public const REQUEST_ID_HEADER = 'x-request-id';
 
+    /** Deadline of a call when neither the client nor {@see CallOptions} sets one: no call waits forever. */
+    public const DEFAULT_TIMEOUT_MS = 30_000;
+
+    /** Largest response body read by default (the same as the servers' default request limit). */
+    public const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+    /** Largest error body read (non-2xx): enough for any Connect error; the rest is not read. */
+    public const MAX_ERROR_BODY_BYTES = 65_536;
+
     /** Longest URL sent as a GET; a larger request goes out as POST (servers and proxies cap URLs). */
     public const MAX_GET_URL_BYTES = 8192;
 
@@ -34,7 +43,7 @@ final class ConnectClient
      * @param string $baseUrl e.g. `http://orders.internal:8080` (a path prefix is kept)
      * @param Transport|null $transport default: the shared {@see CurlTransport}
      * @param array<string, string> $headers sent with every call
-     * @param int|null $timeoutMs default deadline of every call
+     * @param int|null $timeoutMs default deadline of every call (null: {@see self::DEFAULT_TIMEOUT_MS})
      * @param bool $useHttpGet call methods without side effects with GET (cacheable); default true
      */
     public function __construct(
@@ -105,17 +114,16 @@ final class ConnectClient
         $headers[self::REQUEST_ID_HEADER] = $options->requestId
             ?? $headers[self::REQUEST_ID_HEADER]
             ?? self::newRequestId();
-        $timeoutMs = $options->timeoutMs ?? $this->timeoutMs;
-        if ($timeoutMs !== null) {
-            $headers['connect-timeout-ms'] = (string) $timeoutMs;
-        }
+        $timeoutMs = $options->timeoutMs ?? $this->timeoutMs ?? self::DEFAULT_TIMEOUT_MS;
+        $headers['connect-timeout-ms'] = (string) $timeoutMs;
+        $max = $options->maxResponseBytes;
         $url = $this->baseUrl . '/' . $service . '/' . $method;
         $query = '?connect=v1&encoding=json&message=' . rawurlencode($body);
         if ($noSideEffects && $this->useHttpGet && strlen($url) + strlen($query) <= self::MAX_GET_URL_BYTES) {
-            $httpRequest = new HttpRequest('GET', $url . $query, $headers, '', $timeoutMs);
+            $httpRequest = new HttpRequest('GET', $url . $query, $headers, '', $timeoutMs, $max);
         } else {
             $headers['content-type'] = 'application/json';
-            $httpRequest = new HttpRequest('POST', $url, $headers, $body, $timeoutMs);
+            $httpRequest = new HttpRequest('POST', $url, $headers, $body, $timeoutMs, $max);
         }
         return new Future(
             $this->transport->start($httpRequest),
@@ -166,6 +174,21 @@ final class ConnectClient
     private static function decodeResponse(HttpResponse $response, string $label, \Closure $decode): mixed
     {
         $contentType = strtolower(trim(explode(';', $response->header('content-type'))[0]));
+        if ($response->status >= 300 && $response->status < 400) {
+            $location = $response->header('location');
+            throw new ConnectException(
+                Code::Unknown,
+                sprintf(
+                    '%s: HTTP %d redirect to %s: contractgen clients do not follow redirects; use the final URL as'
+                        . ' the base URL',
+                    $label,
+                    $response->status,
+                    $location === '' ? '(no location)' : self::preview($location),
+                ),
+                [],
+                $response->headers,
+            );
+        }
         if ($response->status !== 200) {
             throw self::errorFromResponse($response, $contentType, $label);
         }
@@ -185,18 +208,25 @@ final class ConnectClient
         }
         $data = self::parseJsonObject($response->body);
         if (is_string($data)) {
+            $encoding = strtolower($response->header('content-encoding'));
             throw new ConnectException(
                 Code::Internal,
-                "{$label}: the response is not a JSON object ({$data}): " . self::preview($response->body),
+                "{$label}: the response is not a JSON object ({$data}"
+                    . ($encoding !== '' && $encoding !== 'identity' ? "; content-encoding {$encoding}" : '')
+                    . '): ' . self::preview($response->body),
                 [],
                 $response->headers,
             );
         }
+        $errorShaped = self::connectErrorShape($data);
         try {
-            return $decode($data);
+            $result = $decode($data);
         } catch (ConnectException $e) {
             throw $e;
         } catch (\Throwable $e) {
+            if ($errorShaped !== null) {
+                throw self::errorWith200($label, $errorShaped, $response, $e);
+            }
             // DecodeException lists every violation; anything else would be a bug in the DTO code and is
             // reported the same way rather than escaping as a TypeError.
             throw new ConnectException(
@@ -207,6 +237,46 @@ final class ConnectClient
                 $e,
             );
         }
+        // A response type with a `code` field may legitimately look like an error; one without may not.
+        if ($errorShaped !== null && !(is_object($result) && property_exists($result, 'code'))) {
+            throw self::errorWith200($label, $errorShaped, $response, null);
+        }
+        return $result;
+    }
+
+    /**
+     * The code of a body shaped like a Connect error (`code` a Connect code, `message` a string, no other
+     * key than `details`), or null.
+     */
+    private static function connectErrorShape(\stdClass $data): ?Code
+    {
+        $code = isset($data->code) && is_string($data->code) ? Code::tryFrom($data->code) : null;
+        if ($code === null || (isset($data->message) && !is_string($data->message))) {
+            return null;
+        }
+        foreach (array_keys(get_object_vars($data)) as $key) {
+            if ($key !== 'code' && $key !== 'message' && $key !== 'details') {
+                return null;
+            }
+        }
+        return $code;
+    }
+
+    private static function errorWith200(
+        string $label,
+        Code $sent,
+        HttpResponse $response,
+        ?\Throwable $previous,
+    ): ConnectException {
+        return new ConnectException(
+            Code::Internal,
+            "{$label}: protocol error: the server sent a Connect error ({$sent->value}) with HTTP 200; a Connect"
+                . " error must carry the HTTP status of its code ({$sent->httpStatus()}): "
+                . self::preview($response->body),
+            [],
+            $response->headers,
+            $previous,
+        );
     }
 
     /**
@@ -217,6 +287,9 @@ final class ConnectClient
     {
         if (trim($body) === '') {
             return 'empty body';
+        }
+        if (preg_match('//u', $body) !== 1) {
+            return 'the body is not valid UTF-8';
         }
         try {
             $data = json_decode($body, false, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);
@@ -235,7 +308,7 @@ final class ConnectClient
         string $contentType,
         string $label,
     ): ConnectException {
-        if ($contentType === 'application/json') {
+        if ($contentType === 'application/json' && !$response->truncated) {
             $data = self::parseJsonObject($response->body);
             $code = $data instanceof \stdClass && isset($data->code) && is_string($data->code)
                 ? Code::tryFrom($data->code)
@@ -244,9 +317,7 @@ final class ConnectClient
                 $details = [];
                 foreach (is_array($data->details ?? null) ? $data->details : [] as $d) {
                     if ($d instanceof \stdClass && isset($d->type) && is_string($d->type)) {
-                        $debug = isset($d->debug)
-                            ? json_decode(json_encode($d->debug, JSON_THROW_ON_ERROR), true, 512, JSON_THROW_ON_ERROR)
-                            : null;
+                        $debug = isset($d->debug) ? self::plain($d->debug) : null;
                         $value = isset($d->value) && is_string($d->value) ? $d->value : '';
                         $details[] = new ErrorDetail($d->type, $value, $debug);
                     }
@@ -262,10 +333,11 @@ final class ConnectClient
         return new ConnectException(
             Code::fromHttpStatus($response->status),
             sprintf(
-                '%s: HTTP %d without a Connect error body (%s): %s',
+                '%s: HTTP %d without a Connect error body (%s%s): %s',
                 $label,
                 $response->status,
                 $contentType === '' ? 'no content type' : $contentType,
+                $response->truncated ? ', larger than ' . self::MAX_ERROR_BODY_BYTES . ' bytes: not read further' : '',
                 self::preview($response->body),
             ),
             [],
@@ -273,10 +345,36 @@ final class ConnectClient
         );
     }
 
+    /**
+     * A decoded JSON value with objects as associative arrays, without a second encode/decode round trip
+     * (which throws on a number like `1e400`, decoded as INF): non-finite numbers become null.
+     */
+    private static function plain(mixed $value, int $depth = 0): mixed
+    {
+        if ($depth > 64) {
+            return null;
+        }
+        if ($value instanceof \stdClass) {
+            $value = get_object_vars($value);
+        }
+        if (is_array($value)) {
+            $out = [];
+            foreach ($value as $k => $v) {
+                $out[$k] = self::plain($v, $depth + 1);
+            }
+            return $out;
+        }
+        if (is_float($value) && !is_finite($value)) {
+            return null;
+        }
+        return $value;
+    }
+
     /** The start of a body on one line, for messages. */
     private static function preview(string $body): string
     {
-        $flat = trim((string) preg_replace('/\s+/', ' ', $body));
+        // Only the start is looked at, so a huge body costs nothing more here.
+        $flat = trim((string) preg_replace('/\s+/', ' ', substr($body, 0, 400)));
         if ($flat === '') {
             return 'empty body';
         }

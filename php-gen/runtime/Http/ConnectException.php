@@ -35,6 +35,18 @@ class ConnectException extends \RuntimeException
     }
 
     /**
+     * `$e` itself when it is a ConnectException, else an `internal` one saying what failed, with `$e` as
+     * the previous exception: what a client call never lets escape as another type.
+     */
+    public static function wrap(\Throwable $e, string $what): self
+    {
+        if ($e instanceof self) {
+            return $e;
+        }
+        return new self(Code::Internal, sprintf('%s: %s: %s', $what, $e::class, $e->getMessage()), [], [], $e);
+    }
+
+    /**
      * An `invalid_argument` error listing every violation (path, expected, found, message) in a
      * {@see ErrorDetail::VIOLATIONS} detail.
      *

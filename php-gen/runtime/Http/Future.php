@@ -54,6 +54,8 @@ final class Future
     }
 
     /**
+     * The typed response; every later call returns the same one (or throws the same exception).
+     *
      * @return T
      * @throws ConnectException
      */
@@ -63,8 +65,10 @@ final class Future
             $this->settled = true;
             try {
                 $this->value = ($this->decode)($this->pending->wait());
-            } catch (ConnectException $e) {
-                $this->error = $e;
+            } catch (\Throwable $e) {
+                // Whatever escaped (a bug, an \Error from user code) settles the future for good: a second
+                // wait() throws the same exception instead of returning null.
+                $this->error = ConnectException::wrap($e, 'reading the response failed');
             }
         }
         if ($this->error !== null) {

@@ -17,6 +17,8 @@ final class HttpRequest
      * @param 'GET'|'POST' $method
      * @param array<string, string> $headers
      * @param int|null $timeoutMs the whole call must finish within this many milliseconds
+     * @param int|null $maxResponseBytes largest response body read (null: the transport's limit); a larger
+     *     one fails with `resource_exhausted` while it is read, before it is held in memory
      */
     public function __construct(
         public readonly string $method,
@@ -24,6 +26,7 @@ final class HttpRequest
         public readonly array $headers,
         public readonly string $body,
         public readonly ?int $timeoutMs,
+        public readonly ?int $maxResponseBytes = null,
     ) {
     }
 }

@@ -39,8 +39,8 @@ final class PendingResponse
             $this->resolve = null;
             try {
                 $this->response = $resolve();
-            } catch (ConnectException $e) {
-                $this->error = $e;
+            } catch (\Throwable $e) {
+                $this->error = ConnectException::wrap($e, 'the transport failed');
             }
         }
         if ($this->error !== null) {

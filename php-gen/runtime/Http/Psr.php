@@ -37,6 +37,41 @@ final class Psr
         throw self::unexpected($o, $method, 'a string', $r);
     }
 
+    /**
+     * The body of a PSR-7 message read in chunks up to `$limit` bytes: the body and whether more followed.
+     * A stream without `read()`/`eof()` (not PSR-7) is cast to a string and cut.
+     *
+     * @return array{string, bool}
+     */
+    public static function boundedBody(object $message, int $limit): array
+    {
+        $stream = self::call($message, 'getBody', []);
+        if (is_object($stream) && method_exists($stream, 'read') && method_exists($stream, 'eof')) {
+            $body = '';
+            $empty = 0;
+            while ($stream->eof() !== true) {
+                $chunk = $stream->read(min(65_536, $limit + 1 - strlen($body)));
+                if (!is_string($chunk)) {
+                    throw self::unexpected($stream, 'read', 'a string', $chunk);
+                }
+                // PSR-7 allows empty reads before eof() turns true; a stream that never ends them is done.
+                if ($chunk === '' && ++$empty > 1000) {
+                    break;
+                }
+                $body .= $chunk;
+                if (strlen($body) > $limit) {
+                    return [substr($body, 0, $limit), true];
+                }
+            }
+            return [$body, false];
+        }
+        if ($stream === null || is_scalar($stream) || $stream instanceof \Stringable) {
+            $body = (string) $stream;
+            return strlen($body) > $limit ? [substr($body, 0, $limit), true] : [$body, false];
+        }
+        throw self::unexpected($message, 'getBody', 'a stream', $stream);
+    }
+
     /** `$o->getStatusCode()`. */
     public static function status(object $o): int
     {

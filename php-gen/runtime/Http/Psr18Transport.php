@@ -20,10 +20,19 @@ namespace Contractgen\Runtime\Http;
  */
 final class Psr18Transport implements Transport
 {
+    /**
+     * @param object $client a `Psr\Http\Client\ClientInterface`
+     * @param object $requestFactory a `Psr\Http\Message\RequestFactoryInterface`
+     * @param object $streamFactory a `Psr\Http\Message\StreamFactoryInterface`
+     * @param int $maxResponseBytes largest response body of a call that does not set its own; the body
+     *     stream is read in chunks and a larger one fails with `resource_exhausted`. (Whether the PSR-18
+     *     client itself buffers the whole body first depends on it: Guzzle streams with `'stream' => true`.)
+     */
     public function __construct(
         private readonly object $client,
         private readonly object $requestFactory,
         private readonly object $streamFactory,
+        private readonly int $maxResponseBytes = ConnectClient::DEFAULT_MAX_RESPONSE_BYTES,
     ) {
         $required = [[$client, 'sendRequest'], [$requestFactory, 'createRequest'], [$streamFactory, 'createStream']];
         foreach ($required as [$o, $m]) {
@@ -80,10 +89,33 @@ final class Psr18Transport implements Transport
                 ),
             );
         }
-        return new HttpResponse(
-            Psr::status($psrResponse),
-            Psr::headers($psrResponse),
-            Psr::string($psrResponse, 'getBody'),
+        $status = Psr::status($psrResponse);
+        $headers = Psr::headers($psrResponse);
+        $limit = $request->maxResponseBytes ?? $this->maxResponseBytes;
+        $isError = $status < 200 || $status >= 300;
+        $length = $headers['content-length'] ?? '';
+        if (!$isError && preg_match('/^[0-9]+$/', $length) && (strlen($length) > 18 || (int) $length > $limit)) {
+            throw new ConnectException(
+                Code::ResourceExhausted,
+                "response body of {$length} bytes from {$request->url} exceeds the limit of {$limit} bytes:"
+                    . ' not read (raise maxResponseBytes if the answer is legitimate)',
+                [],
+                $headers,
+            );
+        }
+        [$body, $more] = Psr::boundedBody(
+            $psrResponse,
+            $isError ? min($limit, ConnectClient::MAX_ERROR_BODY_BYTES) : $limit,
         );
+        if ($more && !$isError) {
+            throw new ConnectException(
+                Code::ResourceExhausted,
+                "response body larger than {$limit} bytes from {$request->url}: not read further"
+                    . ' (raise maxResponseBytes if the answer is legitimate)',
+                [],
+                $headers,
+            );
+        }
+        return new HttpResponse($status, $headers, $body, $more);
     }
 }

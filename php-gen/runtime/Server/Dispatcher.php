@@ -61,9 +61,18 @@ final class Dispatcher
     /**
      * Serves the current request from PHP's globals and `php://input` and writes the response with
      * `header()` and `echo`. For `php -S` routers and php-fpm front controllers.
+     *
+     * The body is read in chunks and never beyond `maxBodyBytes` (a larger Content-Length is refused
+     * before reading; a chunked body is counted as it arrives). Output that reached PHP's output buffers
+     * before (a startup warning under `output_buffering`) or during the call (a warning with
+     * `display_errors` on, a stray `echo`) is dropped from the response and logged with `error_log`.
      */
     public function serveGlobals(): void
     {
+        $early = '';
+        while (ob_get_level() > 0) {
+            $early .= (string) ob_get_clean();
+        }
         $headers = [];
         foreach ($_SERVER as $key => $value) {
             if (!is_string($value)) {
@@ -76,24 +85,32 @@ final class Dispatcher
             }
         }
         $uri = is_string($_SERVER['REQUEST_URI'] ?? null) ? $_SERVER['REQUEST_URI'] : '/';
+        if ($early !== '') {
+            error_log('contractgen: output before serving ' . $uri . ' was dropped: ' . substr($early, 0, 500));
+        }
+        if (headers_sent($file, $line)) {
+            // Nothing can make this a Connect response any more: say why in the log.
+            error_log(
+                "contractgen: output was sent before the dispatcher ran ({$file}:{$line}), so the response to {$uri}"
+                    . ' is corrupt; run PHP with display_errors=stderr (or off) and output_buffering on',
+            );
+        }
         $q = strpos($uri, '?');
         $method = is_string($_SERVER['REQUEST_METHOD'] ?? null) ? strtoupper($_SERVER['REQUEST_METHOD']) : 'GET';
-        $length = (int) ($headers['content-length'] ?? 0);
-        $body = '';
-        if ($length <= $this->maxBodyBytes) {
-            $body = (string) file_get_contents('php://input', false, null, 0, $this->maxBodyBytes + 1);
-        }
-        // Whatever handler code prints (a warning with display_errors on, a stray echo) would corrupt
-        // the JSON body: it is kept out of the response and logged instead.
+        $body = $method === 'POST' ? $this->readInputStream($headers['content-length'] ?? '') : '';
+        // Whatever handler code prints would corrupt the JSON body: it is kept out and logged instead.
         ob_start();
         try {
-            $response = $this->handle(new ServerRequest(
+            $request = new ServerRequest(
                 $method,
                 $q === false ? $uri : substr($uri, 0, $q),
                 $q === false ? '' : substr($uri, $q + 1),
                 $headers,
-                $length > $this->maxBodyBytes ? str_repeat(' ', $this->maxBodyBytes + 1) : $body,
-            ));
+                $body ?? '',
+            );
+            $response = $body === null ? $this->tooLarge($request) : $this->handle($request);
+            unset($body);
+            unset($request);
         } finally {
             $stray = (string) ob_get_clean();
         }
@@ -105,6 +122,52 @@ final class Dispatcher
             header($name . ': ' . $value);
         }
         echo $response->body;
+    }
+
+    /**
+     * `php://input` read in 64 KiB chunks, at most `maxBodyBytes`; null when the Content-Length or the
+     * bytes that arrived say the body is larger.
+     */
+    private function readInputStream(string $contentLength): ?string
+    {
+        if (
+            $contentLength !== ''
+            && (!preg_match('/^[0-9]{1,18}$/', $contentLength) || (int) $contentLength > $this->maxBodyBytes)
+        ) {
+            return null;
+        }
+        $in = fopen('php://input', 'rb');
+        if ($in === false) {
+            return '';
+        }
+        $body = '';
+        try {
+            while (!feof($in)) {
+                $chunk = fread($in, 65_536);
+                if ($chunk === false || $chunk === '') {
+                    break;
+                }
+                if (strlen($body) + strlen($chunk) > $this->maxBodyBytes) {
+                    return null;
+                }
+                $body .= $chunk;
+            }
+        } finally {
+            fclose($in);
+        }
+        return $body;
+    }
+
+    private function tooLarge(ServerRequest $request): ServerResponse
+    {
+        $requestId = $request->header(ConnectClient::REQUEST_ID_HEADER);
+        if ($requestId === '' || strlen($requestId) > 200 || preg_match('/[^\x21-\x7e]/', $requestId)) {
+            $requestId = ConnectClient::newRequestId();
+        }
+        return $this->errorResponse(
+            new ConnectException(Code::ResourceExhausted, "request body exceeds {$this->maxBodyBytes} bytes"),
+            ['x-request-id' => $requestId],
+        );
     }
 
     /**
@@ -120,13 +183,17 @@ final class Dispatcher
     public function handlePsr7(object $request, object $responseFactory, object $streamFactory): object
     {
         $uri = Psr::object($request, 'getUri');
-        $response = $this->handle(new ServerRequest(
+        // Read in chunks up to the limit: one byte more is enough to know the body is too large.
+        [$body, $more] = Psr::boundedBody($request, $this->maxBodyBytes);
+        $serverRequest = new ServerRequest(
             strtoupper(Psr::string($request, 'getMethod')),
             Psr::string($uri, 'getPath'),
             Psr::string($uri, 'getQuery'),
             Psr::headers($request),
-            Psr::string($request, 'getBody'),
-        ));
+            $body,
+        );
+        unset($body);
+        $response = $more ? $this->tooLarge($serverRequest) : $this->handle($serverRequest);
         $psr = Psr::object($responseFactory, 'createResponse', $response->status);
         foreach ($response->headers as $name => $value) {
             $psr = Psr::object($psr, 'withHeader', $name, $value);
@@ -256,6 +323,70 @@ final class Dispatcher
         return self::parseBody($request->body);
     }
 
+    /**
+     * Rough bytes PHP needs per decoded JSON object, array and value (measured on PHP 8.2, 64-bit: a
+     * `\stdClass` with up to 8 properties allocates a hash table of 8 buckets, about 550 bytes).
+     */
+    private const COST_OBJECT = 560;
+    private const COST_ARRAY = 200;
+    private const COST_VALUE = 32;
+
+    /**
+     * Refuses a body whose decoded form would not fit in the memory PHP has left: 4 MiB of `[{"a":0},…]`
+     * decode to about 290 MB of `\stdClass`es, a fatal error at PHP's default `memory_limit` of 128M,
+     * which no handler could turn into an answer. The estimate counts `{`, `[` and `,` (outside strings
+     * when the quick count is too high); half of the memory left is the budget, the other half is for the
+     * DTOs and the response.
+     */
+    private static function checkDecodeCost(string $body): void
+    {
+        $limit = self::bytes((string) ini_get('memory_limit'));
+        if ($limit <= 0) {
+            return;
+        }
+        $budget = intdiv($limit - memory_get_usage(), 2);
+        $cost = static fn (string $json): int => substr_count($json, '{') * self::COST_OBJECT
+            + substr_count($json, '[') * self::COST_ARRAY
+            + substr_count($json, ',') * self::COST_VALUE
+            + strlen($json);
+        $estimate = $cost($body);
+        if ($estimate <= $budget) {
+            return;
+        }
+        // Braces and commas inside strings do not count: look again without the strings' contents.
+        $structure = preg_replace('/"(?:[^"\\\\]++|\\\\.)*+"/s', '""', $body);
+        $estimate = is_string($structure) ? $cost($structure) + strlen($body) : $estimate;
+        unset($structure);
+        if ($estimate > $budget) {
+            throw new ConnectException(
+                Code::ResourceExhausted,
+                sprintf(
+                    'request too costly to decode: about %d MB of PHP values, more than the %d MB this worker can'
+                        . ' spare (memory_limit %s); send fewer values per request',
+                    intdiv($estimate, 1_000_000),
+                    intdiv(max(0, $budget), 1_000_000),
+                    (string) ini_get('memory_limit'),
+                ),
+            );
+        }
+    }
+
+    /** A php.ini size (`128M`, `1G`, `-1`) in bytes; -1 for no limit. */
+    private static function bytes(string $value): int
+    {
+        $value = trim($value);
+        if ($value === '' || $value === '-1') {
+            return -1;
+        }
+        $n = (int) $value;
+        return match (strtolower(substr($value, -1))) {
+            'g' => $n * 1024 * 1024 * 1024,
+            'm' => $n * 1024 * 1024,
+            'k' => $n * 1024,
+            default => $n,
+        };
+    }
+
     private static function parseBody(string $body): \stdClass
     {
         if (trim($body) === '') {
@@ -265,6 +396,7 @@ final class Dispatcher
                     . ' (a json_encode() that failed returns false, which sends nothing)',
             );
         }
+        self::checkDecodeCost($body);
         try {
             $data = json_decode($body, false, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);
         } catch (\JsonException $e) {
