@@ -3,7 +3,7 @@
 // run; nothing here asserts a time.
 //
 //   npm run bench                 all suites
-//   npm run bench -- generate     only the named suites (generate, breaking, runtime, php-codec, php-gen, contract-test)
+//   npm run bench -- generate     only the named suites (generate, breaking, runtime, php-codec, php-gen, contract-test, contract-test-faults)
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +14,7 @@ const SUITES = {
   "php-codec": "PHP DTO decode+encode vs json_decode/json_encode and Google's protobuf runtime",
   "php-gen": "PHP code generation vs protoc --php_out",
   "contract-test": "contractgen test: cases/s against two implementations, server share of wall time",
+  "contract-test-faults": "contractgen test: kill rate over the seeded faults of the PHP shop fixture",
 };
 
 const wanted = process.argv.slice(2);
