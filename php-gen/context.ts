@@ -5,7 +5,7 @@
  */
 import type { LoadedContracts } from "../codegen/load/index.js";
 import type { ContractModel, Decl, OneofDecl } from "../codegen/model/types.js";
-import { PhpNameTable, phpNamespace } from "./names.js";
+import { PhpNameTable, phpIdentifier, phpNamespace } from "./names.js";
 import { PhpFile, splitFqcn } from "./printer.js";
 
 /** Namespace of the PHP runtime copied into the output. */
@@ -120,9 +120,10 @@ export function createPhpContext(
     const owner = classes.get(d.fullName);
     if (!owner) continue;
     for (const o of d.oneofs) {
-      const iface = ref(owner.fqcn, table.allocate(owner.fqcn, pascal(o.name)));
+      const iface = ref(owner.fqcn, table.allocate(owner.fqcn, studly(pascal(o.name), "Oneof")));
       const members = new Map<string, PhpClassRef>();
-      for (const f of o.fields) members.set(f, ref(iface.fqcn, table.allocate(iface.fqcn, pascal(f))));
+      for (const f of o.fields)
+        members.set(f, ref(iface.fqcn, table.allocate(iface.fqcn, studly(pascal(f), "Member"))));
       oneofs.set(`${d.fullName}\0${o.name}`, { iface, members });
     }
   }
@@ -152,6 +153,17 @@ export function createPhpContext(
     },
   };
   return ctx;
+}
+
+/**
+ * A oneof class name that PHP reserves (`Self`, `List`, `Class`) gets `suffix` (`SelfMember`,
+ * `ListOneof`) instead of the `_` other classes get: these names are made by contractgen, so they can
+ * stay StudlyCaps, as PSR-1/PSR-12 want class names.
+ */
+function studly(name: string, suffix: string): string {
+  return name !== "" && phpIdentifier(name, "class") !== name && /^[A-Za-z][A-Za-z0-9]*$/.test(name)
+    ? `${name}${suffix}`
+    : name;
 }
 
 function pascal(name: string): string {

@@ -208,7 +208,7 @@ const ROWS: readonly Row[] = [
   {
     name: "timestamp with an offset",
     type: "WellKnown",
-    input: '{"timestamp":"2024-01-01t00:00:00.5+01:00"}',
+    input: '{"timestamp":"2024-01-01T00:00:00.5+01:00"}',
     want: '{"timestamp":"2023-12-31T23:00:00.500Z"}',
   },
   {

@@ -206,9 +206,9 @@ describe.skipIf(!hasPhp)("hostile contracts give valid PHP that runs", () => {
         "php/src/Hostile/V1/foo_2.php",
         "php/src/Hostile/V1/Outer/Inner.php",
         "php/src/Hostile/V1/Outer_Inner.php",
-        "php/src/Hostile/V1/function_/Case_.php",
-        "php/src/Hostile/V1/function_/Case_/Class_.php",
-        "php/src/Hostile/V1/function_/Case_/Default_.php",
+        "php/src/Hostile/V1/function_/CaseOneof.php",
+        "php/src/Hostile/V1/function_/CaseOneof/ClassMember.php",
+        "php/src/Hostile/V1/function_/CaseOneof/DefaultMember.php",
       ]),
     );
     const fn = files.find((f) => f.path === "php/src/Hostile/V1/Function__2.php")?.content ?? "";
@@ -238,7 +238,7 @@ echo $c->toJson(), "\\n";
 echo V1\\class_::fromJson($c->toJson())->toJson(), "\\n";
 $l = V1\\List_::fromJson('{"items":[{"list":"1"}],"byName":{"k":{}}}');
 echo $l->toJson(), "\\n";
-$f = new V1\\function_(empty: new V1\\Empty_(), case: new V1\\function_\\Case_\\Class_($c));
+$f = new V1\\function_(empty: new V1\\Empty_(), case: new V1\\function_\\CaseOneof\\ClassMember($c));
 echo $f->toJson(), "\\n";
 echo V1\\function_::fromJson('{"default":"d"}')->toJson(), "\\n";
 echo V1\\__construct::fromJson('{"e":"1","o":"2","x":"3","n":"4","k":"5","v":"6","p":"7"}')->toJson(), "\\n";

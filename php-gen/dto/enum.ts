@@ -6,7 +6,7 @@ import type { EnumDecl } from "../../codegen/model/types.js";
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import type { PhpContext } from "../context.js";
 import { docComment, INDENT, phpLiteral } from "../printer.js";
-import { enumCases } from "./types.js";
+import { enumAliases, enumCases } from "./types.js";
 
 const I1 = INDENT;
 const I2 = INDENT.repeat(2);
@@ -22,7 +22,12 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
     decl.name,
     decl.source,
     decl.values.map((v) => v.name),
+    proto ? decl.values.map((v) => v.number ?? 0) : undefined,
   );
+  // Proto aliases get no case: they decode to the first value with their number, which is the name
+  // ProtoJSON writes (as protobuf-es does), so output is canonical whichever name was read.
+  const aliases = proto ? enumAliases(decl.values) : new Set<string>();
+  const canonical = decl.values.filter((v) => !aliases.has(v.name));
   const intBacked =
     !proto &&
     decl.values.length > 0 &&
@@ -33,12 +38,18 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
   file.add(...docComment(doc, "", [`Contract: ${decl.fullName} (${proto ? "Protobuf" : "JSON Schema"}).`]));
   file.add(`enum ${ref.name}: ${backing}`, "{");
   const seen = new Set<string>();
-  for (const v of decl.values) {
+  for (const v of canonical) {
     const value = proto ? v.name : intBacked ? v.json : String(v.json);
     const key = String(value);
     if (seen.has(key)) continue;
     seen.add(key);
-    const vdoc = [v.doc, proto ? `Number ${v.number ?? 0}.` : "", v.deprecated ? "@deprecated" : ""]
+    const aliasNames = decl.values.filter((a) => aliases.has(a.name) && a.number === v.number);
+    const vdoc = [
+      v.doc,
+      proto ? `Number ${v.number ?? 0}.` : "",
+      aliasNames.length > 0 ? `Aliases (read as this case): ${aliasNames.map((a) => a.name).join(", ")}.` : "",
+      v.deprecated ? "@deprecated" : "",
+    ]
       .filter((s) => s !== "")
       .join("\n\n");
     file.add(...docComment(vdoc, I1), `${I1}case ${caseOf(v.name)} = ${phpLiteral(value)};`);
@@ -54,7 +65,7 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
       `${I1}public function number(): int`,
       `${I1}{`,
       `${I2}return match ($this) {`,
-      ...decl.values.map((v) => `${I3}self::${caseOf(v.name)} => ${v.number ?? 0},`),
+      ...canonical.map((v) => `${I3}self::${caseOf(v.name)} => ${v.number ?? 0},`),
       `${I2}};`,
       `${I1}}`,
       "",
@@ -84,7 +95,16 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
     `${I1}public static function decode(mixed $v, string $p, ${errors} $e): ${open ? "self|int" : "self"}`,
     `${I1}{`,
     `${I2}if (\\is_${backing}($v)) {`,
-    `${I3}$c = self::tryFrom($v);`,
+    ...(aliases.size === 0
+      ? [`${I3}$c = self::tryFrom($v);`]
+      : [
+          `${I3}$c = self::tryFrom($v) ?? match ($v) {`,
+          ...decl.values
+            .filter((v) => aliases.has(v.name))
+            .map((v) => `${I3}${I1}${phpLiteral(v.name)} => self::${caseOf(v.name)},`),
+          `${I3}${I1}default => null,`,
+          `${I3}};`,
+        ]),
     `${I3}if ($c !== null) {`,
     `${I3}${I1}return $c;`,
     `${I3}}`,

@@ -172,7 +172,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     ]),
     `${I1}public static function fromJson(string $json): self`,
     `${I1}{`,
-    `${I2}$e = new ${errors}();`,
+    `${I2}$e = new ${errors}(true);`,
     `${I2}$r = self::decode(${read}::parse($json, self::class), '$', $e);`,
     `${I2}$e->throwIfAny(self::class);`,
     `${I2}\\assert($r instanceof self);`,
@@ -186,7 +186,8 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     ),
     `${I1}public static function fromArray(array|\\stdClass $data): self`,
     `${I1}{`,
-    `${I2}$e = new ${errors}();`,
+    // Objects of a \\stdClass are \\stdClass throughout (json_decode($json, false)).
+    `${I2}$e = new ${errors}($data instanceof \\stdClass);`,
     `${I2}$r = self::decode($data, '$', $e);`,
     `${I2}$e->throwIfAny(self::class);`,
     `${I2}\\assert($r instanceof self);`,

@@ -12,10 +12,13 @@ export function emitTypeRegistry(ctx: DtoContext): GeneratedFile {
   const ref = { ...ctx.allocateClass(ctx.runtimeNamespace, "Types") };
   const file = ctx.newFile(ref, []);
   const entries: string[] = [];
+  const arms: string[] = [];
   for (const d of ctx.model.decls.values()) {
     if (d.kind !== "message" || d.source !== "proto" || d.wellKnown !== undefined) continue;
     if (d.fullName.startsWith("google.protobuf.")) continue;
-    entries.push(`${INDENT.repeat(2)}${phpString(d.fullName)} => \\${ctx.classOf(d.fullName).fqcn}::class,`);
+    const fqcn = ctx.classOf(d.fullName).fqcn;
+    entries.push(`${INDENT.repeat(2)}${phpString(d.fullName)} => \\${fqcn}::class,`);
+    arms.push(`${INDENT.repeat(3)}${phpString(d.fullName)} => \\${fqcn}::decode($v, $p, $e),`);
   }
   const errors = file.use(`${ctx.runtimeNamespace}\\Json\\Errors`);
   const I2 = INDENT.repeat(2);
@@ -40,10 +43,9 @@ export function emitTypeRegistry(ctx: DtoContext): GeneratedFile {
     `${INDENT}{`,
     ...(entries.length === 0
       ? [`${I2}return null;`]
-      : [
-          `${I2}$class = self::MESSAGES[$name] ?? null;`,
-          `${I2}return $class === null ? null : $class::decode($v, $p, $e);`,
-        ]),
+      : // One arm per message, not a lookup in MESSAGES: PHPStan types a constant array of more than
+        // 256 entries as array<string, class-string>, whose decode() it cannot see (mixed).
+        [`${I2}return match ($name) {`, ...arms, `${I2}${INDENT}default => null,`, `${I2}};`]),
     `${INDENT}}`,
     "}",
   );

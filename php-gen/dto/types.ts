@@ -202,7 +202,12 @@ export class PhpTypes {
         ? {
             zero,
             notZero: (x: string) =>
-              php === "int|string" ? `${x} !== 0 && ${x} !== '0'` : `${x} !== ${zero}`,
+              php === "int|string"
+                ? `${x} !== 0 && ${x} !== '0'`
+                : php === "float"
+                  ? // -0.0 === 0.0 in PHP; protobuf-es writes a -0 field (as `0`), so does this.
+                    `(${x} !== 0.0 || \\fdiv(1.0, ${x}) < 0.0)`
+                  : `${x} !== ${zero}`,
           }
         : {}),
       acceptsNull: false,
@@ -255,8 +260,10 @@ export class PhpTypes {
         return base(
           "float",
           "double",
-          (v) => `\\is_float(${v})`,
-          (x) => `\\is_finite(${x}) ? ${x} : ${this.rt("Json\\Write")}::double(${x})`,
+          // json_decode makes a number beyond the double range ±INF: Read::double refuses it.
+          (v) => `\\is_float(${v}) && \\is_finite(${v})`,
+          // Write::double writes -0.0 as 0 (JSON.stringify cannot write a negative zero).
+          (x) => `${this.rt("Json\\Write")}::double(${x})`,
           "0.0",
           false,
         );
@@ -265,7 +272,7 @@ export class PhpTypes {
           "float",
           "float",
           undefined,
-          (x) => `\\is_finite(${x}) ? ${x} : ${this.rt("Json\\Write")}::double(${x})`,
+          (x) => `${this.rt("Json\\Write")}::double(${x})`,
           "0.0",
           false,
         );
@@ -282,7 +289,15 @@ export class PhpTypes {
         };
       case "number":
         return {
-          ...base("float", "jsonNumber", (v) => `\\is_float(${v})`, id, undefined, true),
+          // `+ 0.0`: -0.0 is written as 0, as JSON.stringify does.
+          ...base(
+            "float",
+            "jsonNumber",
+            (v) => `\\is_float(${v}) && \\is_finite(${v})`,
+            (x) => `${x} + 0.0`,
+            undefined,
+            false,
+          ),
           placeholder: "0.0",
         };
     }
@@ -457,6 +472,7 @@ export function enumCaseOf(ctx: PhpContext, ref: string, valueName: string): str
             decl.name,
             decl.source,
             decl.values.map((v) => v.name),
+            decl.values.map((v) => v.number ?? 0),
           )
         : new Map();
     perCtx.set(ref, cases);
@@ -469,12 +485,14 @@ export function enumCaseOf(ctx: PhpContext, ref: string, valueName: string): str
  * (`ORDER_STATUS_PAID` → `PAID`), unless stripping would leave an invalid or colliding name, in which
  * case the full value name is kept. JSON Schema: the value in UPPER_SNAKE (`page_view` → `PAGE_VIEW`).
  * Then {@link phpIdentifier} rules for cases (`class` → `class_`), and `_2`, `_3` for any remaining
- * clash (enum cases are case-sensitive, but PHP class constants must be unique).
+ * clash (enum cases are case-sensitive, but PHP class constants must be unique). With `numbers`, a
+ * proto alias (a later value with an earlier value's number) maps to the earlier value's case.
  */
 export function enumCases(
   enumName: string,
   source: "proto" | "jsonschema",
   values: readonly string[],
+  numbers?: readonly number[],
 ): Map<string, string> {
   const out = new Map<string, string>();
   const taken = new Set<string>();
@@ -498,5 +516,28 @@ export function enumCases(
     taken.add(name);
     out.set(v, name);
   });
+  // Proto aliases (`allow_alias`): a value whose number an earlier value has is no case of its own;
+  // its name maps to the case of the first value with that number (the canonical ProtoJSON name).
+  if (numbers !== undefined && source === "proto") {
+    const first = new Map<number, string>();
+    values.forEach((v, i) => {
+      const n = numbers[i] ?? 0;
+      const c = first.get(n);
+      if (c === undefined) first.set(n, out.get(v) ?? v);
+      else out.set(v, c);
+    });
+  }
+  return out;
+}
+
+/** Names of the proto enum values that alias an earlier value's number (`allow_alias`). */
+export function enumAliases(values: readonly { name: string; number?: number }[]): Set<string> {
+  const seen = new Set<number>();
+  const out = new Set<string>();
+  for (const v of values) {
+    const n = v.number ?? 0;
+    if (seen.has(n)) out.add(v.name);
+    else seen.add(n);
+  }
   return out;
 }

@@ -42,7 +42,7 @@ export function emitUnion(ctx: PhpContext, decl: UnionDecl): GeneratedFile {
     ...docComment("Decodes JSON text; every violation is reported at once.", I1, [`@throws ${exception}`]),
     `${I1}public static function fromJson(string $json): self`,
     `${I1}{`,
-    `${I2}$e = new ${errors}();`,
+    `${I2}$e = new ${errors}(true);`,
     `${I2}$r = self::decode(${read}::parse($json, self::class), '$', $e);`,
     `${I2}$e->throwIfAny(self::class);`,
     `${I2}\\assert($r instanceof self);`,
@@ -55,7 +55,8 @@ export function emitUnion(ctx: PhpContext, decl: UnionDecl): GeneratedFile {
     ]),
     `${I1}public static function fromArray(mixed $data): self`,
     `${I1}{`,
-    `${I2}$e = new ${errors}();`,
+    // Objects of a \\stdClass are \\stdClass throughout (json_decode($json, false)).
+    `${I2}$e = new ${errors}($data instanceof \\stdClass);`,
     `${I2}$r = self::decode($data, '$', $e);`,
     `${I2}$e->throwIfAny(self::class);`,
     `${I2}\\assert($r instanceof self);`,

@@ -15,7 +15,7 @@ use Contractgen\Runtime\Json\Read;
  * google.protobuf.Any: a message of a type named by URL. JSON form: the message's JSON object plus
  * `"@type"`, or `{"@type": …, "value": …}` for types whose JSON is not an object (Timestamp, Duration,
  * wrappers, Value, …). The payload is kept exactly as decoded; `unpack()` turns it into the DTO when the
- * type is known, `pack()` builds one from a DTO.
+ * type is known, `pack()` builds one from a DTO. `new Any('')` is the empty Any, written as `{}`.
  */
 final class Any implements \JsonSerializable
 {
@@ -79,39 +79,126 @@ final class Any implements \JsonSerializable
         return $class::fromArray($this->fields);
     }
 
-    /** @internal used by generated code */
+    /**
+     * Decodes the JSON form. `{}` is the empty Any (no type, no payload). A payload of a generated
+     * message (`Types`) or of a well-known type is decoded strictly and kept in its canonical form
+     * (`"1.5s"` becomes `"1.500s"`); a well-known type's JSON is in `value`, which must have that type's
+     * JSON shape. Payloads of other types are kept as decoded.
+     *
+     * @internal used by generated code
+     */
     public static function read(mixed $v, string $p, Errors $e): self
     {
-        $fields = new \stdClass();
+        if (!Read::isObject($v, $p, $e)) {
+            return new self('');
+        }
         $raw = new \stdClass();
         $type = null;
-        if (Read::isObject($v, $p, $e)) {
-            foreach ($v as $k => $x) {
-                if ((string) $k === '@type') {
-                    $type = $x;
-                } else {
-                    $raw->{$k} = $x;
-                    $fields->{$k} = Read::value($x, $p . '.' . $k, $e);
-                }
-            }
-            if (!is_string($type) || $type === '') {
-                $e->add($p . '.@type', 'type', 'google.protobuf.Any with a "@type" URL', $type);
+        $hasType = false;
+        foreach ($v as $k => $x) {
+            if ((string) $k === '@type') {
+                $type = $x;
+                $hasType = true;
+            } else {
+                $raw->{$k} = $x;
             }
         }
-        $any = new self(is_string($type) ? $type : '', $fields);
-        // A payload of a known DTO type is decoded strictly and kept in its canonical form.
-        $message = Types::decode($any->typeName(), $raw, $p, $e);
+        if (!$hasType && get_object_vars($raw) === []) {
+            return new self('');
+        }
+        if (!is_string($type) || $type === '' || str_ends_with($type, '/')) {
+            $e->add($p . '.@type', 'type', 'google.protobuf.Any with a "@type" URL', $type);
+            return new self('');
+        }
+        $any = new self($type);
+        $name = $any->typeName();
+        $wellKnown = self::readWellKnown($name, $raw, $p, $e);
+        if ($wellKnown !== null) {
+            return new self($type, $wellKnown);
+        }
+        $before = $e->count();
+        $message = Types::decode($name, $raw, $p, $e);
         if ($message !== null) {
             $decoded = json_decode(json_encode($message, Json\Write::FLAGS), false, 512, Read::FLAGS);
             \assert($decoded instanceof \stdClass); // a message's JSON is an object
-            return new self($any->typeUrl, $decoded);
+            return new self($type, $decoded);
         }
-        return $any;
+        if ($e->count() !== $before) {
+            return $any; // a known message type with errors
+        }
+        $fields = new \stdClass();
+        foreach (get_object_vars($raw) as $k => $x) {
+            $fields->{$k} = Read::value($x, $p . '.' . $k, $e);
+        }
+        return new self($type, $fields);
     }
 
+    /**
+     * The canonical payload of a well-known type named `$name` (`{"value": …}`, `{}` for Empty), or
+     * null when `$name` is not one.
+     */
+    private static function readWellKnown(string $name, \stdClass $raw, string $p, Errors $e): ?\stdClass
+    {
+        if (!str_starts_with($name, 'google.protobuf.')) {
+            return null;
+        }
+        $short = substr($name, 16);
+        $out = new \stdClass();
+        if ($short === 'Empty') {
+            foreach (get_object_vars($raw) as $k => $x) {
+                $e->add($p . '.' . $k, 'unknown_field', 'no fields (google.protobuf.Empty)', $x);
+            }
+            return $out;
+        }
+        if (!in_array($short, self::WELL_KNOWN, true)) {
+            return null;
+        }
+        foreach (get_object_vars($raw) as $k => $x) {
+            if ((string) $k !== 'value') {
+                $e->add($p . '.' . $k, 'unknown_field', '"@type" and "value" only (' . $name . ')', $x);
+            }
+        }
+        $vp = $p . '.value';
+        if (!property_exists($raw, 'value')) {
+            $e->addText($vp, 'required', 'the ' . $name . ' JSON value in "value"', 'no "value"');
+            return $out;
+        }
+        $x = $raw->value;
+        $out->value = match ($short) {
+            'Timestamp' => Timestamp::read($x, $vp, $e)->toString(),
+            'Duration' => Duration::read($x, $vp, $e)->toString(),
+            'FieldMask' => FieldMask::read($x, $vp, $e)->jsonSerialize(),
+            'Struct' => Json\Write::struct(Read::struct($x, $vp, $e)),
+            'ListValue' => Json\Write::value(Read::listValue($x, $vp, $e)),
+            'Value' => Json\Write::value(Read::value($x, $vp, $e)),
+            'DoubleValue' => Json\Write::double(Read::double($x, $vp, $e)),
+            'FloatValue' => Json\Write::double(Read::float($x, $vp, $e)),
+            'Int64Value' => (string) Read::int64($x, $vp, $e),
+            'UInt64Value' => (string) Read::uint64($x, $vp, $e),
+            'Int32Value' => Read::int32($x, $vp, $e),
+            'UInt32Value' => Read::uint32($x, $vp, $e),
+            'BoolValue' => Read::bool($x, $vp, $e),
+            'StringValue' => Read::string($x, $vp, $e),
+            'BytesValue' => base64_encode(Read::bytes($x, $vp, $e)),
+            default => self::read($x, $vp, $e), // google.protobuf.Any
+        };
+        return $out;
+    }
+
+    /** Well-known types whose JSON is not an object of their fields: in an Any it is under `value`. */
+    private const WELL_KNOWN = [
+        'Timestamp', 'Duration', 'FieldMask', 'Struct', 'ListValue', 'Value', 'DoubleValue', 'FloatValue',
+        'Int64Value', 'UInt64Value', 'Int32Value', 'UInt32Value', 'BoolValue', 'StringValue', 'BytesValue',
+        'Any',
+    ];
+
+    /** `{}` for the empty Any (no type), else the payload with `@type`. */
     public function jsonSerialize(): \stdClass
     {
         $out = new \stdClass();
+        if ($this->typeUrl === '' && get_object_vars($this->fields) === []) {
+            return $out;
+        }
         $out->{'@type'} = $this->typeUrl;
         foreach (get_object_vars($this->fields) as $k => $v) {
             $out->{$k} = Json\Write::value($v);

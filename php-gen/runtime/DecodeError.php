@@ -45,6 +45,9 @@ final class DecodeError
             $kind = $value === [] || array_is_list($value) ? 'list' : 'map';
             return 'array (' . $kind . ' of ' . count($value) . ')';
         }
+        if ($value instanceof Json\BigInteger) {
+            return 'number ' . $value->digits;
+        }
         if ($value instanceof \stdClass) {
             return 'object';
         }

@@ -18,8 +18,9 @@ final class Timestamp implements \JsonSerializable
 {
     private const MIN = -62135596800;
     private const MAX = 253402300799;
-    private const RFC3339 = '/^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?'
-        . '(?:([Zz])|([+-])(\d{2}):(\d{2}))$/';
+    /** RFC 3339 as ProtoJSON reads it: upper-case `T` and `Z` only, an offset as ±HH:MM. */
+    private const RFC3339 = '/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?'
+        . '(?:(Z)|([+-])(\d{2}):(\d{2}))$/';
 
     public function __construct(
         public readonly int $seconds = 0,
@@ -47,7 +48,11 @@ final class Timestamp implements \JsonSerializable
         return $dt->modify('+' . intdiv($this->nanos, 1000) . ' microseconds');
     }
 
-    /** Parses RFC 3339 text (any offset; fractions up to 9 digits). */
+    /**
+     * Parses RFC 3339 text: upper-case `T` and `Z`, any offset ±HH:MM (HH ≤ 23, MM ≤ 59), a day that
+     * exists in its month and year, fractions up to 9 digits, 0001-01-01T00:00:00Z to
+     * 9999-12-31T23:59:59.999999999Z after the offset is applied.
+     */
     public static function fromString(string $text): self
     {
         $e = new Errors();
@@ -70,17 +75,20 @@ final class Timestamp implements \JsonSerializable
                 $year >= 1 && checkdate($month, $day, $year) && $hour < 24 && $minute < 60 && $second < 60
             ) {
                 $seconds = self::daysFromCivil($year, $month, $day) * 86400 + $hour * 3600 + $minute * 60 + $second;
+                $offsetOk = true;
                 if (($m[8] ?? '') === '' && isset($m[9], $m[10], $m[11]) && $m[9] !== '') {
+                    $offsetOk = (int) $m[10] <= 23 && (int) $m[11] <= 59;
                     $offset = ((int) $m[10]) * 3600 + ((int) $m[11]) * 60;
                     $seconds += $m[9] === '+' ? -$offset : $offset;
                 }
                 $nanos = ($m[7] ?? '') === '' ? 0 : (int) str_pad($m[7], 9, '0');
-                if ($seconds >= self::MIN && $seconds <= self::MAX) {
+                if ($offsetOk && $seconds >= self::MIN && $seconds <= self::MAX) {
                     return new self($seconds, $nanos);
                 }
             }
         }
-        $e->add($p, 'type', 'timestamp (RFC 3339 string, years 0001..9999)', $v);
+        $e->add($p, 'type', 'timestamp (RFC 3339 string: upper-case T and Z, offset ±HH:MM, '
+            . '0001-01-01 to 9999-12-31)', $v);
         return new self();
     }
 

@@ -21,6 +21,15 @@ final class Errors
     /** @var list<DecodeError> */
     private array $list = [];
 
+    /**
+     * @param bool $objectsAsStdClass the value being decoded has every JSON object as a \stdClass (it
+     *     came from {@see Read::parse()} or `json_decode($json, false)`), so a PHP array is always a JSON
+     *     array; with associative arrays a map whose keys are 0..n-1 is a PHP list too.
+     */
+    public function __construct(public readonly bool $objectsAsStdClass = false)
+    {
+    }
+
     public function add(string $path, string $code, string $expected, mixed $found): void
     {
         $this->list[] = new DecodeError($path, $code, $expected, DecodeError::describe($found));

@@ -23,16 +23,57 @@ final class Read
 {
     public const FLAGS = JSON_BIGINT_AS_STRING | JSON_THROW_ON_ERROR;
 
-    /** Parses JSON text (objects as \stdClass, big integers as strings). */
+    /**
+     * A JSON integer literal of 19 or more digits, where a number may start (after `:`, `,`, `[` or at
+     * the start): the only text `json_decode` may turn into a string by JSON_BIGINT_AS_STRING. A match
+     * inside a JSON string only costs a second decode.
+     */
+    private const BIG_LITERAL = '/(?:^|[:,\[])\s*-?[0-9]{19}/';
+
+    /** Largest magnitude a double holds every integer up to: 2^53. */
+    public const EXACT_DOUBLE_INT = 9007199254740992.0;
+
+    /**
+     * Parses JSON text: objects as \stdClass, integers beyond 64 bits as {@see BigInteger} (so they
+     * differ from JSON strings), numbers beyond the double range refused.
+     */
     public static function parse(string $json, string $type): mixed
     {
         try {
-            return json_decode($json, false, 512, self::FLAGS);
+            $v = json_decode($json, false, 512, self::FLAGS);
+            if (preg_match(self::BIG_LITERAL, $json) === 1) {
+                // Decoded again with big integers as floats: where the two trees differ (a string in
+                // one, a float in the other) the text had an integer literal beyond 64 bits.
+                $v = self::markBigIntegers($v, json_decode($json, false, 512, JSON_THROW_ON_ERROR));
+            }
+            return $v;
         } catch (\JsonException $e) {
             throw new DecodeException($type, [
                 new \Contractgen\Runtime\DecodeError('$', 'invalid_json', 'valid JSON', $e->getMessage()),
             ]);
         }
+    }
+
+    /** `$exact` with each string that is a float in `$rounded` (the same text) replaced by a BigInteger. */
+    private static function markBigIntegers(mixed $exact, mixed $rounded): mixed
+    {
+        if (is_string($exact)) {
+            return is_float($rounded) ? new BigInteger($exact) : $exact;
+        }
+        if (is_array($exact) && is_array($rounded)) {
+            foreach ($exact as $i => $x) {
+                if (is_string($x) || is_array($x) || $x instanceof \stdClass) {
+                    $exact[$i] = self::markBigIntegers($x, $rounded[$i] ?? null);
+                }
+            }
+        } elseif ($exact instanceof \stdClass && $rounded instanceof \stdClass) {
+            foreach (get_object_vars($exact) as $k => $x) {
+                if (is_string($x) || is_array($x) || $x instanceof \stdClass) {
+                    $exact->{$k} = self::markBigIntegers($x, $rounded->{$k} ?? null);
+                }
+            }
+        }
+        return $exact;
     }
 
     /**
@@ -113,10 +154,8 @@ final class Read
      */
     public static function mapOf(mixed $v, string $p, Errors $e, callable $key, callable $value): array
     {
-        // Any PHP array is a map here: PHP turns the keys "0", "1", ... into integers, so a map with
-        // such keys built in PHP is a list. JSON text decodes objects to \stdClass, never to a list.
         $out = [];
-        if (!is_array($v) && !self::isObject($v, $p, $e)) {
+        if (!self::isMap($v, $p, $e)) {
             return $out;
         }
         foreach ($v as $k => $x) {
@@ -124,6 +163,26 @@ final class Read
             $out[$key((string) $k, $kp, $e)] = $value($x, $kp, $e);
         }
         return $out;
+    }
+
+    /**
+     * Whether `$v` can be read as a map (a JSON object). With associative arrays any PHP array is one:
+     * PHP turns the keys "0", "1", ... into integers, so such a map is a list. When objects are
+     * \stdClass (JSON text), a PHP list is a JSON array: only an empty one passes (what `json_encode`
+     * prints for an empty PHP map), a non-empty one is a type error, never read as `{"0": ...}`.
+     *
+     * @phpstan-assert-if-true iterable<array-key, mixed> $v
+     */
+    private static function isMap(mixed $v, string $p, Errors $e): bool
+    {
+        if (is_array($v)) {
+            if ($v === [] || !$e->objectsAsStdClass || !array_is_list($v)) {
+                return true;
+            }
+            $e->add($p, 'type', 'object (a map; a JSON array only when empty)', $v);
+            return false;
+        }
+        return self::isObject($v, $p, $e);
     }
 
     /**
@@ -139,7 +198,7 @@ final class Read
     public static function mapOfMessages(mixed $v, string $p, Errors $e, callable $key, callable $value): array
     {
         $out = [];
-        if (!is_array($v) && !self::isObject($v, $p, $e)) {
+        if (!self::isMap($v, $p, $e)) {
             return $out;
         }
         foreach ($v as $k => $x) {
@@ -183,36 +242,42 @@ final class Read
 
     public static function int64(mixed $v, string $p, Errors $e): int
     {
-        return self::integer($v, $p, $e, PHP_INT_MIN, PHP_INT_MAX, 'int64');
+        return self::integer64($v, $p, $e, 'int64');
     }
 
-    /** uint64: a PHP int up to PHP_INT_MAX, a decimal string above it (exact up to 2^64-1). */
+    /**
+     * uint64: a PHP int up to PHP_INT_MAX, a decimal string above it (exact up to 2^64-1). Strings are
+     * decimal integers; a number with a fraction or exponent must be an integer below 2^53, where a
+     * double is exact.
+     */
     public static function uint64(mixed $v, string $p, Errors $e): int|string
     {
         if (is_int($v)) {
             if ($v >= 0) {
                 return $v;
             }
-        } elseif (is_string($v) && preg_match('/^(0|[1-9][0-9]{0,19})$/', $v) === 1) {
-            if (strlen($v) < 19 || (strlen($v) === 19 && strcmp($v, (string) PHP_INT_MAX) <= 0)) {
+        } else {
+            $s = $v instanceof BigInteger ? $v->digits : $v;
+            if (is_string($s) && preg_match('/^(0|[1-9][0-9]{0,19})$/', $s) === 1) {
+                if (strlen($s) < 19 || (strlen($s) === 19 && strcmp($s, (string) PHP_INT_MAX) <= 0)) {
+                    return (int) $s;
+                }
+                if (strlen($s) < 20 || strcmp($s, '18446744073709551615') <= 0) {
+                    return $s;
+                }
+            } elseif (is_float($v) && $v >= 0 && $v < self::EXACT_DOUBLE_INT && floor($v) === $v) {
                 return (int) $v;
-            }
-            if (strlen($v) < 20 || strcmp($v, '18446744073709551615') <= 0) {
-                return $v;
-            }
-        } elseif (is_float($v) && $v >= 0 && floor($v) === $v && $v < 18446744073709551616.0) {
-            return $v < 9223372036854775808.0 ? (int) $v : sprintf('%.0f', $v);
-        } elseif (is_string($v)) {
-            $f = self::numericString($v);
-            if ($f !== null && $f >= 0 && floor($f) === $f && $f < 18446744073709551616.0) {
-                return $f < 9223372036854775808.0 ? (int) $f : sprintf('%.0f', $f);
             }
         }
         $e->add($p, 'type', 'uint64 (integer 0..18446744073709551615, number or decimal string)', $v);
         return 0;
     }
 
-    /** A signed or unsigned integer within [$min, $max], from a JSON number or a decimal string. */
+    /**
+     * A signed or unsigned 32-bit integer within [$min, $max], from a JSON number or a decimal string
+     * (a number in a string may have a fraction or exponent when its value is an integer, as ProtoJSON
+     * allows for 32-bit integers).
+     */
     public static function integer(mixed $v, string $p, Errors $e, int $min, int $max, string $name): int
     {
         if (is_int($v)) {
@@ -224,21 +289,38 @@ final class Read
             if ((string) $i === $v && $i >= $min && $i <= $max) {
                 return $i;
             }
-        } elseif (is_float($v) && is_finite($v) && floor($v) === $v && $v >= $min && $v < 9223372036854775808.0) {
-            $i = (int) $v;
-            if ($i >= $min && $i <= $max) {
-                return $i;
-            }
+        } elseif (is_float($v) && floor($v) === $v && $v >= $min && $v <= $max) {
+            return (int) $v;
         } elseif (is_string($v)) {
             $f = self::numericString($v);
-            if ($f !== null && floor($f) === $f && $f >= $min && $f < 9223372036854775808.0) {
-                $i = (int) $f;
-                if ($i >= $min && $i <= $max) {
-                    return $i;
-                }
+            if ($f !== null && floor($f) === $f && $f >= $min && $f <= $max) {
+                return (int) $f;
             }
         }
         $e->add($p, 'type', $name . ' (integer ' . $min . '..' . $max . ', number or decimal string)', $v);
+        return 0;
+    }
+
+    /**
+     * A signed 64-bit integer: a JSON integer, a decimal integer string, or a number with a fraction
+     * or exponent whose value is an integer below 2^53 in magnitude — beyond that a double has lost
+     * digits (`9007199254740993.0` reads as ...992), so it is refused rather than rounded.
+     */
+    public static function integer64(mixed $v, string $p, Errors $e, string $name): int
+    {
+        if (is_int($v)) {
+            return $v;
+        }
+        if (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,18})$/', $v) === 1) {
+            $i = (int) $v;
+            if ((string) $i === $v) {
+                return $i;
+            }
+        } elseif (is_float($v) && abs($v) < self::EXACT_DOUBLE_INT && floor($v) === $v) {
+            return (int) $v;
+        }
+        $range = ' (integer ' . PHP_INT_MIN . '..' . PHP_INT_MAX . ', number or decimal string)';
+        $e->add($p, 'type', $name . $range, $v);
         return 0;
     }
 
@@ -251,12 +333,21 @@ final class Read
         return (float) $v;
     }
 
+    /**
+     * A double: a finite JSON number (one beyond the double range, which json_decode makes ±INF, is
+     * refused), a number in a string, or "NaN", "Infinity", "-Infinity" — the only way to send those.
+     */
     public static function double(mixed $v, string $p, Errors $e): float
     {
-        if (is_float($v) || is_int($v)) {
+        if (is_float($v)) {
+            if (is_finite($v)) {
+                return $v;
+            }
+        } elseif (is_int($v)) {
             return (float) $v;
-        }
-        if (is_string($v)) {
+        } elseif ($v instanceof BigInteger) {
+            return $v->toFloat();
+        } elseif (is_string($v)) {
             if ($v === 'NaN') {
                 return NAN;
             }
@@ -271,16 +362,23 @@ final class Read
                 return $f;
             }
         }
-        $e->add($p, 'type', 'double (number, or "NaN", "Infinity", "-Infinity")', $v);
+        $e->add($p, 'type', 'double (finite number, or "NaN", "Infinity", "-Infinity")', $v);
         return 0.0;
     }
 
+    /**
+     * Magnitude from which a double rounds to an infinite float32 (FLT_MAX plus half its last unit,
+     * 2^128 - 2^103): `3.4028235e38`, how C prints FLT_MAX, is still a float.
+     */
+    public const FLOAT_LIMIT = 3.4028235677973366e38;
+
+    /** A float: {@see double()} within the float32 range. */
     public static function float(mixed $v, string $p, Errors $e): float
     {
         $before = $e->count();
         $f = self::double($v, $p, $e);
-        if ($e->count() === $before && is_finite($f) && abs($f) > 3.4028234663852886e38) {
-            $e->add($p, 'range', 'float (32-bit range)', $v);
+        if ($e->count() === $before && is_finite($f) && abs($f) >= self::FLOAT_LIMIT) {
+            $e->add($p, 'range', 'float (32-bit range, magnitude below 3.4028235677973366e38)', $v);
             return 0.0;
         }
         return $f;
@@ -319,7 +417,7 @@ final class Read
 
     public static function keyInt64(string $k, string $p, Errors $e): int
     {
-        return self::integer($k, $p, $e, PHP_INT_MIN, PHP_INT_MAX, 'int64 key');
+        return self::integer64($k, $p, $e, 'int64 key');
     }
 
     public static function keyUint64(string $k, string $p, Errors $e): int|string
@@ -338,17 +436,31 @@ final class Read
     }
 
     /**
-     * Any JSON value (google.protobuf.Value): objects become \stdClass, arrays lists; a PHP
-     * associative array is taken as an object.
+     * Any JSON value (google.protobuf.Value, and JSON Schema values of any type): objects become
+     * \stdClass, arrays lists; a PHP associative array is taken as an object. A number is a double by
+     * contract (Value's `number_value`), read as JavaScript reads it: an integer within ±2^53 stays an
+     * int (a double holds it exactly), a bigger one becomes the nearest float — what a TypeScript peer
+     * holds — and a number beyond the double range is refused.
      */
     public static function value(mixed $v, string $p, Errors $e): mixed
     {
-        if ($v === null || is_bool($v) || is_string($v) || is_int($v)) {
+        if ($v === null || is_bool($v) || is_string($v)) {
             return $v;
+        }
+        if (is_int($v)) {
+            return $v > 9007199254740992 || $v < -9007199254740992 ? (float) $v : $v;
         }
         if (is_float($v)) {
             if (is_finite($v)) {
                 return $v;
+            }
+            $e->add($p, 'type', 'finite number', $v);
+            return 0.0;
+        }
+        if ($v instanceof BigInteger) {
+            $f = $v->toFloat();
+            if (is_finite($f)) {
+                return $f;
             }
             $e->add($p, 'type', 'finite number', $v);
             return 0.0;
@@ -410,24 +522,31 @@ final class Read
         return new \Contractgen\Runtime\EmptyMessage();
     }
 
-    /** JSON Schema `integer`: a JSON number without a fractional part (never a string). */
+    /**
+     * JSON Schema `integer`: a JSON number without a fractional part (never a string), within PHP's
+     * int range; one written with a fraction or exponent must be below 2^53, where a double is exact.
+     */
     public static function jsonInteger(mixed $v, string $p, Errors $e): int
     {
         if (is_int($v)) {
             return $v;
         }
-        if (is_float($v) && is_finite($v) && floor($v) === $v && abs($v) < 9.2233720368547758e18) {
+        if (is_float($v) && abs($v) < self::EXACT_DOUBLE_INT && floor($v) === $v) {
             return (int) $v;
         }
         $e->add($p, 'type', 'integer', $v);
         return 0;
     }
 
-    /** JSON Schema `number`: any JSON number. */
+    /** JSON Schema `number`: any JSON number, as the nearest double (beyond the double range: refused). */
     public static function jsonNumber(mixed $v, string $p, Errors $e): float
     {
-        if (is_float($v) || is_int($v)) {
+        if (is_int($v)) {
             return (float) $v;
+        }
+        $f = $v instanceof BigInteger ? $v->toFloat() : $v;
+        if (is_float($f) && is_finite($f)) {
+            return $f;
         }
         $e->add($p, 'type', 'number', $v);
         return 0.0;

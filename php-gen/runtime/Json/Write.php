@@ -20,11 +20,14 @@ final class Write
     /** For error messages: never throws, invalid UTF-8 is replaced. */
     public const FLAGS_LENIENT = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE;
 
-    /** A double or float: numbers as numbers, NaN and infinities as ProtoJSON strings. */
+    /**
+     * A double or float: numbers as numbers, NaN and infinities as ProtoJSON strings. `-0.0` is written
+     * as `0`: JSON.stringify cannot write a negative zero, so no writer does (see docs/php.md).
+     */
     public static function double(float $v): float|string
     {
         if (is_finite($v)) {
-            return $v;
+            return $v + 0.0;
         }
         return is_nan($v) ? 'NaN' : ($v > 0 ? 'Infinity' : '-Infinity');
     }
@@ -37,7 +40,7 @@ final class Write
     {
         $out = [];
         foreach ($list as $v) {
-            $out[] = is_finite($v) ? $v : self::double($v);
+            $out[] = is_finite($v) ? $v + 0.0 : self::double($v);
         }
         return $out;
     }
@@ -86,11 +89,31 @@ final class Write
         return $out;
     }
 
-    /** A google.protobuf.Value for output: empty PHP arrays inside stay what they were decoded as. */
+    /**
+     * A google.protobuf.Value for output: empty PHP arrays inside stay what they were decoded as. A
+     * number is a double by contract: `-0.0` is written as `0`, an int beyond ±2^53 as a float when a
+     * double holds it exactly; any other int beyond ±2^53 would reach a TypeScript reader rounded, so
+     * it is refused (send it as a string).
+     *
+     * @throws \RangeException for an int beyond ±2^53 that no double holds
+     */
     public static function value(mixed $v): mixed
     {
         if (is_float($v)) {
-            return is_finite($v) ? $v : self::double($v);
+            return is_finite($v) ? $v + 0.0 : self::double($v);
+        }
+        if (is_int($v)) {
+            if ($v <= 9007199254740992 && $v >= -9007199254740992) {
+                return $v;
+            }
+            $f = (float) $v;
+            if ($f < 9.2233720368547758e18 && (int) $f === $v) {
+                return $f;
+            }
+            throw new \RangeException(
+                'google.protobuf.Value: the integer ' . $v . ' has no exact double (numbers in a Value are '
+                . 'doubles; a JavaScript reader would get ' . sprintf('%.0f', $f) . '); send it as a string',
+            );
         }
         if (is_array($v)) {
             if (array_is_list($v)) {

@@ -63,7 +63,42 @@ class Types
      */
     public static function decode(string $name, mixed $v, string $p, Errors $e): ?\JsonSerializable
     {
-        $class = self::MESSAGES[$name] ?? null;
-        return $class === null ? null : $class::decode($v, $p, $e);
+        return match ($name) {
+            'shop.common.v1.Money' => \Shop\Common\V1\Money::decode($v, $p, $e),
+            'shop.inventory.v1.ReservationLine' => \Shop\Inventory\V1\ReservationLine::decode($v, $p, $e),
+            'shop.inventory.v1.Reservation' => \Shop\Inventory\V1\Reservation::decode($v, $p, $e),
+            'shop.inventory.v1.ReserveRequest' => \Shop\Inventory\V1\ReserveRequest::decode($v, $p, $e),
+            'shop.inventory.v1.ReserveResponse' => \Shop\Inventory\V1\ReserveResponse::decode($v, $p, $e),
+            'shop.inventory.v1.ReleaseRequest' => \Shop\Inventory\V1\ReleaseRequest::decode($v, $p, $e),
+            'shop.inventory.v1.ReleaseResponse' => \Shop\Inventory\V1\ReleaseResponse::decode($v, $p, $e),
+            'shop.order.v1.OrderItem' => \Shop\Order\V1\OrderItem::decode($v, $p, $e),
+            'shop.order.v1.Order' => \Shop\Order\V1\Order::decode($v, $p, $e),
+            'shop.order.v1.Order.ShippingAddress' => \Shop\Order\V1\Order\ShippingAddress::decode($v, $p, $e),
+            'shop.order.v1.CreateOrderRequest' => \Shop\Order\V1\CreateOrderRequest::decode($v, $p, $e),
+            'shop.order.v1.CreateOrderResponse' => \Shop\Order\V1\CreateOrderResponse::decode($v, $p, $e),
+            'shop.order.v1.GetOrderRequest' => \Shop\Order\V1\GetOrderRequest::decode($v, $p, $e),
+            'shop.order.v1.GetOrderResponse' => \Shop\Order\V1\GetOrderResponse::decode($v, $p, $e),
+            'shop.order.v1.ListOrdersRequest' => \Shop\Order\V1\ListOrdersRequest::decode($v, $p, $e),
+            'shop.order.v1.ListOrdersResponse' => \Shop\Order\V1\ListOrdersResponse::decode($v, $p, $e),
+            'shop.payment.v1.Card' => \Shop\Payment\V1\Card::decode($v, $p, $e),
+            'shop.payment.v1.BankTransfer' => \Shop\Payment\V1\BankTransfer::decode($v, $p, $e),
+            'shop.payment.v1.Wallet' => \Shop\Payment\V1\Wallet::decode($v, $p, $e),
+            'shop.payment.v1.RefundRecord' => \Shop\Payment\V1\RefundRecord::decode($v, $p, $e),
+            'shop.payment.v1.Payment' => \Shop\Payment\V1\Payment::decode($v, $p, $e),
+            'shop.payment.v1.PayRequest' => \Shop\Payment\V1\PayRequest::decode($v, $p, $e),
+            'shop.payment.v1.PayResponse' => \Shop\Payment\V1\PayResponse::decode($v, $p, $e),
+            'shop.payment.v1.RefundRequest' => \Shop\Payment\V1\RefundRequest::decode($v, $p, $e),
+            'shop.payment.v1.RefundResponse' => \Shop\Payment\V1\RefundResponse::decode($v, $p, $e),
+            'shop.payment.v1.GetPaymentRequest' => \Shop\Payment\V1\GetPaymentRequest::decode($v, $p, $e),
+            'shop.payment.v1.GetPaymentResponse' => \Shop\Payment\V1\GetPaymentResponse::decode($v, $p, $e),
+            'shop.user.v1.User' => \Shop\User\V1\User::decode($v, $p, $e),
+            'shop.user.v1.RegisterRequest' => \Shop\User\V1\RegisterRequest::decode($v, $p, $e),
+            'shop.user.v1.RegisterResponse' => \Shop\User\V1\RegisterResponse::decode($v, $p, $e),
+            'shop.user.v1.LoginRequest' => \Shop\User\V1\LoginRequest::decode($v, $p, $e),
+            'shop.user.v1.LoginResponse' => \Shop\User\V1\LoginResponse::decode($v, $p, $e),
+            'shop.user.v1.GetProfileRequest' => \Shop\User\V1\GetProfileRequest::decode($v, $p, $e),
+            'shop.user.v1.GetProfileResponse' => \Shop\User\V1\GetProfileResponse::decode($v, $p, $e),
+            default => null,
+        };
     }
 }

@@ -69,7 +69,7 @@ final class OrderCancelled implements \JsonSerializable
      */
     public static function fromJson(string $json): self
     {
-        $e = new Errors();
+        $e = new Errors(true);
         $r = self::decode(Read::parse($json, self::class), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -84,7 +84,7 @@ final class OrderCancelled implements \JsonSerializable
      */
     public static function fromArray(array|\stdClass $data): self
     {
-        $e = new Errors();
+        $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);

@@ -63,7 +63,7 @@ final class Payment implements \JsonSerializable
      */
     public static function fromJson(string $json): self
     {
-        $e = new Errors();
+        $e = new Errors(true);
         $r = self::decode(Read::parse($json, self::class), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -78,7 +78,7 @@ final class Payment implements \JsonSerializable
      */
     public static function fromArray(array|\stdClass $data): self
     {
-        $e = new Errors();
+        $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -129,7 +129,7 @@ final class Payment implements \JsonSerializable
                     break;
                 case 'fraud_score':
                 case 'fraudScore':
-                    $f5 = \is_float($x) ? $x : Read::double($x, $p . '.fraudScore', $e);
+                    $f5 = \is_float($x) && \is_finite($x) ? $x : Read::double($x, $p . '.fraudScore', $e);
                     break;
                 case 'receipt_signature':
                 case 'receiptSignature':
@@ -195,8 +195,8 @@ final class Payment implements \JsonSerializable
         if ($this->captured !== false) {
             $o['captured'] = $this->captured;
         }
-        if ($this->fraudScore !== 0.0) {
-            $o['fraudScore'] = \is_finite($this->fraudScore) ? $this->fraudScore : Write::double($this->fraudScore);
+        if (($this->fraudScore !== 0.0 || \fdiv(1.0, $this->fraudScore) < 0.0)) {
+            $o['fraudScore'] = Write::double($this->fraudScore);
         }
         if ($this->receiptSignature !== '') {
             $o['receiptSignature'] = \base64_encode($this->receiptSignature);

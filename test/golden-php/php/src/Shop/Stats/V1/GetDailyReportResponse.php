@@ -76,7 +76,7 @@ final class GetDailyReportResponse implements \JsonSerializable
      */
     public static function fromJson(string $json): self
     {
-        $e = new Errors();
+        $e = new Errors(true);
         $r = self::decode(Read::parse($json, self::class), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -91,7 +91,7 @@ final class GetDailyReportResponse implements \JsonSerializable
      */
     public static function fromArray(array|\stdClass $data): self
     {
-        $e = new Errors();
+        $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -156,7 +156,7 @@ final class GetDailyReportResponse implements \JsonSerializable
                     break;
                 case 'conversionRate':
                     $c = $e->count();
-                    $f4 = \is_float($x) ? $x : Read::jsonNumber($x, $p . '.conversionRate', $e);
+                    $f4 = \is_float($x) && \is_finite($x) ? $x : Read::jsonNumber($x, $p . '.conversionRate', $e);
                     $ok4 = $e->count() === $c;
                     $has4 = true;
                     break;
@@ -266,7 +266,7 @@ final class GetDailyReportResponse implements \JsonSerializable
         $o['timezone'] = $this->timezone;
         $o['eventCounts'] = Write::map($this->eventCounts);
         $o['revenue'] = $this->revenue;
-        $o['conversionRate'] = $this->conversionRate;
+        $o['conversionRate'] = $this->conversionRate + 0.0;
         if ($this->averageOrderValueMinor !== null) {
             $o['averageOrderValueMinor'] = $this->averageOrderValueMinor;
         }

@@ -33,7 +33,7 @@ final class TrackEventRequestEvent implements \JsonSerializable
      */
     public static function fromJson(string $json): self
     {
-        $e = new Errors();
+        $e = new Errors(true);
         $r = self::decode(Read::parse($json, self::class), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -48,7 +48,7 @@ final class TrackEventRequestEvent implements \JsonSerializable
      */
     public static function fromArray(mixed $data): self
     {
-        $e = new Errors();
+        $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);

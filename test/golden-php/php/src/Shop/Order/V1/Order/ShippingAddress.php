@@ -46,7 +46,7 @@ final class ShippingAddress implements \JsonSerializable
      */
     public static function fromJson(string $json): self
     {
-        $e = new Errors();
+        $e = new Errors(true);
         $r = self::decode(Read::parse($json, self::class), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -61,7 +61,7 @@ final class ShippingAddress implements \JsonSerializable
      */
     public static function fromArray(array|\stdClass $data): self
     {
-        $e = new Errors();
+        $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
