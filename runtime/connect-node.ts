@@ -5,6 +5,7 @@
  * request from the value without parsing the body a second time.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { fromBinary } from "@bufbuild/protobuf";
 import {
   Code,
   ConnectError,
@@ -14,9 +15,12 @@ import {
   createConnectRouter,
   type Interceptor,
 } from "@connectrpc/connect";
+import { createAsyncIterable } from "@connectrpc/connect/protocol";
 import { universalRequestFromNodeRequest, universalResponseToNodeResponse } from "@connectrpc/connect-node";
+import { Admission, bodyTooLarge, queryParamBytes } from "./admission.js";
 import type { Boundary } from "./guard/engine.js";
 import { REQUEST_ID_HEADER, type ServerErrorContext } from "./json-service.js";
+import { type Limits, resolveLimits } from "./limits.js";
 import { currentRequestId, requestIdOf, withRequestId } from "./request-id.js";
 import { internalError, reportServerError, writeError } from "./server.js";
 
@@ -37,6 +41,18 @@ export interface GuardedNodeAdapterOptions extends ConnectRouterOptions {
    * (`logServerError`).
    */
   readonly onError?: ((error: unknown, context: ServerErrorContext) => void) | undefined;
+  /**
+   * Server limits (runtime/limits.ts): body size (the boundary's `maxBodyBytes` when there is one),
+   * concurrent requests, bytes of bodies held at once, the time share of large bodies.
+   */
+  readonly limits?: Partial<Limits> | undefined;
+  /**
+   * Serve unary `application/proto` requests (default true): read within `maxBodyBytes` and the server's
+   * admission limits, read by protobuf-es once before connect-es does so that a malformed body is
+   * `invalid_argument`, not `internal`. The guards read JSON only (PHP speaks JSON): `false` refuses
+   * binary requests with `invalid_argument`, so nothing reaches a handler unguarded.
+   */
+  readonly acceptBinary?: boolean | undefined;
 }
 
 /** Options of {@link serverErrorInterceptor}. */
@@ -91,15 +107,20 @@ export function serverErrorInterceptor(options: ServerErrorInterceptorOptions = 
 export function createGuardedNodeAdapter(
   options: GuardedNodeAdapterOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
-  // The error policy runs outermost, so it also sees what the caller's interceptors throw.
+  const boundary = options.boundary;
+  const limits = resolveLimits(options.limits);
+  const maxBody = boundary ? boundary.limits.maxBodyBytes : limits.maxBodyBytes;
+  const admission = new Admission({ ...limits, maxBodyBytes: maxBody });
+  // The error policy runs outermost, so it also sees what the caller's interceptors throw. Bodies
+  // connect reads itself (streams) are bounded by readMaxBytes.
   const router = createConnectRouter({
+    readMaxBytes: maxBody,
     ...options,
     interceptors: [serverErrorInterceptor({ onError: options.onError }), ...(options.interceptors ?? [])],
   });
   options.routes(router);
   const prefix = options.requestPathPrefix ?? "";
   const paths = new Map<string, (typeof router.handlers)[number]>();
-  const boundary = options.boundary;
   for (const h of router.handlers) {
     paths.set(prefix + h.requestPath, h);
     if (boundary && h.method.methodKind === "unary" && !boundary.has(h.method.input.typeName)) {
@@ -108,6 +129,7 @@ export function createGuardedNodeAdapter(
       );
     }
   }
+  const acceptBinary = options.acceptBinary ?? true;
   return (req, res) => {
     const path = (req.url ?? "").split("?", 2)[0] ?? "";
     const handler = paths.get(path);
@@ -125,35 +147,78 @@ export function createGuardedNodeAdapter(
       direction: "request" as const,
     };
     const run = async () => {
+      const leave = admission.enter();
+      res.once("close", leave);
       let parsed: unknown;
-      if (boundary && handler.method.methodKind === "unary") {
+      let binary: Uint8Array | undefined;
+      if (handler.method.methodKind === "unary") {
         const contentType = (header(req, "content-type").split(";")[0] ?? "").trim().toLowerCase();
-        const encoding = header(req, "content-encoding").toLowerCase();
-        if (
-          req.method === "POST" &&
-          contentType === "application/json" &&
-          (encoding === "" || encoding === "identity")
-        ) {
-          const body = await readBody(req, boundary.limits.maxBodyBytes);
-          parsed = boundary.check(handler.method.input.typeName, body, site).value;
+        const encoding = header(req, "content-encoding").trim().toLowerCase();
+        if (encoding !== "" && encoding !== "identity") {
+          throw new ConnectError(
+            `content encoding ${JSON.stringify(encoding)} is not accepted: send the body uncompressed`,
+            Code.InvalidArgument,
+          );
+        }
+        if (req.method === "POST" && contentType === "application/json") {
+          // Read here, bounded, strict UTF-8; connect-es gets the parsed value.
+          const { bytes, release } = await admission.readBody(req);
+          try {
+            parsed = admission.timed(bytes.byteLength, () =>
+              boundary ? boundary.check(handler.method.input.typeName, bytes, site).value : parsePlain(bytes),
+            );
+          } finally {
+            release();
+          }
+        } else if (req.method === "POST" && contentType === "application/proto") {
+          if (!acceptBinary) {
+            throw new ConnectError(
+              "content type application/proto is not accepted: this server guards Connect JSON (application/json); set acceptBinary to serve binary clients",
+              Code.InvalidArgument,
+            );
+          }
+          const { bytes, release } = await admission.readBody(req);
+          try {
+            // protobuf-es reads it here first, so a malformed body is the client's error, not `internal`.
+            admission.timed(bytes.byteLength, () => fromBinary(handler.method.input, bytes));
+            binary = bytes;
+          } catch (e) {
+            throw new ConnectError(
+              `request body is not a ${handler.method.input.typeName} in the protobuf binary format: ${e instanceof Error ? e.message : String(e)}`,
+              Code.InvalidArgument,
+            );
+          } finally {
+            release();
+          }
         } else if (req.method === "GET") {
           const url = new URL(req.url ?? "/", "http://localhost");
-          const message = url.searchParams.get("message");
-          if (url.searchParams.get("encoding") === "json" && message !== null) {
-            const text =
+          const compression = url.searchParams.get("compression");
+          if (compression !== null && compression !== "identity") {
+            throw new ConnectError(
+              `compression ${JSON.stringify(compression)} is not accepted: send the message uncompressed`,
+              Code.InvalidArgument,
+            );
+          }
+          const raw = queryParamBytes(req.url ?? "", "message");
+          if (url.searchParams.get("encoding") === "json" && raw !== undefined) {
+            // The message's bytes, not URLSearchParams' text: invalid UTF-8 is refused, as in a POST body.
+            const bytes =
               url.searchParams.get("base64") === "1"
-                ? Buffer.from(message, "base64url").toString("utf8")
-                : message;
-            const result = boundary.check(handler.method.input.typeName, text, site);
-            if (result.findings.length > 0) {
-              url.searchParams.set("message", JSON.stringify(result.value));
-              url.searchParams.delete("base64");
-              req.url = url.pathname + url.search;
-            }
+                ? Buffer.from(Buffer.from(raw).toString("latin1"), "base64url")
+                : raw;
+            if (boundary) {
+              const result = boundary.check(handler.method.input.typeName, bytes, site);
+              if (result.findings.length > 0) {
+                url.searchParams.set("message", JSON.stringify(result.value));
+                url.searchParams.delete("base64");
+                req.url = url.pathname + url.search;
+              }
+            } else parsePlain(bytes);
           }
         }
       }
-      const uReq = universalRequestFromNodeRequest(req, res, parsed as never, options.contextValues?.(req));
+      let uReq = universalRequestFromNodeRequest(req, res, parsed as never, options.contextValues?.(req));
+      if (binary) uReq = { ...uReq, body: createAsyncIterable([binary]) };
       const uRes = await handler(uReq);
       await universalResponseToNodeResponse(uRes, res);
     };
@@ -168,7 +233,11 @@ export function createGuardedNodeAdapter(
         return;
       }
       if (e instanceof ConnectError) {
-        if (e.code === Code.ResourceExhausted) res.setHeader("connection", "close");
+        if (e.code === Code.ResourceExhausted) {
+          // The rest of a refused body is not kept: drop it with the connection.
+          req.resume();
+          res.setHeader("connection", "close");
+        }
         writeError(res, e, requestId);
       } else {
         writeError(res, internalError(requestId), requestId);
@@ -182,12 +251,36 @@ function header(req: IncomingMessage, name: string): string {
   return Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
 }
 
-/** Reads a request body, failing with `resource_exhausted` as soon as it exceeds `max` bytes. */
+const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/** A JSON body without a boundary: strict UTF-8 and JSON, each failure the client's (`invalid_argument`). */
+function parsePlain(bytes: Uint8Array): unknown {
+  let text: string;
+  try {
+    text = strictDecoder.decode(bytes);
+  } catch {
+    throw new ConnectError("request body is not valid UTF-8 [invalid_utf8]", Code.InvalidArgument);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ConnectError(
+      `request body is not JSON: ${e instanceof RangeError ? "nesting too deep" : (e as Error).message}`,
+      Code.InvalidArgument,
+    );
+  }
+}
+
+/**
+ * Reads a request body, failing with `resource_exhausted` as soon as it exceeds `max` bytes.
+ * @deprecated servers read bodies through their `Admission` (runtime/admission.ts), which also bounds
+ * the bytes all requests hold together; kept for callers of earlier versions.
+ */
 export async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
   const declared = Number(header(req, "content-length"));
   if (Number.isFinite(declared) && declared > max) {
     req.resume();
-    throw tooLarge(max);
+    throw bodyTooLarge(max);
   }
   const chunks: Buffer[] = [];
   let size = 0;
@@ -195,24 +288,9 @@ export async function readBody(req: IncomingMessage, max: number): Promise<Uint8
     size += (chunk as Buffer).length;
     if (size > max) {
       req.resume();
-      throw tooLarge(max);
+      throw bodyTooLarge(max);
     }
     chunks.push(chunk as Buffer);
   }
   return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-}
-
-function tooLarge(max: number): ConnectError {
-  const e = new ConnectError(`request body exceeds ${max} bytes [body_too_large]`, Code.ResourceExhausted);
-  (e as ConnectError & { violations?: unknown }).violations = [
-    {
-      path: "",
-      code: "body_too_large",
-      expected: `at most ${max} bytes`,
-      found: "a larger body",
-      fix: "send smaller payloads (page through lists) or raise maxBodyBytes",
-      message: `/: expected at most ${max} bytes, found a larger body`,
-    },
-  ];
-  return e;
 }

@@ -4,6 +4,8 @@
  * boundary: PHP-shape guards, policies and validation for servers, clients and queues (docs/runtime.md).
  */
 export { Code, ConnectError } from "@connectrpc/connect";
+export type { AdmissionLimits } from "./admission.js";
+export { Admission } from "./admission.js";
 export type { JsonClientOptions } from "./client.js";
 export { createJsonClient } from "./client.js";
 export type { GuardedTransportOptions } from "./connect-client.js";
@@ -27,6 +29,8 @@ export type { Pitfall, PitfallCode, Policy } from "./guard/pitfalls.js";
 export { PITFALL_CODES, PITFALLS } from "./guard/pitfalls.js";
 export type { PolicyConfig, PolicyOverrides, Preset } from "./guard/policy.js";
 export type { Finding, GuardAction } from "./guard/walk.js";
+export type { ServerLimits } from "./harden.js";
+export { createContractServer, hardenServer } from "./harden.js";
 export type {
   Idempotency,
   JsonCallOptions,
@@ -48,6 +52,8 @@ export {
   HTTP_STATUS_OF_CODE,
   REQUEST_ID_HEADER,
 } from "./json-service.js";
+export type { Limits } from "./limits.js";
+export { LIMITS, resolveLimits } from "./limits.js";
 export type { GuardMetrics } from "./metrics.js";
 export { createGuardMetrics } from "./metrics.js";
 export { protoJsonCheck } from "./proto-check.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { readBody } from "./connect-node.js";
+import { Admission, queryParamBytes } from "./admission.js";
 import { type Boundary, issueToViolation } from "./guard/engine.js";
 import { VIOLATIONS_DETAIL_TYPE } from "./guard/errors.js";
 import {
@@ -14,6 +14,7 @@ import {
   type ServerErrorContext,
   type ValidationIssue,
 } from "./json-service.js";
+import { LIMITS, type Limits, resolveLimits } from "./limits.js";
 import { requestIdOf, withRequestId } from "./request-id.js";
 
 /** Options of {@link createJsonServiceHandler}; every key optional (see {@link DEFAULT_SERVER_OPTIONS}). */
@@ -35,10 +36,16 @@ export interface JsonServerOptions {
    * `maxBodyBytes` replaces the option above. Without it requests are only validated.
    */
   readonly boundary: Boundary | undefined;
+  /**
+   * Server limits (runtime/limits.ts): concurrent requests, bytes of bodies held at once, the time
+   * share of large bodies. Body size: `maxBodyBytes` above, or the boundary's.
+   */
+  readonly limits: Partial<Limits> | undefined;
 }
 
 export const DEFAULT_SERVER_OPTIONS: JsonServerOptions = {
-  maxBodyBytes: 4 * 1024 * 1024,
+  maxBodyBytes: LIMITS.maxBodyBytes,
+  limits: undefined,
   validateResponses: true,
   onError: undefined,
   fallback: undefined,
@@ -77,6 +84,10 @@ export function createJsonServiceHandler(
   options: Partial<JsonServerOptions> = {},
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const opts: JsonServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...options };
+  const admission = new Admission({
+    ...resolveLimits(opts.limits),
+    maxBodyBytes: opts.boundary ? opts.boundary.limits.maxBodyBytes : opts.maxBodyBytes,
+  });
   const routes = new Map<string, Route>();
   for (const [service, impl] of services) {
     for (const [local, method] of Object.entries(service.methods)) {
@@ -110,7 +121,16 @@ export function createJsonServiceHandler(
       if (opts.fallback) return opts.fallback(req, res);
       return writeError(res, new ConnectError(`no method ${url.pathname}`, Code.Unimplemented), undefined);
     }
-    serve(route, req, res, url, opts).catch((e: unknown) => {
+    let leave: () => void;
+    try {
+      leave = admission.enter();
+    } catch (e) {
+      req.resume();
+      res.setHeader("connection", "close");
+      return writeError(res, e, undefined);
+    }
+    res.once("close", leave);
+    serve(route, req, res, url, opts, admission).catch((e: unknown) => {
       // serve() answers every error itself; this only guards against a failure while writing.
       // Not a handler's error (those reach onError inside serve): always the default log.
       const requestId = String(res.getHeader(REQUEST_ID_HEADER) ?? "");
@@ -127,6 +147,7 @@ async function serve(
   res: ServerResponse,
   url: URL,
   opts: JsonServerOptions,
+  admission: Admission,
 ): Promise<void> {
   const requestId = requestIdOf(headerValue(req, REQUEST_ID_HEADER));
   res.setHeader(REQUEST_ID_HEADER, requestId);
@@ -164,21 +185,27 @@ async function serve(
         timeoutMs,
       );
     }
-    const payload = await readRequest(route, req, url, opts);
+    const { bytes: payload, release } = await readRequest(route, req, url, admission);
     let request: unknown;
-    if (opts.boundary && route.inputType !== undefined) {
-      // Guards and the method's validator in one boundary check (one pass for clean requests).
-      request = opts.boundary.check(
-        route.inputType,
-        payload,
-        { service: route.service.typeName, method: route.method.name, direction: "request" },
-        { validator: route.method.input },
-      ).value;
-    } else {
-      request = parseJsonBody(typeof payload === "string" ? payload : decodeBody(payload));
-      if (!route.method.input(request)) {
-        throw validationError(`invalid ${route.method.name} request`, route.method.input.errors);
-      }
+    try {
+      request = admission.timed(payload.byteLength, () => {
+        if (opts.boundary && route.inputType !== undefined) {
+          // Guards and the method's validator in one boundary check (one pass for clean requests).
+          return opts.boundary.check(
+            route.inputType,
+            payload,
+            { service: route.service.typeName, method: route.method.name, direction: "request" },
+            { validator: route.method.input },
+          ).value;
+        }
+        const value = parseJsonBody(decodeBody(payload));
+        if (!route.method.input(value)) {
+          throw validationError(`invalid ${route.method.name} request`, route.method.input.errors);
+        }
+        return value;
+      });
+    } finally {
+      release();
     }
     const result = await Promise.race([
       withRequestId(requestId, () => Promise.resolve(route.handler(request, context))),
@@ -220,18 +247,25 @@ async function serve(
     context.responseHeader.forEach((value, key) => {
       res.setHeader(key, value);
     });
+    if (error instanceof ConnectError && error.code === Code.ResourceExhausted) {
+      // The rest of a refused body is not read: drop it with the connection.
+      req.resume();
+      res.setHeader("connection", "close");
+    }
     writeError(res, error, requestId);
   } finally {
     if (timer) clearTimeout(timer);
   }
 }
 
+const NO_RELEASE = () => {};
+
 async function readRequest(
   route: Route,
   req: IncomingMessage,
   url: URL,
-  opts: JsonServerOptions,
-): Promise<string | Uint8Array> {
+  admission: Admission,
+): Promise<{ bytes: Uint8Array; release: () => void }> {
   if (req.method === "GET") {
     if (route.method.idempotency !== "no_side_effects") {
       throw new ConnectError(
@@ -246,9 +280,14 @@ async function readRequest(
         Code.InvalidArgument,
       );
     }
-    const message = url.searchParams.get("message") ?? "{}";
-    if (url.searchParams.get("base64") === "1") return Buffer.from(message, "base64url");
-    return message;
+    // The message's bytes, not URLSearchParams' text: invalid UTF-8 is refused, as in a POST body.
+    const message = queryParamBytes(req.url ?? "", "message") ?? Buffer.from("{}");
+    if (url.searchParams.get("base64") === "1")
+      return {
+        bytes: Buffer.from(Buffer.from(message).toString("latin1"), "base64url"),
+        release: NO_RELEASE,
+      };
+    return { bytes: message, release: NO_RELEASE };
   }
   if (req.method !== "POST") {
     throw new ConnectError(`HTTP method ${req.method ?? "?"} is not allowed: use POST`, Code.Unimplemented);
@@ -260,7 +299,14 @@ async function readRequest(
       Code.InvalidArgument,
     );
   }
-  return readBody(req, opts.boundary ? opts.boundary.limits.maxBodyBytes : opts.maxBodyBytes);
+  const encoding = headerValue(req, "content-encoding").trim().toLowerCase();
+  if (encoding !== "" && encoding !== "identity") {
+    throw new ConnectError(
+      `content encoding ${JSON.stringify(encoding)} is not accepted: send the body uncompressed`,
+      Code.InvalidArgument,
+    );
+  }
+  return admission.readBody(req);
 }
 
 function decodeBody(bytes: Uint8Array): string {
@@ -295,7 +341,10 @@ export function validationError(
   issues: readonly ValidationIssue[] | null | undefined,
 ): ConnectError {
   const error = new ConnectError(`${prefix}: ${describeIssues(issues)}`, Code.InvalidArgument);
-  (error as ConnectError & { violations?: unknown }).violations = (issues ?? []).map(issueToViolation);
+  // At most maxFindings violations travel: the error body stays small whatever the request.
+  (error as ConnectError & { violations?: unknown }).violations = (issues ?? [])
+    .slice(0, LIMITS.maxFindings)
+    .map(issueToViolation);
   return error;
 }
 
