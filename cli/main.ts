@@ -14,6 +14,7 @@ import {
 } from "../codegen/contract-test/report.js";
 import { type Diagnostic, formatDiagnostic, isContractError, isErrorDiagnostic } from "../codegen/errors.js";
 import { packageVersion } from "../codegen/util/package-root.js";
+import { registerServePhp } from "./serve-php.js";
 
 /** Exit codes of every command (documented in docs/cli.md). */
 export const EXIT = {
@@ -259,6 +260,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         exitCode = EXIT.usage;
       } else throw e;
     }
+  });
+
+  registerServePhp(program, io, (code) => {
+    exitCode = code;
   });
 
   try {
