@@ -11,6 +11,32 @@ export interface CallResult {
   /** Set when there is no HTTP answer: a timeout or a connection error. */
   readonly transportError?: string;
   readonly timedOut?: boolean;
+  /** Set when the call was not sent: the implementation was marked down (see {@link MARK_DOWN_AFTER}). */
+  readonly markedDown?: boolean;
+}
+
+/**
+ * Consecutive timeouts after which an implementation is marked down for the rest of the run: its later
+ * calls fail at once with one clear message instead of each waiting out the call timeout (a hung shop
+ * implementation otherwise made a run take cases × timeout, about 16 minutes). Any answer in between
+ * resets the count.
+ */
+export const MARK_DOWN_AFTER = 5;
+
+interface Health {
+  timeouts: number;
+  down: string | undefined;
+}
+
+// Per run (one agent per run) and per implementation (base URL).
+const healthOf = new WeakMap<Agent, Map<string, Health>>();
+
+function health(agent: Agent, base: string): Health {
+  const byBase = healthOf.get(agent) ?? new Map<string, Health>();
+  healthOf.set(agent, byBase);
+  const h = byBase.get(base) ?? { timeouts: 0, down: undefined };
+  byBase.set(base, h);
+  return h;
 }
 
 /**
@@ -35,9 +61,20 @@ export async function call(
   body: string,
   timeoutMs: number,
 ): Promise<CallResult> {
+  const h = health(agent, base);
+  if (h.down !== undefined)
+    return { status: 0, contentType: "", body: "", ms: 0, transportError: h.down, markedDown: true };
   const first = await attempt(agent, base, path, body, timeoutMs);
-  if (!first.staleSocket) return first.result;
-  return (await attempt(agent, base, path, body, timeoutMs)).result;
+  const result = first.staleSocket
+    ? (await attempt(agent, base, path, body, timeoutMs)).result
+    : first.result;
+  if (result.timedOut) {
+    if (++h.timeouts >= MARK_DOWN_AFTER && h.down === undefined)
+      h.down = `not sent: the implementation at ${base} was marked down after ${h.timeouts} consecutive calls got no answer within ${timeoutMs} ms`;
+  } else if (result.transportError === undefined) {
+    h.timeouts = 0;
+  }
+  return result;
 }
 
 function attempt(

@@ -1,7 +1,9 @@
 /**
  * Starting, watching and stopping implementations. Each start command runs in its own process group
  * (spawned detached) so that stopping kills the whole group: `php -S` with PHP_CLI_SERVER_WORKERS forks
- * workers that outlive a killed master otherwise.
+ * workers that outlive a killed master otherwise. The group also holds a watchdog shell reading a pipe
+ * from the harness: when the harness dies in any way (even `kill -9`, where no exit handler runs) the
+ * pipe closes and the watchdog kills the group, so no implementation keeps its port.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { request } from "node:http";
@@ -25,6 +27,14 @@ export interface RunningImplementation {
 }
 
 const OUTPUT_LIMIT = 8192;
+
+/**
+ * `/bin/sh -c WATCHDOG sh <command>`: keeps the harness's pipe (stdin) on fd 3 for a background
+ * subshell that waits for its end of file, then stops the whole process group (TERM, KILL 2 s later;
+ * it ignores the TERM itself); the command runs with stdin from /dev/null and without fd 3.
+ */
+const WATCHDOG =
+  'exec 3<&0 </dev/null; (trap "" TERM INT; read _ <&3 || true; kill -TERM 0 2>/dev/null; sleep 2; kill -KILL 0 2>/dev/null) & exec /bin/sh -c "$1" 3<&-';
 
 /** A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed before the port is used). */
 export function freePort(): Promise<number> {
@@ -84,12 +94,15 @@ export async function start(impl: ImplementationConfig, root: string): Promise<R
   let exitMessage: string | undefined;
   let child: ChildProcess;
   try {
-    child = spawn("/bin/sh", ["-c", command], {
+    child = spawn("/bin/sh", ["-c", WATCHDOG, "sh", command], {
       cwd: resolve(root, impl.cwd ?? "."),
       env,
       detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
     });
+    // Never written to or closed before the harness exits: its end of file is the watchdog's signal.
+    child.stdin?.on("error", () => {});
+    (child.stdin as { unref?: () => void } | null)?.unref?.();
   } catch (e) {
     throw new HarnessError(
       "start_failed",
