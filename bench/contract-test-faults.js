@@ -21,7 +21,7 @@ if (!existsSync(join(ROOT, "examples", "shop", "gen", "php", "autoload.php"))) {
 }
 const faults = JSON.parse(readFileSync(join(FIXTURE, "faults.json"), "utf8"));
 const only = process.env.FAULTS ? new Set(process.env.FAULTS.split(",")) : undefined;
-const seed = Number(process.env.SEED ?? 15);
+const seed = Number(process.env.SEED ?? 1);
 
 /** Runs the contract tests with one fault active; returns what was reported against php. */
 export async function runFault(name) {
@@ -51,7 +51,8 @@ for (const f of faults) {
   if (only && !only.has(f.name)) continue;
   const { failures, messages } = await runFault(f.name);
   const isCaught = failures.length > 0;
-  const pin = messages.find((m) => m.includes(f.field));
+  const fields = Array.isArray(f.field) ? f.field : [f.field];
+  const pin = messages.find((m) => fields.some((x) => m.includes(x)));
   if (isCaught) caught++;
   if (pin) pinpointed++;
   rows.push({ f, isCaught, pin, first: messages[0] });
