@@ -213,10 +213,9 @@ async function call(
   if (guard) {
     // With the boundary, a 200 answer is classified whatever its content type (HTML, PHP output).
     // Guards and the method's validator in one boundary check (one pass for clean responses).
+    refuseErrorBody(method.name, bytes);
     const validation = options.validateResponses !== false ? { validator: method.output } : {};
-    value = guard.boundary.check(guard.outputType, bytes, guard.site, validation).value;
-    refuseErrorAsSuccess(method.name, value);
-    return value;
+    return guard.boundary.check(guard.outputType, bytes, guard.site, validation).value;
   }
   let text: string;
   try {
@@ -255,6 +254,24 @@ async function call(
 }
 
 const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * {@link refuseErrorAsSuccess} on a body not parsed yet (before the boundary reads it, so the error
+ * says "protocol error" rather than "unknown keys code, message"): only small bodies naming `"code"`
+ * are parsed for it.
+ */
+export function refuseErrorBody(methodName: string, bytes: Uint8Array): void {
+  if (bytes.byteLength > 64 * 1024) return;
+  if (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).indexOf('"code"') < 0) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(strictDecoder.decode(bytes));
+  } catch {
+    return; // the reader says what is wrong with it
+  }
+  refuseErrorAsSuccess(methodName, value);
+}
+
 const ERROR_KEYS = new Set(["code", "message", "details"]);
 
 /**

@@ -8,7 +8,7 @@ import { Code, ConnectError, type Interceptor, type Transport } from "@connectrp
 import type { UniversalClientFn, UniversalClientResponse } from "@connectrpc/connect/protocol";
 import { createTransport } from "@connectrpc/connect/protocol-connect";
 import { createNodeHttpClient } from "@connectrpc/connect-node";
-import { refuseErrorAsSuccess } from "./client.js";
+import { refuseErrorAsSuccess, refuseErrorBody } from "./client.js";
 import type { Boundary } from "./guard/engine.js";
 import { BoundaryError } from "./guard/errors.js";
 import { PITFALLS } from "./guard/pitfalls.js";
@@ -105,12 +105,12 @@ export function createGuardedConnectTransport(options: GuardedTransportOptions):
     let body: Uint8Array = bytes;
     if (ok) {
       if (boundary && target) {
+        refuseErrorBody(what, bytes);
         const result = boundary.check(target.type, bytes, {
           service: target.service,
           method: target.method,
           direction: "response",
         });
-        refuseErrorAsSuccess(what, result.value);
         // Re-serialised only when something was repaired.
         if (result.findings.length > 0) body = new TextEncoder().encode(JSON.stringify(result.value));
         // A 200 answer is classified whatever its content type (an HTML page, PHP output before the JSON).
