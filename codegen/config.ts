@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { checkTestSection, type TestConfig } from "./contract-test/config.js";
 import { ContractError } from "./errors.js";
+import { DRAFTS, type Draft } from "./load/drafts.js";
 
 /** Output languages of `generate`. */
 export type Target = "ts" | "php";
@@ -30,6 +31,18 @@ export interface ConfigFile {
   breaking?: BreakingConfig;
   /** Settings of `contractgen test` (docs/contract-tests.md). */
   test?: TestConfig;
+  /** How JSON Schema contracts are read (docs/contracts.md#drafts). */
+  jsonSchemaOptions?: JsonSchemaOptionsConfig;
+}
+
+/** The `jsonSchemaOptions` section: paths relative to the config file. */
+export interface JsonSchemaOptionsConfig {
+  /** Draft of a schema without `$schema`: `draft-04`, `draft-06`, `draft-07`, `2019-09` or `2020-12` (default). */
+  readonly defaultDraft?: Draft;
+  /** Remote `$ref` URL (or URL prefix ending in `/`) → vendored file (or folder). */
+  readonly remoteRefs?: Readonly<Record<string, string>>;
+  /** `annotation` (default): unknown keywords are kept as annotations; `error`: they are refused. */
+  readonly unknownKeywords?: "annotation" | "error";
 }
 
 /** Direction a JSON Schema is read in: by the server, by clients, or both. */
@@ -71,6 +84,8 @@ export interface ResolvedConfig {
   readonly breaking?: BreakingConfig;
   /** The `test` section as written (validated); empty when absent. */
   readonly test?: TestConfig;
+  /** JSON Schema reading options, remote ref paths made absolute; defaults applied by the loader. */
+  readonly jsonSchemaOptions?: JsonSchemaOptionsConfig;
 }
 
 /** Flags that override the config file. */
@@ -159,6 +174,23 @@ export function resolveConfig(cwd: string, overrides: ConfigOverrides = {}): Res
     ...(file.php?.namespace ? { phpNamespace: file.php.namespace } : {}),
     breaking: file.breaking ?? {},
     test: file.test ?? {},
+    ...(file.jsonSchemaOptions
+      ? {
+          jsonSchemaOptions: {
+            ...file.jsonSchemaOptions,
+            ...(file.jsonSchemaOptions.remoteRefs
+              ? {
+                  remoteRefs: Object.fromEntries(
+                    Object.entries(file.jsonSchemaOptions.remoteRefs).map(([url, path]) => [
+                      url,
+                      resolve(root, path),
+                    ]),
+                  ),
+                }
+              : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -189,7 +221,54 @@ function isDirectory(path: string): boolean {
   }
 }
 
-const KEYS = new Set(["$schema", "proto", "jsonSchema", "out", "targets", "php", "breaking", "test"]);
+const KEYS = new Set([
+  "$schema",
+  "proto",
+  "jsonSchema",
+  "out",
+  "targets",
+  "php",
+  "breaking",
+  "test",
+  "jsonSchemaOptions",
+]);
+
+function checkJsonSchemaOptions(value: unknown, fail: (pointer: string, message: string) => never): void {
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObj(value))
+    fail("/jsonSchemaOptions", "expected an object with defaultDraft, remoteRefs, unknownKeywords");
+  const o = value as Record<string, unknown>;
+  for (const key of Object.keys(o)) {
+    if (!["defaultDraft", "remoteRefs", "unknownKeywords"].includes(key))
+      fail(
+        `/jsonSchemaOptions/${key}`,
+        `unknown key ${JSON.stringify(key)}; expected defaultDraft, remoteRefs or unknownKeywords`,
+      );
+  }
+  const d = o["defaultDraft"];
+  if (d !== undefined && !(DRAFTS as readonly unknown[]).includes(d))
+    fail(
+      "/jsonSchemaOptions/defaultDraft",
+      `expected one of ${DRAFTS.map((x) => JSON.stringify(x)).join(", ")}`,
+    );
+  const u = o["unknownKeywords"];
+  if (u !== undefined && u !== "annotation" && u !== "error")
+    fail("/jsonSchemaOptions/unknownKeywords", 'expected "annotation" or "error"');
+  const r = o["remoteRefs"];
+  if (r !== undefined) {
+    if (!isObj(r))
+      fail(
+        "/jsonSchemaOptions/remoteRefs",
+        'expected an object such as { "https://example.com/schemas/": "vendor/example/" }',
+      );
+    for (const [url, path] of Object.entries(r as Record<string, unknown>)) {
+      const at = `/jsonSchemaOptions/remoteRefs/${url.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      if (!/^https?:\/\//.test(url)) fail(at, "expected an http(s) URL as key");
+      if (typeof path !== "string" || path === "") fail(at, "expected the path of a vendored file or folder");
+    }
+  }
+}
 
 const DIRECTIONS = ["request", "response", "both"];
 
@@ -294,5 +373,6 @@ function readConfigFile(path: string): ConfigFile {
   }
   if (obj["breaking"] !== undefined) checkBreakingSection(obj["breaking"], fail);
   if (obj["test"] !== undefined) checkTestSection(obj["test"], fail);
+  if (obj["jsonSchemaOptions"] !== undefined) checkJsonSchemaOptions(obj["jsonSchemaOptions"], fail);
   return obj as ConfigFile;
 }

@@ -25,6 +25,95 @@ export const WIRE_AJV_OPTIONS: Readonly<Options> = {
   keywords: ["x-enum-descriptions", "x-contractgen-breaking-ignore"],
 };
 
+/** Keywords whose value is one schema. */
+export const SCHEMA_KEYWORDS: ReadonlySet<string> = new Set([
+  "not",
+  "if",
+  "then",
+  "else",
+  "additionalProperties",
+  "additionalItems",
+  "items",
+  "contains",
+  "propertyNames",
+  "unevaluatedItems",
+  "unevaluatedProperties",
+  "contentSchema",
+]);
+/** Keywords whose value is an array of schemas (`items` in drafts before 2020-12). */
+export const SCHEMA_ARRAY_KEYWORDS: ReadonlySet<string> = new Set([
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "prefixItems",
+  "items",
+]);
+/** Keywords whose value maps names to schemas (`dependencies` values may also be arrays of names). */
+export const SCHEMA_MAP_KEYWORDS: ReadonlySet<string> = new Set([
+  "properties",
+  "patternProperties",
+  "$defs",
+  "definitions",
+  "dependentSchemas",
+  "dependencies",
+]);
+
+/**
+ * Calls `visit` on every schema object of `node` (itself and every subschema, pre-order) with its JSON
+ * pointer. Values of other keywords (`const`, `enum`, `default`, `examples`, vendor keywords) are data
+ * and are not visited, so a property named `default` is still a schema and an example is never one.
+ */
+export function forEachSchema(
+  node: unknown,
+  visit: (schema: Readonly<Record<string, unknown>>, pointer: string) => void,
+  pointer = "",
+): void {
+  if (node === null || typeof node !== "object" || Array.isArray(node)) return;
+  const obj = node as Record<string, unknown>;
+  visit(obj, pointer);
+  for (const [key, value] of Object.entries(obj)) {
+    const at = `${pointer}/${escapeToken(key)}`;
+    if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
+      value.forEach((v, i) => {
+        forEachSchema(v, visit, `${at}/${i}`);
+      });
+    } else if (SCHEMA_KEYWORDS.has(key)) {
+      forEachSchema(value, visit, at);
+    } else if (SCHEMA_MAP_KEYWORDS.has(key) && value !== null && typeof value === "object") {
+      for (const [name, sub] of Object.entries(value as Record<string, unknown>))
+        if (!Array.isArray(sub)) forEachSchema(sub, visit, `${at}/${escapeToken(name)}`);
+    }
+  }
+}
+
+function escapeToken(token: string): string {
+  return token.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** Keyword names ajv accepts for a user keyword. */
+const KEYWORD_NAME = /^[a-z_$][a-z0-9_$:-]*$/i;
+
+/**
+ * Teaches `ajv` the annotations of `schema`: keywords it does not know (`x-*`, `markdownDescription`)
+ * become annotation keywords, and formats it does not know are accepted as annotations — so strict mode
+ * still rejects misspelled schema structure (a keyword of the wrong type) but not vendor annotations.
+ * The loader decides beforehand whether such keywords are allowed (`jsonSchemaOptions.unknownKeywords`).
+ */
+export function addAnnotations(ajv: Ajv2020, schema: unknown): void {
+  forEachSchema(schema, (obj) => {
+    for (const key of Object.keys(obj)) {
+      if (!KEYWORD_NAME.test(key) || ajv.getKeyword(key)) continue;
+      try {
+        ajv.addKeyword(key);
+      } catch {
+        // A name ajv reserves (`$schema`, `$id`, …): it already knows what the keyword means.
+      }
+    }
+    const format = obj["format"];
+    if (typeof format === "string" && !ajv.formats[format]) ajv.addFormat(format, true);
+  });
+}
+
 /** An ajv instance (draft 2020-12, ajv-formats) that knows every wire schema of `schemas`. */
 export function createWireAjv(schemas: Iterable<unknown>, extra: Options = {}): Ajv2020 {
   // Loaded on first use: most runtime users never compile schemas at run time.
@@ -32,7 +121,10 @@ export function createWireAjv(schemas: Iterable<unknown>, extra: Options = {}): 
   const addFormats = require("ajv-formats") as typeof import("ajv-formats").default;
   const ajv = new Ajv({ ...WIRE_AJV_OPTIONS, ...extra });
   addFormats(ajv);
-  for (const schema of schemas) ajv.addSchema(schema as object);
+  for (const schema of schemas) {
+    addAnnotations(ajv, schema);
+    ajv.addSchema(schema as object);
+  }
   return ajv;
 }
 

@@ -39,7 +39,13 @@ export async function loadContracts(
   const [proto, jsonSchema] = await Promise.all([
     config.protoRoot ? buildProtoImage(config.protoRoot, time, bufBuild) : undefined,
     config.jsonSchemaRoot
-      ? time("JSON Schema", () => loadJsonSchemaContracts(config.root, config.jsonSchemaRoot as string))
+      ? time("JSON Schema", () =>
+          loadJsonSchemaContracts(
+            config.root,
+            config.jsonSchemaRoot as string,
+            config.jsonSchemaOptions ?? {},
+          ),
+        )
       : undefined,
   ]);
   const model = await time("contract model", () => {

@@ -1,6 +1,8 @@
+import { statSync } from "node:fs";
 import { readdir, readFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { forEachSchema } from "../../runtime/wire-ajv.js";
 import { ContractError, type Diagnostic } from "../errors.js";
 import type {
   Constraints,
@@ -17,7 +19,8 @@ import type {
   ValueType,
 } from "../model/types.js";
 import { appendPointer, resolvePointer } from "../util/json-pointer.js";
-import { compareStrings, pascalCase } from "../util/names.js";
+import { compareStrings, words } from "../util/names.js";
+import { DRAFT_URIS, type Draft, draftOfUri, toDraft2020 } from "./drafts.js";
 import { lowerManifest } from "./manifest.js";
 
 /** A parsed JSON Schema contract file. */
@@ -28,8 +31,13 @@ export interface SchemaDocument {
   readonly uri: string;
   /** Package derived from the directory relative to the JSON Schema root (`shop/stats/v1` → `shop.stats.v1`). */
   readonly package: string;
+  /** The document, rewritten into draft 2020-12 once lowered (codegen/load/drafts.ts). */
   readonly json: unknown;
   readonly kind: "schema" | "manifest";
+  /** The file's own URL, when `uri` is its `$id` or the remote URL it was vendored for. */
+  readonly fileUri?: string;
+  /** The draft the file is written in (set when lowered). */
+  readonly draft?: Draft;
 }
 
 /** Where a named declaration's schema lives, for the wire-schema writer and the TS emitter. */
@@ -51,6 +59,8 @@ export interface LoweredJsonSchema {
   readonly documents: readonly SchemaDocument[];
   /** Resolves a `$ref` found in `document` to the declaration (full name) it names, if it names one. */
   readonly refTarget: (document: SchemaDocument, ref: string) => ResolvedRef;
+  /** Problems that do not stop generation: renamed types, ignored keywords, annotations kept. */
+  readonly warnings: readonly Diagnostic[];
 }
 
 export interface ResolvedRef {
@@ -81,21 +91,46 @@ export async function discoverJsonSchemaFiles(root: string): Promise<string[]> {
   return found.sort(compareStrings);
 }
 
+/** How JSON Schema contracts are read (the `jsonSchemaOptions` section of the config, with defaults). */
+export interface JsonSchemaOptions {
+  /** Draft of a schema file without `$schema`. Default `2020-12`. */
+  readonly defaultDraft: Draft;
+  /**
+   * Remote `$ref` URLs → vendored files (absolute paths). A key ending in `/` maps every URL below it to
+   * the same relative path below the value (a folder). Nothing is fetched from the network.
+   */
+  readonly remoteRefs: Readonly<Record<string, string>>;
+  /** Keywords no draft defines (`x-*`, `markdownDescription`): kept as annotations, or refused. */
+  readonly unknownKeywords: "annotation" | "error";
+}
+
+export const DEFAULT_JSON_SCHEMA_OPTIONS: JsonSchemaOptions = {
+  defaultDraft: "2020-12",
+  remoteRefs: {},
+  unknownKeywords: "annotation",
+};
+
 /**
  * Reads and lowers the JSON Schema contracts under `schemaRoot` (absolute). Paths in the model are
- * relative to `projectRoot`. Every problem found is collected and thrown as one ContractError.
+ * relative to `projectRoot`. Every problem found is collected and thrown as one ContractError. Files
+ * that a `$ref` reaches — any `.json` file under the root, or a vendored file a remote URL maps to — are
+ * read as well.
  */
 export async function loadJsonSchemaContracts(
   projectRoot: string,
   schemaRoot: string,
+  options: Partial<JsonSchemaOptions> = {},
 ): Promise<LoweredJsonSchema> {
+  const opts = { ...DEFAULT_JSON_SCHEMA_OPTIONS, ...options };
   const diagnostics: Diagnostic[] = [];
   const files = await discoverJsonSchemaFiles(schemaRoot);
   const documents: SchemaDocument[] = [];
-  for (const file of files) {
+  const known = new Set<string>();
+  const read = async (file: string, kind: SchemaDocument["kind"], uriOverride?: string): Promise<void> => {
     const path = toPosix(relative(projectRoot, file));
-    const dir = toPosix(relative(schemaRoot, join(file, "..")));
-    const pkg = dir === "" ? "" : dir.split("/").join(".");
+    const rel = toPosix(relative(schemaRoot, join(file, "..")));
+    const dir = rel.startsWith("..") ? toPosix(relative(projectRoot, join(file, ".."))) : rel;
+    const pkg = dir === "" ? "" : packageOfDir(dir);
     const text = await readFile(file, "utf8");
     let json: unknown;
     try {
@@ -103,55 +138,255 @@ export async function loadJsonSchemaContracts(
     } catch (e) {
       diagnostics.push({
         code: "schema_parse",
-        message: `invalid JSON: ${(e as Error).message}`,
+        message: `invalid JSON: ${cap((e as Error).message)}`,
         location: { file: path, ...lineOfJsonError(text, e as Error) },
       });
-      continue;
+      return;
     }
     const fileUri = pathToFileURL(file).href;
+    known.add(fileUri);
     const id = isObject(json) && typeof json["$id"] === "string" ? json["$id"] : undefined;
-    const uri = id && /^[a-z][a-z0-9+.-]*:/i.test(id) ? stripFragment(id) : fileUri;
-    documents.push({
-      path,
-      uri,
-      package: pkg,
-      json,
-      kind: file.endsWith(MANIFEST_SUFFIX) ? "manifest" : "schema",
-    });
+    const idOld = isObject(json) && typeof json["id"] === "string" ? json["id"] : undefined;
+    const absolute = [id, idOld].find((x) => x !== undefined && /^[a-z][a-z0-9+.-]*:/i.test(x));
+    const uri = uriOverride ?? (absolute ? stripFragment(absolute) : fileUri);
+    known.add(uri);
+    documents.push({ path, uri, fileUri, package: pkg, json, kind });
+  };
+  for (const file of files) await read(file, file.endsWith(MANIFEST_SUFFIX) ? "manifest" : "schema");
+  // Files reached by `$ref` only: relative files under the root, and remote URLs mapped to vendored files.
+  for (let i = 0; i < documents.length; i++) {
+    const doc = documents[i] as SchemaDocument;
+    const refs: string[] = [];
+    if (doc.kind === "schema") {
+      forEachSchema(doc.json, (node) => {
+        if (typeof node["$ref"] === "string") refs.push(node["$ref"]);
+      });
+    }
+    for (const ref of refs) {
+      let url: URL;
+      try {
+        url = new URL(ref, doc.uri);
+      } catch {
+        continue;
+      }
+      url.hash = "";
+      if (known.has(url.href)) continue;
+      let file: string | undefined;
+      if (url.protocol === "file:") {
+        const path = fileURLToPath(url);
+        const inside = !relative(schemaRoot, path).startsWith("..");
+        if (inside && path.endsWith(".json") && isFile(path)) file = path;
+      } else if (url.protocol === "http:" || url.protocol === "https:") {
+        file = mappedFile(url.href, opts.remoteRefs);
+        if (file !== undefined && !isFile(file)) {
+          diagnostics.push({
+            code: "schema_ref",
+            message: `remote "$ref" ${JSON.stringify(url.href)} is mapped to ${file}, which does not exist`,
+            location: { file: doc.path },
+          });
+          file = undefined;
+        }
+      }
+      if (file === undefined) continue;
+      known.add(url.href);
+      await read(file, "schema", url.protocol === "file:" ? undefined : url.href);
+    }
   }
   if (diagnostics.length > 0) throw new ContractError(diagnostics);
-  const lowered = lowerJsonSchemaDocuments(documents);
-  return lowered;
+  return lowerJsonSchemaDocuments(documents, opts);
 }
 
+/** `shop/stats/v1` → `shop.stats.v1`; segments that are not identifiers are made lower_snake. */
+function packageOfDir(dir: string): string {
+  return dir
+    .split("/")
+    .filter((s) => s !== "" && s !== "..")
+    .map((s) =>
+      /^[a-z][a-z0-9_]*$/.test(s)
+        ? s
+        : words(s)
+            .join("_")
+            .replace(/^(?=[0-9]|$)/, "p"),
+    )
+    .join(".");
+}
+
+/** The vendored file a remote URL maps to: an exact key, else the longest key ending in `/` it starts with. */
+function mappedFile(url: string, map: Readonly<Record<string, string>>): string | undefined {
+  if (Object.hasOwn(map, url)) return map[url];
+  let best: string | undefined;
+  for (const key of Object.keys(map)) {
+    if (key.endsWith("/") && url.startsWith(key) && (best === undefined || key.length > best.length))
+      best = key;
+  }
+  return best === undefined ? undefined : join(map[best] as string, url.slice(best.length));
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Caps a message taken from a tool or a contract, so no error line runs to megabytes. */
+export function cap(text: string, max = 400): string {
+  return text.length > max ? `${text.slice(0, max)}… (${text.length - max} more characters)` : text;
+}
+
+/** Keywords of draft 2020-12 (and `definitions`, which 2020-12 still resolves). */
+const KNOWN_KEYWORDS = new Set([
+  "$schema",
+  "$id",
+  "$ref",
+  "$anchor",
+  "$dynamicRef",
+  "$dynamicAnchor",
+  "$vocabulary",
+  "$comment",
+  "$defs",
+  "definitions",
+  "allOf",
+  "anyOf",
+  "oneOf",
+  "not",
+  "if",
+  "then",
+  "else",
+  "dependentSchemas",
+  "prefixItems",
+  "items",
+  "contains",
+  "properties",
+  "patternProperties",
+  "additionalProperties",
+  "propertyNames",
+  "unevaluatedItems",
+  "unevaluatedProperties",
+  "type",
+  "const",
+  "enum",
+  "multipleOf",
+  "maximum",
+  "exclusiveMaximum",
+  "minimum",
+  "exclusiveMinimum",
+  "maxLength",
+  "minLength",
+  "pattern",
+  "maxItems",
+  "minItems",
+  "uniqueItems",
+  "maxContains",
+  "minContains",
+  "maxProperties",
+  "minProperties",
+  "required",
+  "dependentRequired",
+  "title",
+  "description",
+  "default",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+  "examples",
+  "format",
+  "contentEncoding",
+  "contentMediaType",
+  "contentSchema",
+  "discriminator",
+]);
+
+/** Keywords that assert something contractgen does not enforce in every generated language. */
+const UNSUPPORTED_KEYWORDS: Readonly<Record<string, string>> = {
+  $dynamicRef: "dynamic references resolve at run time against the dynamic scope",
+  unevaluatedItems: "it depends on which items other keywords evaluated",
+};
+
 /** Lowers already-parsed documents (the in-memory entry point used by tests). */
-export function lowerJsonSchemaDocuments(documents: readonly SchemaDocument[]): LoweredJsonSchema {
+export function lowerJsonSchemaDocuments(
+  input: readonly SchemaDocument[],
+  options: Partial<JsonSchemaOptions> = {},
+): LoweredJsonSchema {
+  const opts = { ...DEFAULT_JSON_SCHEMA_OPTIONS, ...options };
   const diagnostics: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const documents = input.map((doc) => readDraft(doc, opts, diagnostics, warnings));
   const byUri = new Map<string, SchemaDocument>();
   for (const doc of documents) {
     byUri.set(doc.uri, doc);
     // Documents with an absolute `$id` are also reachable by their file URL (relative refs).
+    if (doc.fileUri !== undefined && !byUri.has(doc.fileUri)) byUri.set(doc.fileUri, doc);
+  }
+  // Anchors (`$anchor`, draft-06/07 `$id: "#name"`) and embedded resources (`$id` below the root).
+  const anchors = new Map<string, string>(); // `${uri}#${anchor}` → pointer
+  const embedded = new Map<string, { document: SchemaDocument; pointer: string }>();
+  for (const doc of documents) {
+    if (doc.kind !== "schema") continue;
+    forEachSchema(doc.json, (node, pointer) => {
+      if (typeof node["$anchor"] === "string") anchors.set(`${doc.uri}#${node["$anchor"]}`, pointer);
+      if (pointer !== "" && typeof node["$id"] === "string") {
+        try {
+          const url = new URL(node["$id"], doc.uri);
+          url.hash = "";
+          if (!byUri.has(url.href)) embedded.set(url.href, { document: doc, pointer });
+        } catch {
+          // An invalid `$id` is reported by ajv when the schema compiles.
+        }
+      }
+      for (const key of Object.keys(node)) {
+        const why = UNSUPPORTED_KEYWORDS[key];
+        if (why !== undefined) {
+          diagnostics.push({
+            code: "unsupported",
+            message: `keyword "${key}" is not supported (${why}); contractgen refuses it rather than ignore it`,
+            location: { file: doc.path, pointer: appendPointer(pointer, key) },
+          });
+        } else if (key === "unevaluatedProperties" && !unevaluatedIsLocal(node)) {
+          diagnostics.push({
+            code: "unsupported",
+            message: `keyword "unevaluatedProperties" is supported only next to properties/patternProperties/additionalProperties, not with allOf, anyOf, oneOf, if, $ref or dependentSchemas; contractgen refuses it rather than ignore it`,
+            location: { file: doc.path, pointer: appendPointer(pointer, key) },
+          });
+        } else if (!KNOWN_KEYWORDS.has(key)) {
+          const d: Diagnostic = {
+            code: "unsupported",
+            ...(opts.unknownKeywords === "error" ? {} : { severity: "warning" as const }),
+            message: `keyword ${JSON.stringify(cap(key, 80))} is not defined by ${doc.draft ?? "2020-12"}; ${opts.unknownKeywords === "error" ? 'refused (jsonSchemaOptions.unknownKeywords is "error")' : "kept as an annotation"}`,
+            location: { file: doc.path, pointer: appendPointer(pointer, key) },
+          };
+          if (opts.unknownKeywords === "error") diagnostics.push(d);
+          else if (!key.startsWith("x-")) warnings.push(d);
+        }
+      }
+    });
   }
 
-  // 1. Named declarations: each schema file's root and each entry of its root `$defs`.
+  // 1. Named declarations: each schema file's root and each entry of its root `$defs` / `definitions`.
   const declAt = new Map<string, string>(); // `${path}#${pointer}` → full name
   const sources = new Map<string, SchemaSource>();
   const locations = new Map<string, SourceLocation>();
-  const register = (doc: SchemaDocument, pointer: string, name: string, node: SchemaNode): void => {
+  const taken = new Map<string, string>(); // lower-cased full name → full name (PHP names ignore case)
+  const register = (doc: SchemaDocument, pointer: string, wanted: string, node: SchemaNode): void => {
+    const name = uniqueName(doc.package, wanted, taken);
     const fullName = doc.package ? `${doc.package}.${name}` : name;
-    const previous = locations.get(fullName);
-    if (previous) {
-      diagnostics.push({
+    if (name !== wanted) {
+      const first = taken.get(`${doc.package}.${wanted}`.toLowerCase());
+      const previous = first ? locations.get(first) : undefined;
+      warnings.push({
         code: "name_conflict",
-        message: `type name ${fullName} is declared twice; first declared at ${previous.file}#${previous.pointer ?? ""}. $defs keys and titles must be unique within a package`,
+        severity: "warning",
+        message: `type name ${wanted} is already used${previous ? ` by ${previous.file}#${previous.pointer ?? ""}` : ""} in package ${doc.package || "(root)"}; this one is named ${name}`,
         location: { file: doc.path, pointer },
       });
-      return;
     }
+    taken.set(fullName.toLowerCase(), fullName);
     locations.set(fullName, { file: doc.path, pointer });
     declAt.set(`${doc.path}#${pointer}`, fullName);
     sources.set(fullName, { document: doc, pointer, node });
   };
+  const rootAliases: [SchemaDocument, string][] = [];
   for (const doc of documents) {
     if (doc.kind !== "schema") continue;
     if (!isSchemaNode(doc.json)) {
@@ -163,83 +398,103 @@ export function lowerJsonSchemaDocuments(documents: readonly SchemaDocument[]): 
       continue;
     }
     const root = doc.json;
-    const title = isObject(root) && typeof root["title"] === "string" ? root["title"] : undefined;
-    const stem = doc.path.slice(doc.path.lastIndexOf("/") + 1, -SCHEMA_SUFFIX.length);
-    const rootName = title && isTypeName(title) ? title : pascalCase(stem);
-    if (!isTypeName(rootName)) {
-      diagnostics.push({
-        code: "schema_invalid",
-        message: `cannot derive a type name from file name ${JSON.stringify(stem)}; add a "title" that is a PascalCase identifier`,
-        location: { file: doc.path, pointer: "" },
-      });
-    } else if (!isDefsOnly(root)) {
-      register(doc, "", rootName, root);
-    }
-    const defs = isObject(root) ? root["$defs"] : undefined;
-    if (defs !== undefined) {
+    const containers = ["$defs", "definitions"].filter((k) => isObject(root) && root[k] !== undefined);
+    for (const container of containers) {
+      const defs = (root as Record<string, unknown>)[container];
       if (!isObject(defs)) {
         diagnostics.push({
           code: "schema_invalid",
-          message: `"$defs" must be an object, found ${describe(defs)}`,
-          location: { file: doc.path, pointer: "/$defs" },
+          message: `"${container}" must be an object, found ${describe(defs)}`,
+          location: { file: doc.path, pointer: `/${container}` },
         });
-      } else {
-        for (const [key, node] of Object.entries(defs)) {
-          const pointer = appendPointer("/$defs", key);
-          if (!isTypeName(key)) {
-            diagnostics.push({
-              code: "schema_invalid",
-              message: `$defs key ${JSON.stringify(key)} is not a type name: expected a PascalCase identifier such as "OrderLine"`,
-              location: { file: doc.path, pointer },
-            });
-            continue;
-          }
-          if (!isSchemaNode(node)) {
-            diagnostics.push({
-              code: "schema_invalid",
-              message: `a schema must be an object or boolean, found ${describe(node)}`,
-              location: { file: doc.path, pointer },
-            });
-            continue;
-          }
-          register(doc, pointer, key, node);
+        continue;
+      }
+      for (const [key, node] of Object.entries(defs)) {
+        const pointer = appendPointer(`/${container}`, key);
+        if (!isSchemaNode(node)) {
+          diagnostics.push({
+            code: "schema_invalid",
+            message: `a schema must be an object or boolean, found ${describe(node)}`,
+            location: { file: doc.path, pointer },
+          });
+          continue;
         }
+        register(doc, pointer, typeNameOf(key), node);
       }
     }
+    if (isDefsOnly(root)) continue;
+    if (isObject(root) && isBareRef(root)) {
+      // A root that only points at one of its definitions names that definition: no second type.
+      rootAliases.push([doc, root["$ref"] as string]);
+      continue;
+    }
+    register(doc, "", rootTypeName(doc, root), root);
   }
 
-  // 2. $ref resolution (by URI + JSON pointer), shared by lowering and the emitters.
+  // 2. $ref resolution (by URI + JSON pointer or anchor), shared by lowering and the emitters.
   const refTarget = (doc: SchemaDocument, ref: string): ResolvedRef => {
     let url: URL;
     try {
       url = new URL(ref, doc.uri);
     } catch {
-      throw new RefError(`"$ref" ${JSON.stringify(ref)} is not a valid URI reference`);
+      throw new RefError(`"$ref" ${JSON.stringify(cap(ref, 200))} is not a valid URI reference`);
     }
     const fragment = url.hash ? decodeURIComponent(url.hash.slice(1)) : "";
     url.hash = "";
-    const target = byUri.get(url.href);
+    let target = byUri.get(url.href);
+    let base = "";
     if (!target) {
+      const resource = embedded.get(url.href);
+      if (resource) {
+        target = resource.document;
+        base = resource.pointer;
+      }
+    }
+    if (!target) {
+      const remote = url.protocol === "http:" || url.protocol === "https:";
       throw new RefError(
-        `"$ref" ${JSON.stringify(ref)} points to ${url.protocol === "file:" ? relativeFromUri(doc, url) : url.href}, which is not a contract file${url.protocol === "file:" ? " (missing file, or not named *.schema.json)" : ""}`,
+        remote
+          ? `"$ref" ${JSON.stringify(cap(ref, 200))} points to the remote URL ${cap(url.href, 200)}, which no contract file has as "$id" and jsonSchemaOptions.remoteRefs does not map to a vendored file; contractgen never fetches from the network: vendor the file and map the URL (see docs/contracts.md#references)`
+          : `"$ref" ${JSON.stringify(cap(ref, 200))} points to ${url.protocol === "file:" ? relativeFromUri(doc, url) : cap(url.href, 200)}, which is not a contract file${url.protocol === "file:" ? " (missing file, or not a .json file under the JSON Schema root)" : ""}`,
       );
     }
+    let pointer = fragment;
     if (fragment !== "" && !fragment.startsWith("/")) {
+      const anchored = anchors.get(`${target.uri}#${fragment}`);
+      if (anchored === undefined)
+        throw new RefError(
+          `"$ref" ${JSON.stringify(cap(ref, 200))}: ${target.path} has no anchor "${cap(fragment, 100)}"`,
+        );
+      pointer = anchored;
+    } else {
+      pointer = base + fragment;
+    }
+    const node = resolvePointer(target.json, pointer);
+    if (node === undefined) {
       throw new RefError(
-        `"$ref" ${JSON.stringify(ref)} uses an anchor; use a JSON pointer fragment such as "#/$defs/Name"`,
+        `"$ref" ${JSON.stringify(cap(ref, 200))}: ${target.path} has nothing at #${cap(pointer, 200)}`,
       );
     }
-    const node = resolvePointer(target.json, fragment);
-    if (node === undefined) {
-      throw new RefError(`"$ref" ${JSON.stringify(ref)}: ${target.path} has nothing at #${fragment}`);
-    }
-    const decl = declAt.get(`${target.path}#${fragment}`);
-    return { document: target, pointer: fragment, node, ...(decl ? { decl } : {}) };
+    const decl = declAt.get(`${target.path}#${pointer}`);
+    return { document: target, pointer, node, ...(decl ? { decl } : {}) };
   };
+  for (const [doc, ref] of rootAliases) {
+    try {
+      const target = refTarget(doc, ref);
+      if (target.decl) declAt.set(`${doc.path}#`, target.decl);
+      else register(doc, "", rootTypeName(doc, doc.json as SchemaNode), doc.json as SchemaNode);
+    } catch (e) {
+      diagnostics.push({
+        code: "schema_ref",
+        message: (e as Error).message,
+        location: { file: doc.path, pointer: "/$ref" },
+      });
+    }
+  }
 
   // 3. Lower every declaration.
   const decls: Decl[] = [];
-  const lowering = new Lowering(refTarget, diagnostics, locations);
+  const lowering = new Lowering(refTarget, diagnostics, warnings, locations, taken);
   for (const [fullName, source] of sources) {
     const decl = lowering.declaration(fullName, source);
     if (decl) decls.push(decl);
@@ -276,7 +531,7 @@ export function lowerJsonSchemaDocuments(documents: readonly SchemaDocument[]): 
     services: services.filter((s) => s.location.file === doc.path).map((s) => s.fullName),
     options: {},
   }));
-  return { files, decls, services, sources, documents, refTarget };
+  return { files, decls, services, sources, documents, refTarget, warnings };
 }
 
 /** Raised by ref resolution; turned into a diagnostic at the ref's location. */
@@ -290,10 +545,17 @@ const SIMPLE_TYPES = new Set(["string", "integer", "number", "boolean", "object"
 class Lowering {
   readonly synthesized: Decl[] = [];
 
+  /** Named aliases being expanded (a recursive alias is expanded once, then stays `any`). */
+  private readonly expanding = new Set<string>();
+  /** Inline schemas already declared, by `file#pointer`: each is declared once, however often used. */
+  private readonly synthesizedAt = new Map<string, string>();
+
   constructor(
     private readonly refTarget: (doc: SchemaDocument, ref: string) => ResolvedRef,
     private readonly diagnostics: Diagnostic[],
+    private readonly warnings: Diagnostic[],
     private readonly names: Map<string, SourceLocation>,
+    private readonly taken: Map<string, string>,
   ) {}
 
   declaration(fullName: string, source: SchemaSource): Decl | undefined {
@@ -369,7 +631,7 @@ class Lowering {
       fields.push({
         name: prop,
         jsonName: prop,
-        type: this.valueType(doc, propPointer, propNode, `${fullName}${pascalCase(prop)}`),
+        type: this.valueType(doc, propPointer, propNode, `${fullName}${typeNameOf(prop)}`),
         presence: required.has(prop) ? "required" : "explicit",
         ...(def !== undefined ? { default: def } : {}),
         doc: docOf(propNode),
@@ -500,12 +762,10 @@ class Lowering {
                 : { kind: "message", ref: target.decl };
         if (kindOfTarget === "other") {
           // Aliases (maps, lists, scalars with a name) are lowered where they are used.
-          type = isSchemaNode(target.node)
-            ? this.valueType(target.document, target.pointer, target.node, target.decl)
-            : { kind: "any" };
+          type = this.expand(target, target.decl);
         }
       } else if (isSchemaNode(target.node)) {
-        type = this.valueType(target.document, target.pointer, target.node, nameHint);
+        type = this.expand(target, nameHint);
       } else {
         type = { kind: "any" };
       }
@@ -521,6 +781,18 @@ class Lowering {
       nameHint,
     );
     return nullable ? { kind: "nullable", type: inner } : inner;
+  }
+
+  /** Lowers the target of a `$ref` in place; a recursion through unnamed schemas or aliases stays `any`. */
+  private expand(target: ResolvedRef, nameHint: string): ValueType {
+    const key = `${target.document.path}#${target.pointer}`;
+    if (!isSchemaNode(target.node) || this.expanding.has(key)) return { kind: "any" };
+    this.expanding.add(key);
+    try {
+      return this.valueType(target.document, target.pointer, target.node, nameHint);
+    } finally {
+      this.expanding.delete(key);
+    }
   }
 
   private nonNullType(
@@ -582,18 +854,21 @@ class Lowering {
   private synthesize(doc: SchemaDocument, pointer: string, node: SchemaNode, hint: string): string {
     const dot = hint.lastIndexOf(".");
     const pkg = dot >= 0 ? hint.slice(0, dot) : doc.package;
-    const name = dot >= 0 ? hint.slice(dot + 1) : hint;
+    const wanted = dot >= 0 ? hint.slice(dot + 1) : hint;
+    const here = this.synthesizedAt.get(`${doc.path}#${pointer}`);
+    if (here !== undefined) return here;
+    const name = uniqueName(pkg, wanted, this.taken);
     const fullName = pkg ? `${pkg}.${name}` : name;
-    const previous = this.names.get(fullName);
-    if (previous) {
-      if (previous.file === doc.path && previous.pointer === pointer) return fullName;
-      this.diagnostics.push({
+    if (name !== wanted) {
+      this.warnings.push({
         code: "name_conflict",
-        message: `the inline schema here would be named ${fullName}, which is already declared at ${previous.file}#${previous.pointer ?? ""}; move it into "$defs" under another name`,
+        severity: "warning",
+        message: `the inline schema here would be named ${wanted}, which is already used in package ${pkg || "(root)"}; it is named ${name}`,
         location: { file: doc.path, pointer },
       });
-      return fullName;
     }
+    this.taken.set(fullName.toLowerCase(), fullName);
+    this.synthesizedAt.set(`${doc.path}#${pointer}`, fullName);
     this.names.set(fullName, { file: doc.path, pointer });
     const decl = this.declaration(fullName, { document: doc, pointer, node });
     if (decl) this.synthesized.push(decl);
@@ -660,18 +935,86 @@ function typesOf(obj: Record<string, unknown> | SchemaNode): string[] {
   return [];
 }
 
+const ROOT_ONLY = new Set(["$defs", "definitions", "$schema", "$id", "$comment", "title", "description"]);
+
 /** A root that only carries `$defs` (a library of types) declares no type of its own. */
 function isDefsOnly(root: SchemaNode): boolean {
   if (!isObject(root)) return false;
-  return Object.keys(root).every(
-    (k) =>
-      k === "$defs" ||
-      k === "$schema" ||
-      k === "$id" ||
-      k === "$comment" ||
-      k === "title" ||
-      k === "description",
+  return Object.keys(root).every((k) => ROOT_ONLY.has(k) || k.startsWith("x-"));
+}
+
+/** A root that is only a `$ref` (plus definitions and annotations). */
+function isBareRef(root: Record<string, unknown>): boolean {
+  return (
+    typeof root["$ref"] === "string" &&
+    Object.keys(root).every((k) => k === "$ref" || ROOT_ONLY.has(k) || k === "examples" || k.startsWith("x-"))
   );
+}
+
+/** `unevaluatedProperties` whose meaning does not depend on other subschemas: then it is additionalProperties. */
+function unevaluatedIsLocal(node: Readonly<Record<string, unknown>>): boolean {
+  return ["allOf", "anyOf", "oneOf", "if", "$ref", "dependentSchemas", "not"].every((k) => !(k in node));
+}
+
+/**
+ * The type name of a `$defs`/`definitions` key, title or property: ASCII letters and digits of `raw`, each
+ * word capitalised (`order-line` → `OrderLine`, `io.k8s.api.Pod` → `IoK8sApiPod`), `T` before a leading
+ * digit, `Type` when nothing is left. Escaping reserved words is each emitter's job (docs/naming.md).
+ */
+export function typeNameOf(raw: string): string {
+  const name = raw
+    .split(/[^A-Za-z0-9]+/)
+    .filter((p) => p !== "")
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join("");
+  if (name === "") return "Type";
+  return /^[0-9]/.test(name) ? `T${name}` : name;
+}
+
+/** `wanted`, or `wanted2`, `wanted3`, … — the first not taken in `pkg` (compared without case, as PHP does). */
+function uniqueName(pkg: string, wanted: string, taken: ReadonlyMap<string, string>): string {
+  const key = (n: string): string => `${pkg}.${n}`.toLowerCase();
+  if (!taken.has(key(wanted))) return wanted;
+  for (let i = 2; ; i++) if (!taken.has(key(`${wanted}${i}`))) return `${wanted}${i}`;
+}
+
+/** A file's root type: its `title` when that is one word, else its file name (`order_line.schema.json` → `OrderLine`). */
+function rootTypeName(doc: SchemaDocument, root: SchemaNode): string {
+  const title = isObject(root) && typeof root["title"] === "string" ? root["title"].trim() : "";
+  if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(title)) return typeNameOf(title);
+  const file = doc.path.slice(doc.path.lastIndexOf("/") + 1);
+  const stem = file.endsWith(SCHEMA_SUFFIX)
+    ? file.slice(0, -SCHEMA_SUFFIX.length)
+    : file.replace(/\.json$/, "");
+  return typeNameOf(stem);
+}
+
+/** Reads a document with the semantics of its draft and rewrites it into 2020-12 (codegen/load/drafts.ts). */
+function readDraft(
+  doc: SchemaDocument,
+  opts: JsonSchemaOptions,
+  diagnostics: Diagnostic[],
+  warnings: Diagnostic[],
+): SchemaDocument {
+  if (doc.kind !== "schema" || doc.draft !== undefined) return doc;
+  const declared = isObject(doc.json) ? doc.json["$schema"] : undefined;
+  let draft = opts.defaultDraft;
+  if (typeof declared === "string") {
+    const found = draftOfUri(declared);
+    if (found === undefined) {
+      diagnostics.push({
+        code: "unsupported",
+        message: `"$schema" ${JSON.stringify(cap(declared, 120))} is not a draft contractgen reads; use one of ${Object.values(DRAFT_URIS).join(", ")}${/draft-0[0-3]\b/.test(declared) ? " (draft-03 and earlier are not supported)" : ""}`,
+        location: { file: doc.path, pointer: "/$schema" },
+      });
+      return { ...doc, draft };
+    }
+    draft = found;
+  }
+  const notes: Diagnostic[] = [];
+  const json = toDraft2020(doc.json, draft, doc.path, notes);
+  for (const n of notes) (n.severity === "warning" ? warnings : diagnostics).push(n);
+  return { ...doc, json, draft };
 }
 
 function docOf(node: SchemaNode): string {

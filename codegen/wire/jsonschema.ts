@@ -1,3 +1,4 @@
+import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "../../runtime/wire-ajv.js";
 import { ContractError, type Diagnostic } from "../errors.js";
 import type { LoweredJsonSchema, SchemaDocument } from "../load/jsonschema.js";
 import { appendPointer } from "../util/json-pointer.js";
@@ -7,6 +8,9 @@ import type { JsonSchema } from "./protojson.js";
 
 /** Keywords of a file root that do not belong in the wire schema of one declaration. */
 const FILE_KEYWORDS = new Set(["$schema", "$id", "$defs", "definitions"]);
+
+/** Keywords dropped at every level of a wire schema. */
+const NESTED_DROPPED = new Set(["$schema", "$id", "$anchor", "$defs", "definitions"]);
 
 /**
  * The wire schema of each JSON Schema declaration: the contract's own schema, where every `$ref` to a
@@ -22,11 +26,10 @@ export function jsonSchemaWireSchemas(lowered: LoweredJsonSchema): Map<string, J
     node: unknown,
     inlining: ReadonlySet<string>,
   ): unknown => {
-    if (Array.isArray(node))
-      return node.map((item, i) => rewrite(doc, appendPointer(pointer, i), item, inlining));
-    if (node === null || typeof node !== "object") return node;
+    if (node === null || typeof node !== "object" || Array.isArray(node)) return node;
     const result: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(node)) {
+      const at = appendPointer(pointer, key);
       if (key === "$ref" && typeof value === "string") {
         try {
           const target = lowered.refTarget(doc, value);
@@ -52,18 +55,39 @@ export function jsonSchemaWireSchemas(lowered: LoweredJsonSchema): Map<string, J
           diagnostics.push({
             code: "schema_ref",
             message: (e as Error).message,
-            location: { file: doc.path, pointer: appendPointer(pointer, "$ref") },
+            location: { file: doc.path, pointer: at },
           });
         }
         continue;
       }
-      // Values of these keywords are data or names, not schemas: copy them as they are.
-      if (key === "const" || key === "enum" || key === "examples" || key === "default") {
+      // Resource and location names: every `$ref` above is resolved, and an inlined copy must not
+      // declare the same `$id` or `$anchor` twice; nested definitions are inlined where used.
+      if (NESTED_DROPPED.has(key)) continue;
+      // Only schema positions are rewritten: `const`, `enum`, `default`, `examples` and annotations are
+      // data, while `properties.default` is a schema (a property may be named like any keyword).
+      if (SCHEMA_KEYWORDS.has(key) && !Array.isArray(value)) {
+        setOwn(result, key, rewrite(doc, at, value, inlining));
+      } else if (SCHEMA_ARRAY_KEYWORDS.has(key) && Array.isArray(value)) {
+        setOwn(
+          result,
+          key,
+          value.map((v, i) => rewrite(doc, appendPointer(at, i), v, inlining)),
+        );
+      } else if (
+        SCHEMA_MAP_KEYWORDS.has(key) &&
+        value !== null &&
+        typeof value === "object" &&
+        !Array.isArray(value)
+      ) {
+        const map: Record<string, unknown> = {};
+        for (const [name, sub] of Object.entries(value))
+          setOwn(map, name, Array.isArray(sub) ? sub : rewrite(doc, appendPointer(at, name), sub, inlining));
+        setOwn(result, key, map);
+      } else {
         setOwn(result, key, value);
-        continue;
       }
-      setOwn(result, key, rewrite(doc, appendPointer(pointer, key), value, inlining));
     }
+    if (Array.isArray(result["allOf"]) && result["allOf"].length === 0) delete result["allOf"];
     return result;
   };
   for (const [fullName, source] of lowered.sources) {

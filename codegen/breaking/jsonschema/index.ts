@@ -29,6 +29,7 @@ const EMPTY: LoweredJsonSchema = {
   refTarget: () => {
     throw new Error("no JSON Schema contracts");
   },
+  warnings: [],
 };
 
 /**
