@@ -234,9 +234,9 @@ export function createGuardedNodeAdapter(
       }
       if (e instanceof ConnectError) {
         if (e.code === Code.ResourceExhausted) {
-          // The rest of a refused body is not kept: drop it with the connection.
-          req.resume();
+          // The rest of a refused body is not read: drop it with the connection once the answer is out.
           res.setHeader("connection", "close");
+          res.once("finish", () => req.socket.destroy());
         }
         writeError(res, e, requestId);
       } else {

@@ -63,7 +63,7 @@ export const LIMITS: Limits = Object.freeze({
   maxConcurrentRequests: 256,
   maxBufferedBodyBytes: 64 * 1024 * 1024,
   heavyBodyBytes: 64 * 1024,
-  heavyCpuShare: 0.25,
+  heavyCpuShare: 0.1,
   clientTimeoutMs: 30_000,
 });
 

@@ -248,9 +248,9 @@ async function serve(
       res.setHeader(key, value);
     });
     if (error instanceof ConnectError && error.code === Code.ResourceExhausted) {
-      // The rest of a refused body is not read: drop it with the connection.
-      req.resume();
+      // The rest of a refused body is not read: drop it with the connection once the answer is out.
       res.setHeader("connection", "close");
+      res.once("finish", () => req.socket.destroy());
     }
     writeError(res, error, requestId);
   } finally {
