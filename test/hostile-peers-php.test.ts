@@ -35,7 +35,12 @@ beforeAll(async () => {
   if (!hasPhp) return;
   dir = await scratchDir("hostile-peers-php");
   gen = join(dir, "gen");
-  await generateInto(FIXTURE, gen, ["php"], (f) => !/\/Fixture\/V1\/Echo(Request|Response)\.php$/.test(f.path));
+  await generateInto(
+    FIXTURE,
+    gen,
+    ["php"],
+    (f) => !/\/Fixture\/V1\/Echo(Request|Response)\.php$/.test(f.path),
+  );
   await cp(join(FIXTURE, "php", "Fixture"), join(gen, "php", "src", "Fixture"), { recursive: true });
 });
 
@@ -78,7 +83,9 @@ function hostileServer(): Server {
         return;
       case "badutf8":
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(Buffer.concat([Buffer.from('{"text":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]));
+        res.end(
+          Buffer.concat([Buffer.from('{"text":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]),
+        );
         return;
       case "error200":
         res.writeHead(200, { "content-type": "application/json" });
@@ -86,7 +93,9 @@ function hostileServer(): Server {
         return;
       case "inf":
         res.writeHead(404, { "content-type": "application/json" });
-        res.end('{"code":"not_found","message":"gone","details":[{"type":"x.Y","value":"","debug":{"n":1e400}}]}');
+        res.end(
+          '{"code":"not_found","message":"gone","details":[{"type":"x.Y","value":"","debug":{"n":1e400}}]}',
+        );
         return;
       case "gzip":
         res.writeHead(200, { "content-type": "application/json", "content-encoding": "gzip" });
@@ -114,7 +123,8 @@ describe.skipIf(!hasPhp)("a hostile server against the generated PHP client", ()
       ["-d", "memory_limit=128M", join(FIXTURE, "hostile-client.php"), `http://127.0.0.1:${port}`],
       { cwd: FIXTURE, env: { ...process.env, GEN_DIR: gen }, timeoutMs: 40_000 },
     );
-    if (res.code !== 0) throw new Error(`hostile-client.php failed (${res.code}): ${res.stderr}${res.stdout}`);
+    if (res.code !== 0)
+      throw new Error(`hostile-client.php failed (${res.code}): ${res.stderr}${res.stdout}`);
     out = JSON.parse(res.stdout);
   }, 60_000);
 
@@ -127,11 +137,19 @@ describe.skipIf(!hasPhp)("a hostile server against the generated PHP client", ()
     ["huge", "resource_exhausted", /response body larger than 4194304 bytes/],
     ["endless", "resource_exhausted", /response body larger than 4194304 bytes/],
     ["drip", "deadline_exceeded", /deadline of 1500 ms exceeded/],
-    ["redirect", "unknown", /HTTP 302 redirect to "http:\/\/attacker\.example\/steal": contractgen clients do not follow redirects/],
+    [
+      "redirect",
+      "unknown",
+      /HTTP 302 redirect to "http:\/\/attacker\.example\/steal": contractgen clients do not follow redirects/,
+    ],
     ["badutf8", "internal", /the body is not valid UTF-8/],
     ["error200", "internal", /protocol error: the server sent a Connect error \(not_found\) with HTTP 200/],
     ["inf", "not_found", /^gone$/],
-    ["hugeerror", "unavailable", /HTTP 503 without a Connect error body \(application\/json, larger than 65536 bytes/],
+    [
+      "hugeerror",
+      "unavailable",
+      /HTTP 503 without a Connect error body \(application\/json, larger than 65536 bytes/,
+    ],
     ["gzipUnasked", "internal", /not valid UTF-8|invalid JSON/],
     ["gzipBomb", "resource_exhausted", /response body larger than 4194304 bytes/],
     ["smallLimit", "resource_exhausted", /larger than 5 bytes/],
@@ -163,11 +181,15 @@ async function servePhp(
   env: Record<string, string>,
 ): Promise<{ port: number; child: ChildProcess; output: () => string }> {
   const port = await freePort();
-  const child = spawn(process.execPath, [CLI, "serve-php", "--port", String(port), "--workers", "2", router], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [CLI, "serve-php", "--port", String(port), "--workers", "2", router],
+    {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let output = "";
   child.stderr?.on("data", (b: Buffer) => {
     output += b.toString();
@@ -196,7 +218,11 @@ interface Answer {
 }
 
 /** POSTs `body` (a string, or a generator of chunks sent with chunked encoding) to the Echo method. */
-function post(port: number, body: string | (() => AsyncGenerator<Buffer>), headers: Record<string, string> = {}) {
+function post(
+  port: number,
+  body: string | (() => AsyncGenerator<Buffer>),
+  headers: Record<string, string> = {},
+) {
   return new Promise<Answer>((done, fail) => {
     const req = request(
       {
@@ -289,11 +315,16 @@ describe.skipIf(!hasPhp || !hasFpm)("a hostile client against the PHP server und
   });
 
   it("a 4 MiB request: a plain one is served within PHP's default 128M, a costly one is refused, not fatal", async () => {
-    const plain = await post(server.port, JSON.stringify({ text: "a".repeat(4 * 1024 * 1024 - 100), mode: "peak" }));
+    const plain = await post(
+      server.port,
+      JSON.stringify({ text: "a".repeat(4 * 1024 * 1024 - 100), mode: "peak" }),
+    );
     expect(plain.status, plain.body).toBe(200);
     const [peak, length] = String(JSON.parse(plain.body).text).split(" ").map(Number);
     expect(length).toBe(4 * 1024 * 1024 - 100);
-    console.info(`hostile-peers-php: peak PHP memory serving a 4 MiB request under php-fpm: ${((peak ?? 0) / 1e6).toFixed(1)} MB`);
+    console.info(
+      `hostile-peers-php: peak PHP memory serving a 4 MiB request under php-fpm: ${((peak ?? 0) / 1e6).toFixed(1)} MB`,
+    );
     expect(peak).toBeLessThan(40e6);
     // 4 MiB of small objects would decode to ~290 MB of \stdClass: refused before json_decode.
     const items = `{"a":0},`.repeat(Math.floor((4 * 1024 * 1024 - 200) / 8)).slice(0, -1);

@@ -177,7 +177,7 @@ final class ConnectClient
         if ($response->status >= 300 && $response->status < 400) {
             $location = $response->header('location');
             throw new ConnectException(
-                Code::Unknown,
+                Code::Internal,
                 sprintf(
                     '%s: HTTP %d redirect to %s: contractgen clients do not follow redirects; use the final URL as'
                         . ' the base URL',
