@@ -59,6 +59,7 @@ async function rssDelta<T>(fn: () => Promise<T>): Promise<{ value: T; mb: number
   try {
     const value = await fn();
     peak = Math.max(peak, process.memoryUsage().rss);
+    if (process.env["HOSTILE_RSS"]) console.log(`RSS +${((peak - before) / MB).toFixed(1)} MB`);
     return { value, mb: (peak - before) / MB };
   } finally {
     clearInterval(timer);
