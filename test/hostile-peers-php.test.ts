@@ -139,7 +139,7 @@ describe.skipIf(!hasPhp)("a hostile server against the generated PHP client", ()
     ["drip", "deadline_exceeded", /deadline of 1500 ms exceeded/],
     [
       "redirect",
-      "unknown",
+      "internal",
       /HTTP 302 redirect to "http:\/\/attacker\.example\/steal": contractgen clients do not follow redirects/,
     ],
     ["badutf8", "internal", /the body is not valid UTF-8/],
