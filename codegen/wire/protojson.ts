@@ -26,9 +26,17 @@ const UNSIGNED_INT_STRING = "^(0|[1-9][0-9]*)$";
 const FLOAT_STRING = "^(NaN|-?Infinity|-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?)$";
 /** Standard or URL-safe base64, padding optional (ProtoJSON parsers accept both). */
 const BASE64 = "^[A-Za-z0-9+/_-]*={0,2}$";
-/** RFC 3339 with `Z` or an offset; 0, 3, 6 or 9 fractional digits are written, up to 9 accepted. */
+/**
+ * RFC 3339 as ProtoJSON reads it: upper-case `T` and `Z`, years 0001-9999, hours 00-23, minutes and
+ * seconds 00-59 (no leap second), an offset ±HH:MM up to ±23:59; 0, 3, 6 or 9 fractional digits are
+ * written, up to 9 accepted. `format: date-time` beside it checks the day against the month and year;
+ * protobuf-es refuses an instant outside 0001-01-01..9999-12-31 after the offset.
+ */
 const TIMESTAMP =
-  "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
+  "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])" +
+  "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
+/** 2^128 - 2^103: a double of this magnitude or more rounds to an infinite float32. */
+const FLOAT_LIMIT = 3.4028235677973366e38;
 const DURATION = "^-?[0-9]+(\\.[0-9]{1,9})?s$";
 const FIELD_MASK =
   "^([a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)*(,[a-z][a-zA-Z0-9]*(\\.[a-z][a-zA-Z0-9]*)*)*)?$";
@@ -54,11 +62,13 @@ export function scalarWireSchema(scalar: ScalarType): JsonSchema {
     case "fixed64":
       return { type: ["string", "integer"], pattern: UNSIGNED_INT_STRING, ...UINT64 };
     case "float":
+      // A double rounds to a finite float32 below FLT_MAX + half its last unit (2^128 - 2^103), so
+      // `3.4028235e38` (FLT_MAX as C prints it) is a float, as protobuf-es and the PHP reader agree.
       return {
         type: ["number", "string"],
         pattern: FLOAT_STRING,
-        minimum: -3.4028234663852886e38,
-        maximum: 3.4028234663852886e38,
+        exclusiveMinimum: -FLOAT_LIMIT,
+        exclusiveMaximum: FLOAT_LIMIT,
       };
     case "double":
       return { type: ["number", "string"], pattern: FLOAT_STRING };
@@ -97,10 +107,11 @@ function wellKnownSchema(decl: MessageDecl): JsonSchema | undefined {
     case "Empty":
       return { type: "object", maxProperties: 0 };
     case "Any":
+      // `{}` is the empty Any (no type); any other payload needs its "@type" (protobuf-es checks it,
+      // and a well-known type's `value`, after the guards).
       return {
         type: "object",
         properties: { "@type": { type: "string", pattern: "/" } },
-        required: ["@type"],
       };
     case "DoubleValue":
       return scalarWireSchema("double");

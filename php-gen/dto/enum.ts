@@ -47,7 +47,9 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
     const vdoc = [
       v.doc,
       proto ? `Number ${v.number ?? 0}.` : "",
-      aliasNames.length > 0 ? `Aliases (read as this case): ${aliasNames.map((a) => a.name).join(", ")}.` : "",
+      aliasNames.length > 0
+        ? `Aliases (read as this case): ${aliasNames.map((a) => a.name).join(", ")}.`
+        : "",
       v.deprecated ? "@deprecated" : "",
     ]
       .filter((s) => s !== "")

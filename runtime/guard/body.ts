@@ -145,14 +145,30 @@ function firstNonSpace(t: string): number {
   return -1;
 }
 
+/**
+ * A JSON number with a fraction or exponent whose double is an integer beyond ±2^53
+ * (`9007199254740993.0`, `1e16`): the double may not be the number written, so an integer field must
+ * not take it; a double field takes {@link value}. Made by {@link parseJson} with `exact` only.
+ */
+export class InexactNumber {
+  constructor(
+    /** The nearest double (what JSON.parse gives). */
+    readonly value: number,
+    /** The number as written. */
+    readonly source: string,
+  ) {}
+}
+
 function exactIntegers(_key: string, value: unknown, context?: { source?: string }): unknown {
   if (
     typeof value === "number" &&
     !Number.isSafeInteger(value) &&
-    context?.source !== undefined &&
-    /^-?[0-9]+$/.test(context.source)
+    Number.isInteger(value) &&
+    context?.source !== undefined
   ) {
-    return BigInt(context.source);
+    return /^-?[0-9]+$/.test(context.source)
+      ? BigInt(context.source)
+      : new InexactNumber(value, context.source);
   }
   return value;
 }
@@ -189,7 +205,9 @@ export function requireExactJsonParse(what: string, supported = jsonParseHasSour
 
 /**
  * JSON.parse. With `exact`, integers beyond ±2^53 stay exact as bigint (Node ≥ 22: the reviver sees the
- * source text of each number), so the guard can report or repair them before precision is lost; the
+ * source text of each number), so the guard can report or repair them before precision is lost, and a
+ * number with a fraction or exponent whose double is an integer beyond ±2^53 becomes an
+ * {@link InexactNumber} (an integer field refuses it, a double field reads its double); the
  * reviver is slow, so the reader uses it only after a fast parse met such an integer.
  */
 export function parseJson(text: string, exact = false): unknown {

@@ -20,6 +20,7 @@
  */
 import { createRequire } from "node:module";
 import { fullFormats } from "ajv-formats/dist/formats.js";
+import { isProtoTimestamp } from "./datetime.js";
 import { classifyTypes, SchemaPlanError } from "./shape.js";
 
 const require = createRequire(import.meta.url);
@@ -494,6 +495,11 @@ class Unit {
     const format = s["format"];
     // google.protobuf.Timestamp: its pattern and ajv's date-time format in one read of the string.
     if (pattern === TIMESTAMP && format === "date-time") {
+      // Exactly the walk's rule (the pattern, the day of its month, the range after the offset).
+      out.push(`if (!${this.constant(isProtoTimestamp)}(x)) return false;`);
+      return out;
+    }
+    if (pattern === TIMESTAMP_V1 && format === "date-time") {
       const full = formatCheck("date-time").test as (v: string) => boolean;
       out.push(`if (!${this.constant(timestampDateTime(full))}(x)) return false;`);
       return out;
@@ -1001,8 +1007,15 @@ const INLINE_PATTERNS: ReadonlyMap<string, string> = new Map([
   ["^(0|[1-9][0-9]*)$", `{ let i = 0; ${INLINE_DIGITS} }`],
 ]);
 
-/** The pattern of google.protobuf.Timestamp in the wire schemas (codegen/wire/protojson.ts). */
+/**
+ * The pattern of google.protobuf.Timestamp in the wire schemas (codegen/wire/protojson.ts): years
+ * 0001-9999, hours 00-23, minutes and seconds 00-59, offsets up to ±23:59, upper-case T and Z.
+ */
 const TIMESTAMP =
+  "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])" +
+  "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$";
+/** The Timestamp pattern of wire schemas generated before the one above (still read). */
+const TIMESTAMP_V1 =
   "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
 
 /** Two ASCII digits at `i` as a number, or -1. */
@@ -1077,7 +1090,28 @@ const INVALID = 0;
 const VALID = 1;
 const TIME = 2;
 
-/** `timestamp(s) && full(s)` (the Timestamp pattern and ajv-formats' date-time) in one read. */
+/** The Timestamp pattern alone (without the format): {@link TIMESTAMP} without a regexp. */
+function protoTimestampPattern(s: string): boolean {
+  if (!timestamp(s)) return false;
+  const year = twoDigits(s, 0) * 100 + twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const n = s.length;
+  const zoneOk = s.charCodeAt(n - 1) === 90 || (twoDigits(s, n - 5) <= 23 && twoDigits(s, n - 2) <= 59);
+  return (
+    year >= 1 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= 31 &&
+    twoDigits(s, 11) <= 23 &&
+    twoDigits(s, 14) <= 59 &&
+    twoDigits(s, 17) <= 59 &&
+    zoneOk
+  );
+}
+
+/** `timestamp(s) && full(s)` (the earlier Timestamp pattern and ajv-formats' date-time) in one read. */
 function timestampDateTime(full: (s: string) => boolean): (s: string) => boolean {
   return (s) => {
     const r = rfc3339(s, 9);
@@ -1101,7 +1135,8 @@ function fastDateTime(full: (s: string) => boolean): (s: string) => boolean {
 const KNOWN_PATTERNS: ReadonlyMap<string, (s: string) => boolean> = new Map([
   ["^-?(0|[1-9][0-9]*)$", signedInteger],
   ["^(0|[1-9][0-9]*)$", unsignedInteger],
-  [TIMESTAMP, timestamp],
+  [TIMESTAMP, protoTimestampPattern],
+  [TIMESTAMP_V1, timestamp],
 ]);
 
 const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -104,3 +104,39 @@ function uniqueOffset(zone: string, wall: number): number | undefined {
   const valid = [...candidates].filter((o) => offsetAt(zone, wall - o) === o);
   return valid.length === 1 ? valid[0] : undefined;
 }
+
+const PROTO_TIMESTAMP =
+  /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]{1,9})?(?:Z|([+-])([0-9]{2}):([0-9]{2}))$/;
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `s` is a google.protobuf.Timestamp as ProtoJSON reads it (the same rule as the PHP runtime's
+ * `Timestamp::read`): RFC 3339 with upper-case `T` and `Z`, an offset ±HH:MM up to ±23:59, hours
+ * 00-23, minutes and seconds 00-59 (no leap second), a day that exists in its month and year, up to 9
+ * fraction digits, and an instant from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z once
+ * the offset is applied. protobuf-es alone would roll `2023-02-29` over to March 1st and `24:00` to the
+ * next day.
+ */
+export function isProtoTimestamp(s: string): boolean {
+  const m = PROTO_TIMESTAMP.exec(s);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  if (day > (month === 2 && leap ? 29 : (MONTH_DAYS[month] as number))) return false;
+  if (m[7] === undefined) return true;
+  const offsetHours = Number(m[8]);
+  const offsetMinutes = Number(m[9]);
+  if (offsetHours > 23 || offsetMinutes > 59) return false;
+  // Only the first and the last day of the range can leave it by their offset.
+  const offset = (offsetHours * 60 + offsetMinutes) * 60;
+  const timeOfDay = hour * 3600 + minute * 60 + second;
+  if (year === 1 && month === 1 && day === 1 && m[7] === "+") return timeOfDay >= offset;
+  if (year === 9999 && month === 12 && day === 31 && m[7] === "-") return timeOfDay + offset < 86400;
+  return true;
+}

@@ -37,6 +37,11 @@ export interface ScalarShape extends ShapeBase {
   boolean: boolean;
   /** `format: date-time`. */
   dateTime: boolean;
+  /**
+   * google.protobuf.Timestamp (its wire schema's pattern with `format: date-time`): strings are read as
+   * ProtoJSON reads them ({@link isProtoTimestamp}).
+   */
+  timestamp: boolean;
   /** The values of a proto enum (its wire schema); undefined for any other scalar. */
   enum: EnumValues | undefined;
 }
@@ -183,6 +188,7 @@ export class ShapePlanner {
       number: types.includes("number"),
       boolean: types.includes("boolean"),
       dateTime: s["format"] === "date-time",
+      timestamp: s["format"] === "date-time" && TIMESTAMP_PATTERNS.has(s["pattern"]),
       enum: undefined,
     };
   }
@@ -212,6 +218,7 @@ export class ShapePlanner {
         number: scalars.some((b) => b.number),
         boolean: scalars.some((b) => b.boolean),
         dateTime: scalars.some((b) => b.dateTime),
+        timestamp: scalars.some((b) => b.timestamp),
         enum: undefined,
       };
     }
@@ -285,7 +292,15 @@ const ENUM_SCALAR = {
   number: false,
   boolean: false,
   dateTime: false,
+  timestamp: false,
 } as const;
+
+/** The patterns of google.protobuf.Timestamp in wire schemas: the current one and the one before. */
+const TIMESTAMP_PATTERNS: ReadonlySet<unknown> = new Set([
+  "^([0-9]{3}[1-9]|[0-9]{2}[1-9][0-9]|[0-9][1-9][0-9]{2}|[1-9][0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])" +
+    "T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{1,9})?(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$",
+  "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$",
+]);
 
 /**
  * The values of a proto enum from its wire schema document (codegen/wire/protojson.ts `enumSchema`):

@@ -3,7 +3,8 @@
  * the pitfall catalogue and applies the policy of each (repairing in place where allowed).
  */
 
-import { isPhpDateTime, phpDateTimeToRfc3339 } from "./datetime.js";
+import { InexactNumber } from "./body.js";
+import { isPhpDateTime, isProtoTimestamp, phpDateTimeToRfc3339 } from "./datetime.js";
 import { preview } from "./errors.js";
 import { PITFALLS, type PitfallCode } from "./pitfalls.js";
 import type { PolicyTable } from "./policy.js";
@@ -53,6 +54,9 @@ const INDEX = /^(0|[1-9][0-9]{0,8})$/;
 const MAX_ENUM_GUESS = 256;
 /** Typos are looked for only in enums up to this size: the edit distances cost a pass over every name. */
 const MAX_ENUM_TYPO_NAMES = 64;
+
+const TIMESTAMP_EXPECTED =
+  "an RFC 3339 timestamp as ProtoJSON reads it (upper-case T and Z, an offset ±HH:MM up to ±23:59, a day of its month, 0001-01-01 to 9999-12-31)";
 
 /** Stops a walk over a fast parse that met an integer beyond ±2^53 (see `Walk.fromFastParse`). */
 export class NeedsExactIntegers {}
@@ -154,11 +158,13 @@ export class Walk {
       if (s.nullable || s.kind === "any") return v;
       return this.report("null_for_required", v, expectation(s));
     }
+    if (v instanceof InexactNumber) return this.inexact(v, s);
     if (typeof v === "string") {
       if (this.checkUnicode && !(v as WellFormed).isWellFormed())
         return this.report("lone_surrogate", v, "a valid Unicode string");
       if (s.kind === "scalar") {
         if (!s.string) return this.scalarFromString(v, s);
+        if (s.timestamp && !isProtoTimestamp(v)) return this.report("wrong_type", v, TIMESTAMP_EXPECTED);
         return s.enum === undefined || s.enum.nameSet.has(v) ? v : this.enumName(v, s, s.enum);
       }
       if (s.kind === "any") return v;
@@ -274,7 +280,12 @@ export class Walk {
     if (s.kind !== "scalar") return false;
     switch (typeof v) {
       case "string":
-        return s.string && !this.checkUnicode && (s.enum === undefined || s.enum.nameSet.has(v));
+        return (
+          s.string &&
+          !this.checkUnicode &&
+          (s.enum === undefined || s.enum.nameSet.has(v)) &&
+          (!s.timestamp || isProtoTimestamp(v))
+        );
       case "number":
         // An unsafe integer after a fast parse may have lost digits: the slow path handles it.
         return s.number
@@ -339,6 +350,9 @@ export class Walk {
     if (typeof v === "bigint") {
       // An integer beyond ±2^53 that the reader kept exact (see body.ts): beyond int32 too.
       if (s.enum !== undefined) return this.report("enum_unknown", v, expectation(s));
+      // A double field reads any JSON number as its nearest double, as every ProtoJSON reader does:
+      // JSON.stringify writes the doubles in [2^53, 1e21) as plain digits (`10000000000000000`).
+      if (s.number) return Number(v);
       const exact = v.toString();
       if (s.string && s.integer)
         return this.report("unsafe_integer", v, "a 64-bit integer as a string", exact, undefined, exact);
@@ -355,6 +369,30 @@ export class Walk {
       return this.report("wrong_type", v, expectation(s), NO_REPAIR, undefined, Number(v));
     }
     return this.report("wrong_type", v, expectation(s));
+  }
+
+  /**
+   * A number with a fraction or exponent whose double is an integer beyond ±2^53
+   * (`9007199254740993.0`): a double field or a Value takes the double; an integer field refuses it —
+   * the double may differ from the number written, and a PHP reader (json_decode) sees only the double.
+   */
+  private inexact(v: InexactNumber, s: Shape): unknown {
+    if (s.kind === "any" || (s.kind === "scalar" && s.number)) return v.value;
+    if (s.kind === "scalar") {
+      if (s.enum !== undefined)
+        return this.report("enum_unknown", v, expectation(s), NO_REPAIR, undefined, v.value);
+      if (s.integer)
+        return this.report(
+          "unsafe_integer",
+          v,
+          "an integer without a fraction or exponent beyond ±2^53 (a 64-bit integer as a string)",
+          NO_REPAIR,
+          undefined,
+          v.value,
+        );
+      if (s.string) return this.report("number_for_string", v, expectation(s), NO_REPAIR, undefined, v.value);
+    }
+    return this.report("wrong_type", v, expectation(s), NO_REPAIR, undefined, v.value);
   }
 
   /**
@@ -450,6 +488,7 @@ export function expectation(s: Shape): string {
 function describe(v: unknown): string {
   if (v === null) return "null";
   if (typeof v === "bigint") return `the integer ${v}`;
+  if (v instanceof InexactNumber) return `the number ${v.source}`;
   if (Array.isArray(v)) return v.length === 0 ? "[] (empty array)" : `a list: ${preview(v)}`;
   if (typeof v === "object") return `an object: ${preview(v)}`;
   if (typeof v === "string") return `the string ${preview(v)}`;
