@@ -21,6 +21,10 @@ export const WIRE_AJV_OPTIONS: Readonly<Options> = {
   allowUnionTypes: true,
   discriminator: true,
   validateFormats: true,
+  // Tuples (`prefixItems`) need not fix their length, and a property may also match a pattern: both are
+  // ordinary JSON Schema, which strict mode would reject.
+  strictTuples: false,
+  allowMatchingProperties: true,
   // Annotations that contracts may carry: kept in the schema, ignored by validation.
   keywords: ["x-enum-descriptions", "x-contractgen-breaking-ignore"],
 };

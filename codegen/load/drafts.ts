@@ -209,3 +209,14 @@ function rewrite(
   }
   return obj;
 }
+
+/**
+ * Where a pointer written against a pre-2020-12 document lands after {@link toDraft2020}: array-form
+ * `items` became `prefixItems`, `additionalItems` became `items`, `dependencies` split in two.
+ */
+export function translatePointer(pointer: string): string {
+  return pointer
+    .replace(/\/items\/(\d+)(?=\/|$)/g, "/prefixItems/$1")
+    .replace(/\/additionalItems(?=\/|$)/g, "/items")
+    .replace(/\/dependencies(?=\/)/g, "/dependentSchemas");
+}

@@ -18,9 +18,9 @@ import type {
   UnionDecl,
   ValueType,
 } from "../model/types.js";
-import { appendPointer, resolvePointer } from "../util/json-pointer.js";
+import { appendPointer } from "../util/json-pointer.js";
 import { compareStrings, words } from "../util/names.js";
-import { DRAFT_URIS, type Draft, draftOfUri, toDraft2020 } from "./drafts.js";
+import { DRAFT_URIS, type Draft, draftOfUri, toDraft2020, translatePointer } from "./drafts.js";
 import { lowerManifest } from "./manifest.js";
 
 /** A parsed JSON Schema contract file. */
@@ -196,6 +196,28 @@ export async function loadJsonSchemaContracts(
   return lowerJsonSchemaDocuments(documents, opts);
 }
 
+/**
+ * Resolves a JSON pointer whose tokens are already percent-decoded (a `$ref` fragment is decoded once,
+ * as a URI fragment; `~0`/`~1` are the only escapes left).
+ */
+function resolveRawPointer(document: unknown, pointer: string): unknown {
+  if (pointer === "") return document;
+  if (!pointer.startsWith("/")) return undefined;
+  let node: unknown = document;
+  for (const raw of pointer.slice(1).split("/")) {
+    const token = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      if (!/^(0|[1-9][0-9]*)$/.test(token)) return undefined;
+      node = node[Number(token)];
+    } else if (node !== null && typeof node === "object" && Object.hasOwn(node, token)) {
+      node = (node as Record<string, unknown>)[token];
+    } else {
+      return undefined;
+    }
+  }
+  return node;
+}
+
 /** `shop/stats/v1` → `shop.stats.v1`; segments that are not identifiers are made lower_snake. */
 function packageOfDir(dir: string): string {
   return dir
@@ -319,6 +341,17 @@ export function lowerJsonSchemaDocuments(
     // Documents with an absolute `$id` are also reachable by their file URL (relative refs).
     if (doc.fileUri !== undefined && !byUri.has(doc.fileUri)) byUri.set(doc.fileUri, doc);
   }
+  for (const doc of documents) {
+    const id = isObject(doc.json) ? doc.json["$id"] : undefined;
+    if (typeof id !== "string") continue;
+    try {
+      const url = new URL(id, doc.uri);
+      url.hash = "";
+      if (!byUri.has(url.href)) byUri.set(url.href, doc);
+    } catch {
+      // An invalid `$id` is reported by ajv when the schema compiles.
+    }
+  }
   // Anchors (`$anchor`, draft-06/07 `$id: "#name"`) and embedded resources (`$id` below the root).
   const anchors = new Map<string, string>(); // `${uri}#${anchor}` → pointer
   const embedded = new Map<string, { document: SchemaDocument; pointer: string }>();
@@ -439,7 +472,14 @@ export function lowerJsonSchemaDocuments(
     } catch {
       throw new RefError(`"$ref" ${JSON.stringify(cap(ref, 200))} is not a valid URI reference`);
     }
-    const fragment = url.hash ? decodeURIComponent(url.hash.slice(1)) : "";
+    let fragment: string;
+    try {
+      fragment = url.hash ? decodeURIComponent(url.hash.slice(1)) : "";
+    } catch {
+      throw new RefError(
+        `"$ref" ${JSON.stringify(cap(ref, 200))} has a fragment that is not valid percent-encoding`,
+      );
+    }
     url.hash = "";
     let target = byUri.get(url.href);
     let base = "";
@@ -469,7 +509,13 @@ export function lowerJsonSchemaDocuments(
     } else {
       pointer = base + fragment;
     }
-    const node = resolvePointer(target.json, pointer);
+    let node = resolveRawPointer(target.json, pointer);
+    if (node === undefined) {
+      // A pointer written for the file's own draft (`#/items/0`) into a keyword the rewrite renamed.
+      const moved = translatePointer(pointer);
+      node = moved === pointer ? undefined : resolveRawPointer(target.json, moved);
+      if (node !== undefined) pointer = moved;
+    }
     if (node === undefined) {
       throw new RefError(
         `"$ref" ${JSON.stringify(cap(ref, 200))}: ${target.path} has nothing at #${cap(pointer, 200)}`,

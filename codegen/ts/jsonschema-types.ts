@@ -1,4 +1,5 @@
 import { compile, type JSONSchema } from "json-schema-to-typescript";
+import { SCHEMA_ARRAY_KEYWORDS, SCHEMA_KEYWORDS, SCHEMA_MAP_KEYWORDS } from "../../runtime/wire-ajv.js";
 import { ContractError } from "../errors.js";
 import type { ContractModel } from "../model/types.js";
 import { compareStrings } from "../util/names.js";
@@ -60,8 +61,21 @@ export async function emitJsonSchemaTypes(
     };
     const rewrite = (node: unknown): unknown => {
       if (Array.isArray(node)) return node.map(rewrite);
+      // `true` and `{}` accept any JSON value: json-schema-to-typescript would print an object type
+      // (or drop a union that has such a member), so they are written as `unknown`.
+      if (node === true) return { tsType: "unknown" };
+      if (node === false) return { tsType: "never" };
       if (node === null || typeof node !== "object") return node;
       const obj = node as Record<string, unknown>;
+      if (Object.keys(obj).every((k) => ANNOTATION_KEYWORDS.has(k) || !KNOWN_TYPE_KEYWORDS.has(k)))
+        return { ...pick(obj, ANNOTATION_KEYWORDS), tsType: "unknown" };
+      for (const k of ["oneOf", "anyOf"]) {
+        const members = obj[k];
+        if (Array.isArray(members) && members.map(rewrite).some(isUnknown)) {
+          const { [k]: _m, ...rest } = obj;
+          return { ...(rewrite(rest) as object), tsType: "unknown" };
+        }
+      }
       if (typeof obj["$ref"] === "string") {
         const target = fullNameOfWireId(obj["$ref"]);
         if (target !== undefined) {
@@ -77,10 +91,19 @@ export async function emitJsonSchemaTypes(
       }
       return rewriteEach(obj);
     };
+    // Only schema positions are rewritten (a property may be named `default` or `enum`); values of
+    // `const`, `enum`, `default`, `examples` and annotations are data.
     const rewriteEach = (obj: Record<string, unknown>): Record<string, unknown> => {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(obj)) {
-        setOwn(out, k, k === "const" || k === "enum" || k === "examples" || k === "default" ? v : rewrite(v));
+        if (SCHEMA_ARRAY_KEYWORDS.has(k) && Array.isArray(v)) setOwn(out, k, v.map(rewrite));
+        else if (SCHEMA_KEYWORDS.has(k)) setOwn(out, k, rewrite(v));
+        else if (SCHEMA_MAP_KEYWORDS.has(k) && v !== null && typeof v === "object" && !Array.isArray(v)) {
+          const map: Record<string, unknown> = {};
+          for (const [name, sub] of Object.entries(v))
+            setOwn(map, name, Array.isArray(sub) ? sub : rewrite(sub));
+          setOwn(out, k, map);
+        } else setOwn(out, k, v);
       }
       return out;
     };
@@ -145,6 +168,72 @@ export async function emitJsonSchemaTypes(
     files.push({ path, content });
   }
   return files;
+}
+
+/** Keywords that describe a value without constraining its TypeScript type. */
+const ANNOTATION_KEYWORDS: ReadonlySet<string> = new Set([
+  "title",
+  "description",
+  "$comment",
+  "default",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
+
+/** Keywords json-schema-to-typescript reads to build a type. */
+const KNOWN_TYPE_KEYWORDS: ReadonlySet<string> = new Set([
+  "type",
+  "enum",
+  "const",
+  "$ref",
+  "tsType",
+  "oneOf",
+  "anyOf",
+  "allOf",
+  "properties",
+  "additionalProperties",
+  "patternProperties",
+  "required",
+  "items",
+  "prefixItems",
+  "minItems",
+  "maxItems",
+  "not",
+  "if",
+  "then",
+  "else",
+  "format",
+  "pattern",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "minLength",
+  "maxLength",
+  "uniqueItems",
+  "contains",
+  "propertyNames",
+  "minProperties",
+  "maxProperties",
+  "dependentRequired",
+  "dependentSchemas",
+  "unevaluatedProperties",
+  "discriminator",
+]);
+
+function isUnknown(node: unknown): boolean {
+  return (
+    node !== null && typeof node === "object" && (node as Record<string, unknown>)["tsType"] === "unknown"
+  );
+}
+
+function pick(obj: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) if (keys.has(k)) setOwn(out, k, v);
+  return out;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { _ } from "ajv";
 import type { Ajv2020 } from "ajv/dist/2020.js";
 import standaloneCode from "ajv/dist/standalone/index.js";
-import { createWireAjv as createRuntimeWireAjv } from "../../runtime/wire-ajv.js";
-import { ContractError } from "../errors.js";
+import { addAnnotations, createWireAjv as createRuntimeWireAjv } from "../../runtime/wire-ajv.js";
+import { ContractError, type Diagnostic } from "../errors.js";
+import { cap } from "../load/jsonschema.js";
 import type { ContractModel } from "../model/types.js";
 import { compareStrings } from "../util/names.js";
 import { wireId } from "../wire/ids.js";
@@ -29,6 +30,44 @@ export function createWireAjv(wire: ReadonlyMap<string, JsonSchema>, forCode: bo
 }
 
 /**
+ * Finds the declaration ajv fails on (compiling each of `names` alone) so the error names its file and
+ * pointer; the message is capped, as ajv may quote a whole schema.
+ */
+function locateAjvFailure(
+  model: ContractModel,
+  wire: ReadonlyMap<string, JsonSchema>,
+  error: unknown,
+  names: Iterable<string> = wire.keys(),
+): Diagnostic {
+  const message = cap((error as Error).message);
+  const ajv = createRuntimeWireAjv([]);
+  const located = (fullName: string, e: unknown): Diagnostic => {
+    const location = model.decls.get(fullName)?.location;
+    return {
+      code: "schema_invalid",
+      message: `ajv rejects the schema of ${fullName}: ${cap((e as Error).message)}`,
+      ...(location ? { location } : {}),
+    };
+  };
+  for (const [fullName, schema] of wire) {
+    try {
+      addAnnotations(ajv, schema);
+      ajv.addSchema(schema);
+    } catch (e) {
+      return located(fullName, e);
+    }
+  }
+  for (const fullName of names) {
+    try {
+      ajv.getSchema(wireId(fullName));
+    } catch (e) {
+      return located(fullName, e);
+    }
+  }
+  return { code: "schema_invalid", message: `ajv rejects a schema: ${message}` };
+}
+
+/**
  * One module of validators per JSON Schema package, compiled by ajv at generation time (standalone
  * code), each exported with its type: a type guard for its generated type.
  */
@@ -49,10 +88,7 @@ export function emitValidators(
   try {
     ajv = createWireAjv(wire, true);
   } catch (e) {
-    throw new ContractError(
-      { code: "schema_invalid", message: `ajv rejects a schema: ${(e as Error).message}` },
-      { cause: e },
-    );
+    throw new ContractError(locateAjvFailure(model, wire, e), { cause: e });
   }
   const files: GeneratedFile[] = [];
   for (const pkg of [...packages.keys()].sort(compareStrings)) {
@@ -63,10 +99,7 @@ export function emitValidators(
     try {
       code = standaloneCode.default(ajv, exports);
     } catch (e) {
-      throw new ContractError(
-        { code: "schema_invalid", message: `ajv cannot compile package ${pkg}: ${(e as Error).message}` },
-        { cause: e },
-      );
+      throw new ContractError(locateAjvFailure(model, wire, e, fullNames), { cause: e });
     }
     const sources = [...new Set(fullNames.map((n) => model.decls.get(n)?.location.file ?? ""))].sort(
       compareStrings,
@@ -74,7 +107,9 @@ export function emitValidators(
     const body = code
       .replace(/^"use strict";/, "")
       .replace(/require\("ajv\/dist\/runtime\/([a-z_0-9]+)"\)/g, (_m, name: string) => `ajvRuntime.${name}`);
-    if (/require\(/.test(body)) {
+    // Only code can hold `require("`: inside the schema literals ajv embeds, a quote is escaped (`\"`),
+    // so a description that mentions require("x") does not match.
+    if (/require\("/.test(body)) {
       throw new ContractError({
         code: "unsupported",
         message: `ajv emitted a require() contractgen cannot map in package ${pkg}`,

@@ -88,6 +88,7 @@ export function jsonSchemaWireSchemas(lowered: LoweredJsonSchema): Map<string, J
       }
     }
     if (Array.isArray(result["allOf"]) && result["allOf"].length === 0) delete result["allOf"];
+    dropIneffective(result);
     return result;
   };
   for (const [fullName, source] of lowered.sources) {
@@ -102,4 +103,21 @@ export function jsonSchemaWireSchemas(lowered: LoweredJsonSchema): Map<string, J
   }
   if (diagnostics.length > 0) throw new ContractError(diagnostics);
   return out;
+}
+
+/**
+ * Removes keywords that have no effect without a partner (`if` without `then`/`else`, `then`/`else`
+ * without `if`, `minContains`/`maxContains` without `contains`): JSON Schema ignores them, ajv's strict
+ * mode refuses them.
+ */
+function dropIneffective(schema: Record<string, unknown>): void {
+  if ("if" in schema && !("then" in schema) && !("else" in schema)) delete schema["if"];
+  if (!("if" in schema)) {
+    delete schema["then"];
+    delete schema["else"];
+  }
+  if (!("contains" in schema)) {
+    delete schema["minContains"];
+    delete schema["maxContains"];
+  }
 }
