@@ -153,6 +153,7 @@ const ROWS: readonly (readonly [name: string, input: string, want: Want, back?: 
   ["Int64Value number .0 beyond 2^53", '{"w64":-9007199254740993.0}', REFUSED],
   ["int64 with an exponent below 2^53", '{"i64":1e3,"u64":2.5e1}', '{"i64":"1000","u64":"25"}'],
   ["int64 .0 just below 2^53", '{"i64":9007199254740991.0}', '{"i64":"9007199254740991"}'],
+  ["-0 as a signed integer string", '{"i64":"-0","i32":"-0","w64":"-0"}', '{"w64":"0"}'],
   ["int64 integer beyond 2^53", '{"i64":9007199254740993}', EXACT_OR_REFUSED],
   ["uint64 integer beyond int64", '{"u64":18446744073709551615}', EXACT_OR_REFUSED],
   // Big integers where a double is meant: the nearest double, on both sides.

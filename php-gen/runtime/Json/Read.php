@@ -286,7 +286,8 @@ final class Read
             }
         } elseif (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,18})$/', $v) === 1) {
             $i = (int) $v;
-            if ((string) $i === $v && $i >= $min && $i <= $max) {
+            // "-0" is a signed integer string (as the wire schemas' pattern has it), not an unsigned one.
+            if (((string) $i === $v || ($v === '-0' && $min < 0)) && $i >= $min && $i <= $max) {
                 return $i;
             }
         } elseif (is_float($v) && floor($v) === $v && $v >= $min && $v <= $max) {
@@ -313,7 +314,7 @@ final class Read
         }
         if (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,18})$/', $v) === 1) {
             $i = (int) $v;
-            if ((string) $i === $v) {
+            if ((string) $i === $v || $v === '-0') {
                 return $i;
             }
         } elseif (is_float($v) && abs($v) < self::EXACT_DOUBLE_INT && floor($v) === $v) {
