@@ -20,6 +20,33 @@ export interface ObjectShape extends ShapeBase {
   extra: Shape | undefined;
   /** Property names, for did-you-mean suggestions. */
   names: readonly string[];
+  /**
+   * The keys of a ProtoJSON map with integer or bool keys (its wire schema's `propertyNames`): decimal
+   * integer strings, signed or unsigned, or `"true"`/`"false"`; undefined for any other object.
+   */
+  keys?: IntegerText | "bool";
+}
+
+/** ProtoJSON's integer strings (the wire schemas' patterns): `-?(0|[1-9][0-9]*)` or without the sign. */
+export type IntegerText = "signed" | "unsigned";
+
+const SIGNED_INT_STRING = "^-?(0|[1-9][0-9]*)$";
+const UNSIGNED_INT_STRING = "^(0|[1-9][0-9]*)$";
+const SIGNED_TEXT = /^-?(0|[1-9][0-9]*)$/;
+const UNSIGNED_TEXT = /^(0|[1-9][0-9]*)$/;
+
+/** The ProtoJSON integer string kind of a wire schema `pattern`, if it is one. */
+function integerText(pattern: unknown): IntegerText | undefined {
+  return pattern === SIGNED_INT_STRING ? "signed" : pattern === UNSIGNED_INT_STRING ? "unsigned" : undefined;
+}
+
+/** Whether `v` is an integer string of kind `t` (for map keys, also `"true"`/`"false"`). */
+export function integerTextOk(v: string, t: IntegerText | "bool"): boolean {
+  return t === "signed"
+    ? SIGNED_TEXT.test(v)
+    : t === "unsigned"
+      ? UNSIGNED_TEXT.test(v)
+      : v === "true" || v === "false";
 }
 
 /** A list (JSON array) of `items`. */
@@ -42,6 +69,11 @@ export interface ScalarShape extends ShapeBase {
    * ProtoJSON reads them ({@link isProtoTimestamp}).
    */
   timestamp: boolean;
+  /**
+   * A ProtoJSON integer field that takes strings (int64 as `"123"`, also 32-bit integers): a string must
+   * be a decimal integer (its wire schema's pattern), as the PHP reader requires; undefined otherwise.
+   */
+  digits?: IntegerText;
   /** The values of a proto enum (its wire schema); undefined for any other scalar. */
   enum: EnumValues | undefined;
 }
@@ -176,6 +208,7 @@ export class ShapePlanner {
         props: props && props.size > 0 ? props : ap === false ? new Map() : undefined,
         extra,
         names: propsJson ? Object.keys(propsJson) : [],
+        ...mapKeys(s["propertyNames"]),
       };
     }
     if (kind === "array")
@@ -189,6 +222,9 @@ export class ShapePlanner {
       boolean: types.includes("boolean"),
       dateTime: s["format"] === "date-time",
       timestamp: s["format"] === "date-time" && TIMESTAMP_PATTERNS.has(s["pattern"]),
+      ...(types.includes("integer") && types.includes("string") && integerText(s["pattern"]) !== undefined
+        ? { digits: integerText(s["pattern"]) as IntegerText }
+        : {}),
       enum: undefined,
     };
   }
@@ -219,6 +255,9 @@ export class ShapePlanner {
         boolean: scalars.some((b) => b.boolean),
         dateTime: scalars.some((b) => b.dateTime),
         timestamp: scalars.some((b) => b.timestamp),
+        ...(scalars.some((b) => b.digits !== undefined)
+          ? { digits: scalars.find((b) => b.digits !== undefined)?.digits as IntegerText }
+          : {}),
         enum: undefined,
       };
     }
@@ -294,6 +333,18 @@ const ENUM_SCALAR = {
   dateTime: false,
   timestamp: false,
 } as const;
+
+/** The `keys` of a map shape from its wire schema's `propertyNames` (codegen/wire/protojson.ts). */
+function mapKeys(names: unknown): { keys?: IntegerText | "bool" } {
+  if (names === null || typeof names !== "object") return {};
+  const n = names as Record<string, unknown>;
+  const t = integerText(n["pattern"]);
+  if (t !== undefined) return { keys: t };
+  const e = n["enum"];
+  if (Array.isArray(e) && e.length === 2 && e.includes("true") && e.includes("false"))
+    return { keys: "bool" };
+  return {};
+}
 
 /** The patterns of google.protobuf.Timestamp in wire schemas: the current one and the one before. */
 const TIMESTAMP_PATTERNS: ReadonlySet<unknown> = new Set([

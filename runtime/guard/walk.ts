@@ -12,6 +12,7 @@ import {
   type EnumValues,
   enumNumberOk,
   foldEnumName,
+  integerTextOk,
   type ObjectShape,
   type ScalarShape,
   type Shape,
@@ -54,6 +55,12 @@ const INDEX = /^(0|[1-9][0-9]{0,8})$/;
 const MAX_ENUM_GUESS = 256;
 /** Typos are looked for only in enums up to this size: the edit distances cost a pass over every name. */
 const MAX_ENUM_TYPO_NAMES = 64;
+
+const INTEGER_TEXT = {
+  signed: "an integer as a decimal string (-?digits, no leading zero, fraction or exponent)",
+  unsigned:
+    "a non-negative integer as a decimal string (digits, no sign, leading zero, fraction or exponent)",
+} as const;
 
 const TIMESTAMP_EXPECTED =
   "an RFC 3339 timestamp as ProtoJSON reads it (upper-case T and Z, an offset ±HH:MM up to ±23:59, a day of its month, 0001-01-01 to 9999-12-31)";
@@ -165,6 +172,7 @@ export class Walk {
       if (s.kind === "scalar") {
         if (!s.string) return this.scalarFromString(v, s);
         if (s.timestamp && !isProtoTimestamp(v)) return this.report("wrong_type", v, TIMESTAMP_EXPECTED);
+        if (s.digits !== undefined && !integerTextOk(v, s.digits)) return this.integerText(v, s);
         return s.enum === undefined || s.enum.nameSet.has(v) ? v : this.enumName(v, s, s.enum);
       }
       if (s.kind === "any") return v;
@@ -257,7 +265,10 @@ export class Walk {
       if (
         child !== undefined
           ? this.leafOk(item, child)
-          : extra !== undefined && !this.badKey(key) && this.leafOk(item, extra)
+          : extra !== undefined &&
+            !this.badKey(key) &&
+            (s.keys === undefined || integerTextOk(key, s.keys)) &&
+            this.leafOk(item, extra)
       ) {
         continue;
       }
@@ -265,7 +276,11 @@ export class Walk {
       let next: unknown;
       if (child !== undefined) next = this.walk(item, child, d);
       else if (this.badKey(key)) next = this.reportKey(key, item);
-      else if (extra === undefined) {
+      else if (s.keys !== undefined && !integerTextOk(key, s.keys)) {
+        const expected =
+          s.keys === "bool" ? 'a map key "true" or "false"' : `a map key: ${INTEGER_TEXT[s.keys]}`;
+        next = this.report("wrong_type", key, expected, NO_REPAIR, undefined, DROP);
+      } else if (extra === undefined) {
         next = this.report("unknown_key", item, expectation(s), NO_REPAIR, suggest(key, s.names), DROP);
       } else next = this.walk(item, extra, d);
       this.path.pop();
@@ -284,7 +299,8 @@ export class Walk {
           s.string &&
           !this.checkUnicode &&
           (s.enum === undefined || s.enum.nameSet.has(v)) &&
-          (!s.timestamp || isProtoTimestamp(v))
+          (!s.timestamp || isProtoTimestamp(v)) &&
+          (s.digits === undefined || integerTextOk(v, s.digits))
         );
       case "number":
         // An unsafe integer after a fast parse may have lost digits: the slow path handles it.
@@ -369,6 +385,16 @@ export class Walk {
       return this.report("wrong_type", v, expectation(s), NO_REPAIR, undefined, Number(v));
     }
     return this.report("wrong_type", v, expectation(s));
+  }
+
+  /**
+   * A string for an integer field that is not ProtoJSON's decimal integer string: a numeral (`"007"`,
+   * `"1e3"`, `"+1"`, a PDO column) is `numeric_string` without a repair (only canonical numerals have
+   * one, and for this field the string itself would be legal), anything else `wrong_type`.
+   */
+  private integerText(v: string, s: ScalarShape): unknown {
+    const expected = `${INTEGER_TEXT[s.digits ?? "signed"]}, or a number`;
+    return this.report(NUMERIC.test(v) ? "numeric_string" : "wrong_type", v, expected);
   }
 
   /**

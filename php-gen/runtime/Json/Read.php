@@ -274,9 +274,9 @@ final class Read
     }
 
     /**
-     * A signed or unsigned 32-bit integer within [$min, $max], from a JSON number or a decimal string
-     * (a number in a string may have a fraction or exponent when its value is an integer, as ProtoJSON
-     * allows for 32-bit integers).
+     * A signed or unsigned 32-bit integer within [$min, $max], from a JSON number (a fraction or
+     * exponent is fine when the value is an integer: `1e3`, `5.0`) or a decimal integer string, the
+     * wire schemas' pattern (`"12"`, `"-0"`; not `"1e3"`, `"1.0"`, `"012"` or `"+1"`).
      */
     public static function integer(mixed $v, string $p, Errors $e, int $min, int $max, string $name): int
     {
@@ -292,11 +292,6 @@ final class Read
             }
         } elseif (is_float($v) && floor($v) === $v && $v >= $min && $v <= $max) {
             return (int) $v;
-        } elseif (is_string($v)) {
-            $f = self::numericString($v);
-            if ($f !== null && floor($f) === $f && $f >= $min && $f <= $max) {
-                return (int) $f;
-            }
         }
         $e->add($p, 'type', $name . ' (integer ' . $min . '..' . $max . ', number or decimal string)', $v);
         return 0;
