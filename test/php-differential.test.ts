@@ -1,7 +1,8 @@
 /**
  * Differential test of the PHP ProtoJSON codec against protobuf-es (issue 3, item 4). Seeded random
  * messages of test/fixtures/php-dto (every scalar type, repeated and map fields of every key type,
- * oneofs, nested messages, well-known types, enum numbers an open enum does not name) are built with protobuf-es `create()`, printed with
+ * oneofs, nested messages, well-known types, enum numbers an open enum does not name, integral doubles
+ * from 2^53 to 1e21 that JSON writes as plain digits, the empty Any) are built with protobuf-es `create()`, printed with
  * `toJson()` (canonical, and in the variants a ProtoJSON parser must also accept: proto field names,
  * enums as numbers, defaults emitted), parsed by the generated PHP `fromJson()` and printed with
  * `toJson()`. PHP's output must be JSON-equal to protobuf-es' canonical output, for every case. One
@@ -104,7 +105,10 @@ class Gen {
                   ? Number.MIN_VALUE
                   : k === 6
                     ? 0.1 * this.int(100)
-                    : (this.r() - 0.5) * 1e6;
+                    : k === 7
+                      ? // Integral doubles from 2^53 to 1e21, which JSON.stringify writes as plain digits.
+                        (this.chance(0.5) ? -1 : 1) * 2 ** (53 + this.int(17)) + 2 ** 12 * this.int(4)
+                      : (this.r() - 0.5) * 1e6;
     // -0 is left out: protobuf-es prints it as `0`, so its JSON text is not a fixed point even for itself.
     if (!float) return Object.is(v, -0) ? 0 : v;
     const f = Math.fround(v);
@@ -179,7 +183,11 @@ class Gen {
     const k = this.int(depth > 2 ? 4 : 6);
     if (k === 0) return null;
     if (k === 1) return this.chance(0.5);
-    if (k === 2) return this.chance(0.5) ? this.int(100000) - 50000 : (this.r() - 0.5) * 1e6;
+    if (k === 2) {
+      const n = this.int(3);
+      // Struct numbers are doubles: big integral ones are written as plain digits (1e20 → 100000000000000000000).
+      return n === 0 ? this.int(100000) - 50000 : n === 1 ? (this.r() - 0.5) * 1e6 : 2 ** (53 + this.int(17));
+    }
     if (k === 3) return this.string();
     if (k === 4) return Array.from({ length: this.int(4) }, () => this.json(depth + 1));
     const o: Record<string, JsonValue> = {};
@@ -236,6 +244,8 @@ class Gen {
       case "google.protobuf.Empty":
         return create(d);
       case "google.protobuf.Any": {
+        // The empty Any ({}, no type) one time in eight.
+        if (this.chance(0.125)) return create(d);
         const inner = this.pick([
           "difftest.v1.Leaf",
           "google.protobuf.Timestamp",
