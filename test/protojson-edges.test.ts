@@ -280,10 +280,10 @@ describe.skipIf(!hasPhp)("ProtoJSON edge cases: PHP and TypeScript agree, or bot
   });
   afterAll(() => removeDir(dir));
 
-  async function php(inputs: readonly string[]): Promise<PhpResult[]> {
+  async function php(inputs: readonly string[], cls = CLASS): Promise<PhpResult[]> {
     const inFile = join(dir, "cases.jsonl");
     const outFile = join(dir, "results.jsonl");
-    await writeFile(inFile, `${inputs.map((json) => JSON.stringify({ class: CLASS, json })).join("\n")}\n`);
+    await writeFile(inFile, `${inputs.map((json) => JSON.stringify({ class: cls, json })).join("\n")}\n`);
     const res = await run("php", [join(dir, "runner.php"), join(dir, "gen", "php"), inFile, outFile], {
       cwd: dir,
       timeoutMs: 60_000,
@@ -418,5 +418,65 @@ try {
     );
     // And protobuf-es reads what both print for it.
     expect(toJsonString(desc, fromJsonString(desc, '{"self":"me"}'))).toBe('{"self":"me"}');
+  });
+  it("JSON Schema numbers and values of any type: the same rules on both sides", async () => {
+    // A TypeScript JSON Schema service: the boundary (the contract is the wire schema), then the value.
+    const rows: readonly (readonly [input: string, want: Want])[] = [
+      ['{"n":10000000000000000}', '{"n":1e16}'],
+      ['{"n":9007199254740993}', '{"n":9007199254740992}'],
+      ['{"n":123456789012345678901234}', '{"n":1.2345678901234568e23}'],
+      ['{"n":9007199254740993.0,"i":1e3}', '{"n":9007199254740992,"i":1000}'],
+      ['{"n":-1e400}', REFUSED],
+      ['{"ns":[1,1e309]}', REFUSED],
+      ['{"i":9007199254740993.0}', REFUSED],
+      ['{"i":1e16}', REFUSED],
+      ['{"i":9007199254740993}', EXACT_OR_REFUSED],
+      [
+        '{"anything":{"a":9007199254740993,"b":100000000000000000000,"c":-0.0,"d":[9007199254740993.0]}}',
+        '{"anything":{"a":9007199254740992,"b":1e20,"c":0,"d":[9007199254740992]}}',
+      ],
+      ['{"anything":[1e400]}', REFUSED],
+      ['{"n":-0.0,"ns":[-0.0,1e20]}', '{"n":0,"ns":[0,1e20]}'],
+    ];
+    const type = "edges.v1.JsonEdges";
+    const tsRead = (input: string): { ok?: string; error?: string } => {
+      const outcomes = boundaries.map((b) => {
+        try {
+          return { ok: JSON.stringify(b.check(type, input).value) };
+        } catch (e) {
+          if (!isBoundaryError(e)) throw e;
+          return { error: e.message };
+        }
+      });
+      expect(outcomes[1]?.ok, `one-pass check and guard walk decide alike on ${input}`).toEqual(
+        outcomes[0]?.ok,
+      );
+      return outcomes[0] ?? {};
+    };
+    const phpResults = await php(
+      rows.map(([input]) => input),
+      "Edges\\V1\\JsonEdges",
+    );
+    const failures: string[] = [];
+    rows.forEach(([input, want], i) => {
+      const p = phpResults[i] as PhpResult;
+      const t = tsRead(input);
+      const fail = (what: string) =>
+        failures.push(`${what}\n  input: ${input}\n  php:   ${p.ok ?? p.error}\n  ts:    ${t.ok ?? t.error}`);
+      if (want === REFUSED) {
+        if (p.ok !== undefined) fail("PHP accepted it");
+        if (t.ok !== undefined) fail("TypeScript accepted it");
+      } else if (want === EXACT_OR_REFUSED) {
+        if (p.ok !== undefined && p.ok !== input) fail("PHP changed the value");
+        if (t.ok !== undefined) fail("TypeScript cannot hold it exactly");
+      } else {
+        if (p.ok === undefined || canonical(p.ok) !== canonical(want)) fail(`PHP does not print ${want}`);
+        if (t.ok === undefined || canonical(t.ok) !== canonical(want))
+          fail(`TypeScript does not print ${want}`);
+        if (p.ok !== undefined && canonical(tsRead(p.ok).ok ?? "null") !== canonical(want))
+          fail("TypeScript reads PHP's output differently");
+      }
+    });
+    expect(failures.join("\n\n")).toBe("");
   });
 });

@@ -304,8 +304,9 @@ export class Walk {
         );
       case "number":
         // An unsafe integer after a fast parse may have lost digits: the slow path handles it.
+        // JSON.parse makes a number beyond the double range ±Infinity: not a leaf (see `scalar`).
         return s.number
-          ? !this.fromFastParse || Number.isSafeInteger(v) || !Number.isInteger(v)
+          ? Number.isFinite(v) && (!this.fromFastParse || Number.isSafeInteger(v) || !Number.isInteger(v))
           : s.integer && Number.isSafeInteger(v) && (s.enum === undefined || enumNumberOk(s.enum, v));
       case "boolean":
         return s.boolean;
@@ -349,6 +350,8 @@ export class Walk {
     if (typeof v === "number") {
       if (s.enum !== undefined && Number.isInteger(v))
         return enumNumberOk(s.enum, v) ? v : this.report("enum_unknown", v, expectation(s));
+      // Beyond the double range: JSON cannot write it back (JSON.stringify gives null), PHP refuses it.
+      if (!Number.isFinite(v)) return this.report("wrong_type", v, "a finite number");
       if (s.number || (s.integer && Number.isInteger(v))) return v;
       if (s.boolean && (v === 0 || v === 1)) return this.report("int_for_bool", v, "a boolean", v === 1);
       if (s.integer && Number.isFinite(v)) return this.report("float_for_integer", v, expectation(s));
