@@ -153,8 +153,9 @@ const ENTRIES: readonly Pitfall[] = [
   },
   {
     code: "unsafe_integer",
-    title: "an integer beyond ±2^53 was sent as a JSON number: JavaScript would round it",
-    fix: "send 64-bit integers as strings: `(string) $id` (ProtoJSON encodes int64 as a string)",
+    title:
+      "an integer beyond ±2^53 was sent as a JSON number (or with a fraction or exponent, as a float): JavaScript would round it",
+    fix: "send 64-bit integers as strings: `(string) $id`, never `(float)` (ProtoJSON encodes int64 as a string)",
     repairable: true,
     strict: "reject",
     migrate: "repair",
