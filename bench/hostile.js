@@ -6,10 +6,14 @@
 // hostile requests were answered and the server's peak RSS. Nothing here asserts a time.
 //
 // Targets: the TS server (createGuardedNodeAdapter + boundary, createContractServer). PHP hook: a PHP
-// target under php-fpm is one more entry of TARGETS ({ name, start() → { url, stop(), peakRssMb() } }).
-import { fork, spawnSync } from "node:child_process";
+// target under php-fpm is one more entry of TARGETS ({ name, start() → { url, stop(), peakRssMb() } }):
+// the example shop's PHP implementation under `contractgen serve-php` (php-fpm behind nginx).
+import { fork, spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
 import { registerHooks } from "node:module";
+import { createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { create } from "@bufbuild/protobuf";
@@ -156,7 +160,101 @@ const TARGETS = [
       };
     },
   },
-  // PHP under php-fpm (issue #18, PHP half): { name: "PHP (php-fpm + nginx)", start() { … } }
+  {
+    // The example shop's PHP implementation (examples/shop/php, generated code in examples/shop/gen) under
+    // `contractgen serve-php`: 4 php-fpm workers behind nginx. Peak RSS: the largest php-fpm worker's.
+    name: "PHP shop (contractgen serve-php: php-fpm, 4 workers, behind nginx)",
+    async start() {
+      const { findBinaries } = await import("../dist/codegen/serve-php/index.js");
+      const bins = findBinaries();
+      if (!bins.nginx || !bins.phpFpm) {
+        console.log(
+          "— PHP (php-fpm + nginx): skipped, nginx or php-fpm missing (apt-get install nginx php8.2-fpm)",
+        );
+        return undefined;
+      }
+      if (!existsSync(join(ROOT, "examples/shop/gen/php/autoload.php")))
+        spawnSync(
+          process.execPath,
+          ["dist/cli/bin.js", "generate", "--target", "ts,php", "--out", "examples/shop/gen"],
+          {
+            cwd: ROOT,
+            stdio: "inherit",
+          },
+        );
+      const port = await new Promise((resolve) => {
+        const s = createNetServer().listen(0, "127.0.0.1", () => {
+          const p = s.address().port;
+          s.close(() => resolve(p));
+        });
+      });
+      const state = mkdtempSync(join(tmpdir(), "bench-hostile-php-"));
+      const child = spawn(
+        process.execPath,
+        [
+          "dist/cli/bin.js",
+          "serve-php",
+          "--port",
+          String(port),
+          "--workers",
+          "4",
+          "examples/shop/php/router.php",
+        ],
+        { cwd: ROOT, env: { ...process.env, SHOP_STATE_DIR: state }, stdio: ["ignore", "pipe", "inherit"] },
+      );
+      await new Promise((resolve, reject) => {
+        child.stdout.on("data", (b) => String(b).includes("listening on") && resolve());
+        child.once("exit", (code) => reject(new Error(`serve-php exited with ${code}`)));
+      });
+      const workers = () =>
+        readdirSync("/proc")
+          .filter((p) => /^\d+$/.test(p))
+          .filter((p) => {
+            try {
+              return (
+                readFileSync(`/proc/${p}/cmdline`, "latin1").startsWith("php-fpm: pool") &&
+                readFileSync(`/proc/${p}/status`, "latin1").includes(`PPid:\t${fpmMaster()}\n`)
+              );
+            } catch {
+              return false;
+            }
+          });
+      const fpmMaster = () =>
+        readdirSync("/proc").find((p) => {
+          try {
+            return (
+              /^\d+$/.test(p) &&
+              readFileSync(`/proc/${p}/status`, "latin1").includes(`PPid:\t${child.pid}\n`) &&
+              readFileSync(`/proc/${p}/cmdline`, "latin1").startsWith("php-fpm: master")
+            );
+          } catch {
+            return false;
+          }
+        });
+      let peak = 0;
+      const sample = setInterval(() => {
+        for (const p of workers()) {
+          try {
+            const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, "latin1"));
+            if (m) peak = Math.max(peak, Number(m[1]) / 1024);
+          } catch {
+            // A worker replaced (pm.max_requests) between listing and reading.
+          }
+        }
+      }, 200);
+      return {
+        url: `http://127.0.0.1:${port}${PATH}`,
+        stop: async () => {
+          clearInterval(sample);
+          const gone = new Promise((r) => child.once("exit", r));
+          child.kill("SIGTERM");
+          await gone;
+          rmSync(state, { recursive: true, force: true });
+        },
+        peakRssMb: () => peak,
+      };
+    },
+  },
 ];
 
 function load(url, kind, connections) {
@@ -175,6 +273,7 @@ const good = (r) => (r.statuses[200] ?? 0) / (r.ms / 1000);
 console.log(`node ${process.version}, ${new Date().toISOString()}, ${SECONDS} s per run`);
 for (const target of TARGETS) {
   const t = await target.start();
+  if (t === undefined) continue;
   console.log(`— ${target.name}`);
   await load(t.url, "good", GOOD_CONNECTIONS); // warm up
   const rounds = [];

@@ -19,6 +19,9 @@ use Contractgen\Runtime\Http\ConnectException;
  */
 final class Input
 {
+    /** Most violations sent back in one `invalid_argument` error. */
+    public const MAX_VIOLATIONS = 100;
+
     /**
      * @template T of object
      * @param \Closure(\stdClass): T $fromArray the request class's `fromArray(...)`
@@ -30,6 +33,9 @@ final class Input
         try {
             return $fromArray($input);
         } catch (DecodeException $e) {
+            // At most MAX_VIOLATIONS in the answer (as the TS servers): 40,000 bad list items would
+            // otherwise make a detail of tens of MB and exhaust memory_limit while it is encoded.
+            $errors = $e->errors();
             $violations = array_map(
                 static fn (DecodeError $v): array => [
                     'path' => $v->path,
@@ -38,9 +44,16 @@ final class Input
                     'found' => $v->found,
                     'message' => (string) $v,
                 ],
-                $e->errors(),
+                array_slice($errors, 0, self::MAX_VIOLATIONS),
             );
-            throw ConnectException::invalidArgument("invalid {$method} request: " . $e->getMessage(), $violations);
+            $lines = explode("\n", $e->getMessage(), self::MAX_VIOLATIONS + 2);
+            $message = implode("\n", array_slice($lines, 0, self::MAX_VIOLATIONS + 1));
+            $more = count($errors) - count($violations);
+            if ($more > 0) {
+                $message .= "\n  … and {$more} more";
+            }
+            unset($e, $errors, $lines);
+            throw ConnectException::invalidArgument("invalid {$method} request: " . $message, $violations);
         }
     }
 }
