@@ -192,6 +192,7 @@ const ROWS: readonly (readonly [name: string, input: string, want: Want, back?: 
     '{"s":{"a":9007199254740992,"b":1e20,"c":"100000000000000000000"}}',
   ],
   ["a Value beyond 64 bits as digits", '{"v":1000000000000000000000}', '{"v":1e21}'],
+  ["a double of 400 digits (beyond the double range)", `{"d":1${"0".repeat(400)}}`, REFUSED],
   ["a string field refuses a number beyond 64 bits", '{"str":12345678901234567890123}', REFUSED],
   // Negative zero: JSON.stringify cannot write it; every writer prints 0.
   ["-0.0 in a double field is written as 0", '{"d":-0.0}', '{"d":0}', "{}"],

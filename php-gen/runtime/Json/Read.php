@@ -342,7 +342,10 @@ final class Read
         } elseif (is_int($v)) {
             return (float) $v;
         } elseif ($v instanceof BigInteger) {
-            return $v->toFloat();
+            $f = $v->toFloat();
+            if (is_finite($f)) {
+                return $f;
+            }
         } elseif (is_string($v)) {
             if ($v === 'NaN') {
                 return NAN;
