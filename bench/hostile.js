@@ -161,9 +161,10 @@ const TARGETS = [
     },
   },
   {
-    // The example shop's PHP implementation (examples/shop/php, generated code in examples/shop/gen) under
-    // `contractgen serve-php`: 4 php-fpm workers behind nginx. Peak RSS: the largest php-fpm worker's.
-    name: "PHP shop (contractgen serve-php: php-fpm, 4 workers, behind nginx)",
+    // The generated OrderService of the example shop (examples/shop/gen) with an empty CreateOrder, as the
+    // TS target (bench/php/hostile-order-router.php), under `contractgen serve-php`: 4 php-fpm workers
+    // behind nginx. Peak RSS: the largest php-fpm worker's.
+    name: "PHP (generated Dispatcher, contractgen serve-php: php-fpm, 4 workers, behind nginx)",
     async start() {
       const { findBinaries } = await import("../dist/codegen/serve-php/index.js");
       const bins = findBinaries();
@@ -198,7 +199,7 @@ const TARGETS = [
           String(port),
           "--workers",
           "4",
-          "examples/shop/php/router.php",
+          "bench/php/hostile-order-router.php",
         ],
         { cwd: ROOT, env: { ...process.env, SHOP_STATE_DIR: state }, stdio: ["ignore", "pipe", "inherit"] },
       );

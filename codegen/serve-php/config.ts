@@ -142,7 +142,7 @@ export function nginxConfig(o: ServePhpOptions, p: ServePhpPaths, asRoot: boolea
     "daemon off;",
     "worker_processes 1;",
     `pid ${ngx(`${p.dir}/nginx.pid`)};`,
-    "error_log stderr warn;",
+    "error_log stderr error;",
     `events { worker_connections ${o.maxConnections + 64}; }`,
     "http {",
     "  access_log off;",
