@@ -126,6 +126,11 @@ describe.skipIf(!hasPhp)("a hostile server against the generated PHP client", ()
     if (res.code !== 0)
       throw new Error(`hostile-client.php failed (${res.code}): ${res.stderr}${res.stdout}`);
     out = JSON.parse(res.stdout);
+    console.info(
+      `hostile-peers-php: PHP client outcomes (code, peak MB, ms): ${Object.entries(out)
+        .map(([k, v]) => `${k} ${v.code ?? "ok"} ${v.peakMB} ${v.ms}`)
+        .join("; ")}`,
+    );
   }, 60_000);
 
   afterAll(() => {
