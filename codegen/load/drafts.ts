@@ -37,14 +37,13 @@ export function draftOfUri(uri: string): Draft | undefined {
   return (m[1] ?? m[2]) as Draft;
 }
 
-/** Keywords each draft knows beyond draft-04's; a keyword of a later draft is an annotation in an earlier one. */
+/**
+ * Keywords of later drafts, which an earlier draft ignores (they are annotations there). As in ajv's
+ * classes, the reference contractgen agrees with: draft-04 and draft-06 schemas get the draft-07
+ * vocabulary (`const`, `contains`, `propertyNames`, `if`/`then`/`else` keep their meaning, as real
+ * draft-04 schemas that use them intend), later keywords are ignored until their draft.
+ */
 const INTRODUCED: ReadonlyMap<string, Draft> = new Map([
-  ["const", "draft-06"],
-  ["contains", "draft-06"],
-  ["propertyNames", "draft-06"],
-  ["if", "draft-07"],
-  ["then", "draft-07"],
-  ["else", "draft-07"],
   ["dependentRequired", "2019-09"],
   ["dependentSchemas", "2019-09"],
   ["unevaluatedItems", "2019-09"],
