@@ -297,7 +297,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
     calls++;
     try {
       const r = await call(agent, impl.url, path, body, callTimeoutMs);
-      if (r.transportError !== undefined && !r.timedOut) {
+      if (r.transportError !== undefined && !r.timedOut && !r.markedDown) {
         // A refused or reset connection: tell a crashed or vanished implementation from one bad answer.
         await new Promise((done) => setTimeout(done, 100));
         const gone = impl.exited();
