@@ -97,7 +97,8 @@ export async function emitJsonSchemaTypes(
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(obj)) {
         if (SCHEMA_ARRAY_KEYWORDS.has(k) && Array.isArray(v)) setOwn(out, k, v.map(rewrite));
-        else if (SCHEMA_KEYWORDS.has(k)) setOwn(out, k, rewrite(v));
+        // `additionalProperties: false` and the like stay booleans: json-schema-to-typescript reads them.
+        else if (SCHEMA_KEYWORDS.has(k)) setOwn(out, k, typeof v === "boolean" ? v : rewrite(v));
         else if (SCHEMA_MAP_KEYWORDS.has(k) && v !== null && typeof v === "object" && !Array.isArray(v)) {
           const map: Record<string, unknown> = {};
           for (const [name, sub] of Object.entries(v))
