@@ -203,6 +203,8 @@ const TARGETS = [
         ],
         { cwd: ROOT, env: { ...process.env, SHOP_STATE_DIR: state }, stdio: ["ignore", "pipe", "inherit"] },
       );
+      // Stopped with this process even when it fails half-way.
+      process.on("exit", () => child.kill("SIGTERM"));
       await new Promise((resolve, reject) => {
         child.stdout.on("data", (b) => String(b).includes("listening on") && resolve());
         child.once("exit", (code) => reject(new Error(`serve-php exited with ${code}`)));
