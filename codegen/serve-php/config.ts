@@ -43,6 +43,21 @@ export interface ServePhpPaths {
   readonly fpmLog: string;
   readonly fpmConfig: string;
   readonly nginxConfig: string;
+  /** PHP run before the router: goes back to serve-php's working directory (see {@link prependScript}). */
+  readonly prepend: string;
+}
+
+/**
+ * The script php-fpm runs before the router. FastCGI PHP starts each request in the script's folder;
+ * under `php -S` the working directory is where the server was started, and routers written for it
+ * resolve relative paths (a state folder from the environment, say) from there. This keeps that meaning.
+ */
+export function prependScript(o: ServePhpOptions): string {
+  return `<?php\n// written by contractgen serve-php: relative paths mean what they mean under php -S.\nchdir(${phpString(o.cwd)});\n`;
+}
+
+function phpString(s: string): string {
+  return `'${s.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
 }
 
 /**
@@ -88,6 +103,7 @@ export function fpmConfig(o: ServePhpOptions, p: ServePhpPaths, asRoot: boolean)
     "pm.max_requests = 1000",
     `request_terminate_timeout = ${Math.ceil(o.requestTimeoutMs / 1000)}s`,
     `chdir = ${ini(o.cwd)}`,
+    `php_admin_value[auto_prepend_file] = ${ini(p.prepend)}`,
     // The implementation's environment (STATE_DIR, …) reaches PHP's getenv() as under php -S.
     "clear_env = no",
     "catch_workers_output = yes",

@@ -13,6 +13,7 @@ import { delimiter, join } from "node:path";
 import {
   fpmConfig,
   nginxConfig,
+  prependScript,
   SERVE_PHP_DEFAULTS,
   type ServePhpOptions,
   type ServePhpPaths,
@@ -128,6 +129,7 @@ export async function servePhp(
     fpmLog: join(dir, "php-fpm.log"),
     fpmConfig: join(dir, "php-fpm.conf"),
     nginxConfig: join(dir, "nginx.conf"),
+    prepend: join(dir, "prepend.php"),
   };
   const children: ChildProcess[] = [];
   let watchdog: ChildProcess | undefined;
@@ -208,6 +210,7 @@ export async function servePhp(
     await chmod(dir, 0o700);
     await writeFile(paths.fpmConfig, fpmConfig(o, paths, asRoot));
     await writeFile(paths.nginxConfig, nginxConfig(o, paths, asRoot));
+    await writeFile(paths.prepend, prependScript(o));
     try {
       execFileSync(bin.nginx, ["-t", "-q", "-p", dir, "-c", paths.nginxConfig, "-e", "stderr"], {
         stdio: ["ignore", "ignore", "pipe"],
