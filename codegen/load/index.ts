@@ -2,6 +2,11 @@ import type { ResolvedConfig } from "../config.js";
 import { ContractError } from "../errors.js";
 import { buildModel, type ModelParts } from "../model/build.js";
 import type { ContractModel } from "../model/types.js";
+
+/** The draft of every wire schema (JSON Schema contracts are rewritten into it when loaded). */
+const JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
+import { wireId } from "../wire/ids.js";
+import { jsonSchemaWireSchemas } from "../wire/jsonschema.js";
 import type { BufBuild } from "./buf-build.js";
 import { type LoweredJsonSchema, loadJsonSchemaContracts } from "./jsonschema.js";
 import { buildProtoImage, lowerProto, type ProtoImage } from "./proto.js";
@@ -52,7 +57,12 @@ export async function loadContracts(
     const parts: ModelParts[] = [];
     if (proto) parts.push(lowerProto(proto));
     if (jsonSchema) parts.push(jsonSchema);
-    return buildModel(parts);
+    const built = buildModel(parts);
+    if (!jsonSchema) return built;
+    const wire = new Map<string, Readonly<Record<string, unknown>>>();
+    for (const [fullName, body] of jsonSchemaWireSchemas(jsonSchema))
+      wire.set(fullName, { $schema: JSON_SCHEMA_DRAFT, $id: wireId(fullName), ...body, title: fullName });
+    return { ...built, jsonSchemaWire: wire };
   });
   return { model, ...(proto ? { proto } : {}), ...(jsonSchema ? { jsonSchema } : {}) };
 }

@@ -265,4 +265,10 @@ export interface ContractModel {
   readonly files: readonly ContractFile[];
   readonly decls: ReadonlyMap<string, Decl>;
   readonly services: ReadonlyMap<string, ServiceDecl>;
+  /**
+   * The wire schema (draft 2020-12, with `$id`) of each JSON Schema declaration, by full name: emitters
+   * whose generated code validates at run time (the PHP DTOs) embed them, so every language checks a
+   * payload against the same schema. Absent without JSON Schema contracts.
+   */
+  readonly jsonSchemaWire?: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }

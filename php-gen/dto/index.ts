@@ -6,6 +6,7 @@ import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import { emitEnum } from "./enum.js";
 import { type DtoContext, emitMessage } from "./message.js";
 import { emitTypeRegistry } from "./registry.js";
+import { emitWireSchemas } from "./schemas.js";
 import { emitUnion } from "./union.js";
 
 /** DTO, enum, oneof and union files for every declaration. */
@@ -16,6 +17,8 @@ export function emitPhpDtos(ctx: DtoContext): GeneratedFile[] {
 /** {@link emitPhpDtos} one file at a time, so a caller can write them while the rest is generated. */
 export function* phpDtoFiles(ctx: DtoContext): Generator<GeneratedFile> {
   yield emitTypeRegistry(ctx);
+  const wire = emitWireSchemas(ctx);
+  if (wire) yield wire;
   for (const decl of ctx.model.decls.values()) {
     if (decl.fullName.startsWith("google.protobuf.")) continue;
     switch (decl.kind) {

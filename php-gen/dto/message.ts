@@ -6,6 +6,7 @@
 import type { FieldDecl, MessageDecl, OneofDecl } from "../../codegen/model/types.js";
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
 import { camelCase } from "../../codegen/util/names.js";
+import { wireId as wireIdOf } from "../../codegen/wire/ids.js";
 import type { OneofClasses, PhpContext } from "../context.js";
 import { phpIdentifier } from "../names.js";
 import { callLines, docComment, INDENT, type PhpFile, phpString } from "../printer.js";
@@ -95,6 +96,21 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     });
   });
 
+  // An open JSON Schema object keeps the properties it does not declare and writes them back, so
+  // toJson(fromJson(x)) loses nothing the contract allows.
+  const extra: Prop | undefined =
+    !proto && !decl.closed
+      ? {
+          name: propName("additionalProperties"),
+          local: "$extra",
+          declared: "array",
+          doc: "Properties the contract does not declare, as decoded (objects as \\stdClass), written back by jsonSerialize().",
+          default: "[]",
+          nullable: false,
+        }
+      : undefined;
+  if (extra) props.push(extra);
+
   const propOfField = new Map<FieldDecl, Prop>();
   for (const p of props) if (p.field) propOfField.set(p.field, p);
   const fieldByName = new Map(decl.fields.map((f) => [f.name, f]));
@@ -113,6 +129,17 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   );
   file.add(`final class ${className} implements \\JsonSerializable`, "{");
 
+  // fromJson / fromArray. A JSON Schema message is first checked against its wire schema, with the
+  // validator that has the semantics of ajv (unions, allOf, not, if/then/else, patternProperties, …).
+  const wireCheck =
+    !proto && ctx.model.jsonSchemaWire?.has(decl.fullName) === true ? rt("WireSchemas") : undefined;
+  if (wireCheck) {
+    file.add(
+      ...docComment("`$id` of the wire schema `fromJson` and `fromArray` check first.", I1),
+      `${I1}public const WIRE_SCHEMA = ${phpString(wireIdOf(decl.fullName))};`,
+      "",
+    );
+  }
   // Constructor: required parameters first (PHP deprecates optional-before-required).
   const ordered = [
     ...props.filter((p) => p.default === undefined),
@@ -127,6 +154,10 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
           : p.type.doc
         : undefined;
     const text = firstLine(p.doc);
+    if (p === extra) {
+      paramTags.push(`@param array<string, mixed> $${p.name} ${text}`);
+      continue;
+    }
     if (doc !== undefined || text !== "")
       paramTags.push(`@param ${doc ?? p.declared} $${p.name}${text !== "" ? ` ${text}` : ""}`);
   }
@@ -173,7 +204,19 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     `${I1}public static function fromJson(string $json): self`,
     `${I1}{`,
     `${I2}$e = new ${errors}(true);`,
-    `${I2}$r = self::decode(${read}::parse($json, self::class), '$', $e);`,
+    ...(wireCheck
+      ? [
+          `${I2}$v = ${read}::parse($json, self::class);`,
+          // The decoder's own findings are reported when it has any (they name the field it was
+          // decoding); what only the schema check finds (a union's constraints, allOf, not, …) otherwise.
+          `${I2}$w = new ${errors}(true);`,
+          `${I2}$valid = ${wireCheck}::check($v, self::WIRE_SCHEMA, $w);`,
+          `${I2}$r = self::decode($v, '$', $e);`,
+          `${I2}if (!$valid && $e->count() === 0) {`,
+          `${I3}$w->throwIfAny(self::class);`,
+          `${I2}}`,
+        ]
+      : [`${I2}$r = self::decode(${read}::parse($json, self::class), '$', $e);`]),
     `${I2}$e->throwIfAny(self::class);`,
     `${I2}\\assert($r instanceof self);`,
     `${I2}return $r;`,
@@ -189,6 +232,15 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     // Objects of a \\stdClass are \\stdClass throughout (json_decode($json, false)).
     `${I2}$e = new ${errors}($data instanceof \\stdClass);`,
     `${I2}$r = self::decode($data, '$', $e);`,
+    ...(wireCheck
+      ? [
+          `${I2}$w = new ${errors}($data instanceof \\stdClass);`,
+          `${I2}$valid = ${wireCheck}::check(${wireCheck}::objects($data), self::WIRE_SCHEMA, $w);`,
+          `${I2}if (!$valid && $e->count() === 0) {`,
+          `${I3}$w->throwIfAny(self::class);`,
+          `${I2}}`,
+        ]
+      : []),
     `${I2}$e->throwIfAny(self::class);`,
     `${I2}\\assert($r instanceof self);`,
     `${I2}return $r;`,
@@ -268,10 +320,14 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
       file.add(
         `${I5}$e->add($p . '.' . $k, 'unknown_field', ${phpString(`a field of ${decl.fullName}`)}, $x);`,
       );
+    } else if (extra) {
+      file.add(`${I5}$extra[(string) $k] = $x;`, `${I5}break;`);
     } else {
       file.add(`${I5}break;`);
     }
     file.add(`${I3}}`, `${I2}}`);
+  } else if (extra) {
+    file.add(`${I2}foreach ($v as $k => $x) {`, `${I3}$extra[(string) $k] = $x;`, `${I2}}`);
   } else if (decl.closed) {
     // No fields: every key is unknown (proto: but null, which means unset).
     file.add(`${I2}foreach ($v as $k => $x) {`);
@@ -384,10 +440,24 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   const numericKey = decl.fields.some((f) => /^(0|-?[1-9][0-9]*)$/.test(f.jsonName));
   const result = numericKey ? "(object) $o" : "$o";
   const empty = "new \\stdClass()";
-  file.add(
-    `${I2}return ${!hasKeys ? empty : alwaysSet ? result : `$o === [] ? ${empty} : ${result}`};`,
-    `${I1}}`,
-  );
+  if (extra) {
+    // Declared properties win over a kept one of the same name (there is none after fromJson).
+    file.add(
+      ...(hasKeys ? [] : [`${I2}$o = [];`]),
+      `${I2}foreach ($this->${extra.name} as $k => $x) {`,
+      `${I3}if (!\\array_key_exists($k, $o)) {`,
+      `${I4}$o[$k] = $x;`,
+      `${I3}}`,
+      `${I2}}`,
+      `${I2}return (object) $o;`,
+      `${I1}}`,
+    );
+  } else {
+    file.add(
+      `${I2}return ${!hasKeys ? empty : alwaysSet ? result : `$o === [] ? ${empty} : ${result}`};`,
+      `${I1}}`,
+    );
+  }
   file.add(
     "",
     ...docComment("The JSON text of {@see jsonSerialize()}.", I1),

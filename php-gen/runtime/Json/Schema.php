@@ -40,7 +40,8 @@ final class Schema
     public function addJson(string $json): void
     {
         $all = json_decode($json, false, 4096, JSON_THROW_ON_ERROR);
-        foreach (is_array($all) ? $all : get_object_vars($all) as $schema) {
+        $list = is_array($all) ? $all : ($all instanceof \stdClass ? get_object_vars($all) : []);
+        foreach ($list as $schema) {
             if ($schema instanceof \stdClass || is_bool($schema)) {
                 $this->add($schema);
             }
@@ -60,9 +61,9 @@ final class Schema
         return $e->count() === $before;
     }
 
-    private function check(mixed $v, \stdClass|bool $s, string $base, string $p, Errors $e, int $depth): void
+    private function check(mixed $v, mixed $s, string $base, string $p, Errors $e, int $depth): void
     {
-        if ($s === true) {
+        if ($s === true || !$s instanceof \stdClass && $s !== false) {
             return;
         }
         if ($s === false) {
@@ -82,13 +83,13 @@ final class Schema
             $types = is_array($k['type']) ? $k['type'] : [$k['type']];
             $ok = false;
             foreach ($types as $t) {
-                if (self::isType($v, (string) $t)) {
+                if (is_string($t) && self::isType($v, $t)) {
                     $ok = true;
                     break;
                 }
             }
             if (!$ok) {
-                $e->add($p, 'wrong_type', implode(' or ', array_map('strval', $types)), $v);
+                $e->add($p, 'wrong_type', implode(' or ', array_map(self::text(...), $types)), $v);
                 return;
             }
         }
@@ -157,7 +158,7 @@ final class Schema
             }
         }
         if (isset($k['format']) && is_string($k['format']) && is_string($v) && !Check::format($v, $k['format'])) {
-            $e->add($p, 'format', 'a string in format ' . $k['format'], $v);
+            $e->add($p, 'format', 'a string in format ' . self::text($k['format']), $v);
         }
     }
 
@@ -168,60 +169,63 @@ final class Schema
         return $e->count() === 0;
     }
 
-    /** @param array<string, mixed> $k */
+    /** @param array<mixed> $k */
     private function checkNumber(int|float $v, array $k, string $p, Errors $e): void
     {
         if (isset($k['minimum']) && $v < $k['minimum']) {
-            $e->add($p, 'minimum', '>= ' . $k['minimum'], $v);
+            $e->add($p, 'minimum', '>= ' . self::text($k['minimum']), $v);
         }
         if (isset($k['maximum']) && $v > $k['maximum']) {
-            $e->add($p, 'maximum', '<= ' . $k['maximum'], $v);
+            $e->add($p, 'maximum', '<= ' . self::text($k['maximum']), $v);
         }
         if (isset($k['exclusiveMinimum']) && $v <= $k['exclusiveMinimum']) {
-            $e->add($p, 'exclusive_minimum', '> ' . $k['exclusiveMinimum'], $v);
+            $e->add($p, 'exclusive_minimum', '> ' . self::text($k['exclusiveMinimum']), $v);
         }
         if (isset($k['exclusiveMaximum']) && $v >= $k['exclusiveMaximum']) {
-            $e->add($p, 'exclusive_maximum', '< ' . $k['exclusiveMaximum'], $v);
+            $e->add($p, 'exclusive_maximum', '< ' . self::text($k['exclusiveMaximum']), $v);
         }
-        if (isset($k['multipleOf']) && (is_int($k['multipleOf']) || is_float($k['multipleOf'])) && $k['multipleOf'] > 0) {
-            $m = $k['multipleOf'];
+        $m = $k['multipleOf'] ?? null;
+        if ((is_int($m) || is_float($m)) && $m > 0) {
             $q = $v / $m;
             // As ajv: a multiple when the quotient is an integer (within the precision of a double).
-            if (is_int($v) && is_int($m) ? $v % $m !== 0 : (!is_finite($q) || abs($q - round($q)) > 1e-9 * max(1.0, abs($q)))) {
-                $e->add($p, 'multiple_of', 'a multiple of ' . $m, $v);
+            $off = is_int($v) && is_int($m)
+                ? $v % $m !== 0
+                : !is_finite($q) || abs($q - round($q)) > 1e-9 * max(1.0, abs($q));
+            if ($off) {
+                $e->add($p, 'multiple_of', 'a multiple of ' . self::text($m), $v);
             }
         }
     }
 
-    /** @param array<string, mixed> $k */
+    /** @param array<mixed> $k */
     private function checkString(string $v, array $k, string $p, Errors $e): void
     {
         if (isset($k['minLength']) || isset($k['maxLength'])) {
             $n = mb_strlen($v, 'UTF-8');
             if (isset($k['minLength']) && $n < $k['minLength']) {
-                $e->add($p, 'min_length', 'at least ' . $k['minLength'] . ' characters', $v);
+                $e->add($p, 'min_length', 'at least ' . self::text($k['minLength']) . ' characters', $v);
             }
             if (isset($k['maxLength']) && $n > $k['maxLength']) {
-                $e->add($p, 'max_length', 'at most ' . $k['maxLength'] . ' characters', $v);
+                $e->add($p, 'max_length', 'at most ' . self::text($k['maxLength']) . ' characters', $v);
             }
         }
         if (isset($k['pattern']) && is_string($k['pattern']) && !self::matches($k['pattern'], $v)) {
-            $e->add($p, 'pattern', 'a string matching ' . $k['pattern'], $v);
+            $e->add($p, 'pattern', 'a string matching ' . self::text($k['pattern']), $v);
         }
     }
 
     /**
      * @param array<mixed> $v
-     * @param array<string, mixed> $k
+     * @param array<mixed> $k
      */
     private function checkArray(array $v, array $k, string $base, string $p, Errors $e, int $depth): void
     {
         $n = count($v);
         if (isset($k['minItems']) && $n < $k['minItems']) {
-            $e->add($p, 'min_items', 'at least ' . $k['minItems'] . ' items', $v);
+            $e->add($p, 'min_items', 'at least ' . self::text($k['minItems']) . ' items', $v);
         }
         if (isset($k['maxItems']) && $n > $k['maxItems']) {
-            $e->add($p, 'max_items', 'at most ' . $k['maxItems'] . ' items', $v);
+            $e->add($p, 'max_items', 'at most ' . self::text($k['maxItems']) . ' items', $v);
         }
         if (($k['uniqueItems'] ?? false) === true) {
             for ($i = 0; $i < $n; $i++) {
@@ -253,29 +257,30 @@ final class Schema
             }
             $min = $k['minContains'] ?? 1;
             if ($count < $min) {
-                $e->add($p, 'contains', 'at least ' . $min . ' items matching contains', $v);
+                $e->add($p, 'contains', 'at least ' . self::text($min) . ' items matching contains', $v);
             }
             if (isset($k['maxContains']) && $count > $k['maxContains']) {
-                $e->add($p, 'contains', 'at most ' . $k['maxContains'] . ' items matching contains', $v);
+                $e->add($p, 'contains', 'at most ' . self::text($k['maxContains']) . ' items matching contains', $v);
             }
         }
     }
 
-    /** @param array<string, mixed> $k */
+    /** @param array<mixed> $k */
     private function checkObject(\stdClass $v, array $k, string $base, string $p, Errors $e, int $depth): void
     {
         $props = get_object_vars($v);
         $n = count($props);
         if (isset($k['minProperties']) && $n < $k['minProperties']) {
-            $e->add($p, 'min_properties', 'at least ' . $k['minProperties'] . ' properties', $v);
+            $e->add($p, 'min_properties', 'at least ' . self::text($k['minProperties']) . ' properties', $v);
         }
         if (isset($k['maxProperties']) && $n > $k['maxProperties']) {
-            $e->add($p, 'max_properties', 'at most ' . $k['maxProperties'] . ' properties', $v);
+            $e->add($p, 'max_properties', 'at most ' . self::text($k['maxProperties']) . ' properties', $v);
         }
         if (isset($k['required']) && is_array($k['required'])) {
             foreach ($k['required'] as $name) {
-                if (!array_key_exists((string) $name, $props)) {
-                    $e->addText(self::child($p, (string) $name), 'required', 'a value (the property is required)', 'nothing');
+                if (!array_key_exists(self::text($name), $props)) {
+                    $at = self::child($p, self::text($name));
+                    $e->addText($at, 'required', 'a value (the property is required)', 'nothing');
                 }
             }
         }
@@ -285,8 +290,9 @@ final class Schema
                     continue;
                 }
                 foreach ($needed as $other) {
-                    if (!array_key_exists((string) $other, $props)) {
-                        $e->addText(self::child($p, (string) $other), 'required', 'a value (required with ' . $name . ')', 'nothing');
+                    if (!array_key_exists(self::text($other), $props)) {
+                        $at = self::child($p, self::text($other));
+                        $e->addText($at, 'required', 'a value (required with ' . $name . ')', 'nothing');
                     }
                 }
             }
@@ -298,7 +304,8 @@ final class Schema
                 }
             }
         }
-        $declared = isset($k['properties']) && $k['properties'] instanceof \stdClass ? get_object_vars($k['properties']) : [];
+        $declared = isset($k['properties']) && $k['properties'] instanceof \stdClass
+            ? get_object_vars($k['properties']) : [];
         $patterns = isset($k['patternProperties']) && $k['patternProperties'] instanceof \stdClass
             ? get_object_vars($k['patternProperties']) : [];
         $additional = array_key_exists('additionalProperties', $k) ? $k['additionalProperties']
@@ -456,14 +463,24 @@ final class Schema
     /** ECMAScript-style `pattern` (unanchored, Unicode) with PCRE. */
     public static function matches(string $pattern, string $v): bool
     {
-        static $cache = [];
-        $regex = $cache[$pattern] ??= '/' . str_replace('/', '\\/', str_replace('\\/', '/', $pattern)) . '/u';
+        $regex = '/' . str_replace('/', '\\/', str_replace('\\/', '/', $pattern)) . '/u';
         $r = @preg_match($regex, $v);
         return $r === 1;
     }
 
+    /** A keyword value as text, for messages. */
+    private static function text(mixed $x): string
+    {
+        if (is_string($x) || is_int($x) || is_float($x)) {
+            return (string) $x;
+        }
+        return (string) json_encode($x);
+    }
+
     private static function child(string $p, string $name): string
     {
-        return preg_match('/^[A-Za-z_$][A-Za-z0-9_$]*$/', $name) === 1 ? $p . '.' . $name : $p . '[' . json_encode($name) . ']';
+        return preg_match('/^[A-Za-z_$][A-Za-z0-9_$]*$/', $name) === 1
+            ? $p . '.' . $name
+            : $p . '[' . json_encode($name) . ']';
     }
 }

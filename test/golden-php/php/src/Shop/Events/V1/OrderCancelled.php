@@ -14,6 +14,7 @@ use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
+use Contractgen\Runtime\WireSchemas;
 use Shop\Shared\V1\Money;
 
 /**
@@ -24,6 +25,11 @@ use Shop\Shared\V1\Money;
  */
 final class OrderCancelled implements \JsonSerializable
 {
+    /**
+     * `$id` of the wire schema `fromJson` and `fromArray` check first.
+     */
+    public const WIRE_SCHEMA = 'urn:contractgen:shop.events.v1.OrderCancelled';
+
     /**
      * @param string $eventId Unique identifier of this event, used for deduplication.
      * @param string $occurredAt When the order was cancelled.
@@ -70,7 +76,13 @@ final class OrderCancelled implements \JsonSerializable
     public static function fromJson(string $json): self
     {
         $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $v = Read::parse($json, self::class);
+        $w = new Errors(true);
+        $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
+        $r = self::decode($v, '$', $e);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -86,6 +98,11 @@ final class OrderCancelled implements \JsonSerializable
     {
         $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
+        $w = new Errors($data instanceof \stdClass);
+        $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;

@@ -14,6 +14,7 @@ use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
+use Contractgen\Runtime\WireSchemas;
 
 /**
  * An amount of money in a specific currency, expressed as an integer number of the currency's minor unit (e.g.
@@ -23,6 +24,11 @@ use Contractgen\Runtime\Json\Write;
  */
 final class Money implements \JsonSerializable
 {
+    /**
+     * `$id` of the wire schema `fromJson` and `fromArray` check first.
+     */
+    public const WIRE_SCHEMA = 'urn:contractgen:shop.shared.v1.Money';
+
     /**
      * @param string $currency Three-letter ISO 4217 currency code, upper case (e.g. "EUR").
      * @param int $amountMinor Amount in minor units of `currency` (1999 with EUR means 19.99 EUR). Negative for
@@ -45,7 +51,13 @@ final class Money implements \JsonSerializable
     public static function fromJson(string $json): self
     {
         $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $v = Read::parse($json, self::class);
+        $w = new Errors(true);
+        $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
+        $r = self::decode($v, '$', $e);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -61,6 +73,11 @@ final class Money implements \JsonSerializable
     {
         $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
+        $w = new Errors($data instanceof \stdClass);
+        $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;

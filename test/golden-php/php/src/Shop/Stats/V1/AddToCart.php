@@ -14,6 +14,7 @@ use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
+use Contractgen\Runtime\WireSchemas;
 use Shop\Shared\V1\Money;
 
 /**
@@ -23,6 +24,11 @@ use Shop\Shared\V1\Money;
  */
 final class AddToCart implements \JsonSerializable
 {
+    /**
+     * `$id` of the wire schema `fromJson` and `fromArray` check first.
+     */
+    public const WIRE_SCHEMA = 'urn:contractgen:shop.stats.v1.AddToCart';
+
     /**
      * @param string $kind Discriminator; always "add_to_cart".
      * @param int $skuId Identifier of the stock-keeping unit added.
@@ -50,7 +56,13 @@ final class AddToCart implements \JsonSerializable
     public static function fromJson(string $json): self
     {
         $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $v = Read::parse($json, self::class);
+        $w = new Errors(true);
+        $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
+        $r = self::decode($v, '$', $e);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -66,6 +78,11 @@ final class AddToCart implements \JsonSerializable
     {
         $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
+        $w = new Errors($data instanceof \stdClass);
+        $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;

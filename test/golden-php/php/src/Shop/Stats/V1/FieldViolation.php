@@ -14,6 +14,7 @@ use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
+use Contractgen\Runtime\WireSchemas;
 
 /**
  * One invalid field of a request.
@@ -22,6 +23,11 @@ use Contractgen\Runtime\Json\Write;
  */
 final class FieldViolation implements \JsonSerializable
 {
+    /**
+     * `$id` of the wire schema `fromJson` and `fromArray` check first.
+     */
+    public const WIRE_SCHEMA = 'urn:contractgen:shop.stats.v1.FieldViolation';
+
     /**
      * @param string $field Dotted path of the invalid field (e.g. "event.quantity").
      * @param string $description Human-readable explanation of what is wrong with the field.
@@ -43,7 +49,13 @@ final class FieldViolation implements \JsonSerializable
     public static function fromJson(string $json): self
     {
         $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $v = Read::parse($json, self::class);
+        $w = new Errors(true);
+        $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
+        $r = self::decode($v, '$', $e);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -59,6 +71,11 @@ final class FieldViolation implements \JsonSerializable
     {
         $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
+        $w = new Errors($data instanceof \stdClass);
+        $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;

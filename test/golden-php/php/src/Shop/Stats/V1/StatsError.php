@@ -14,6 +14,7 @@ use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
+use Contractgen\Runtime\WireSchemas;
 
 /**
  * Error detail attached to StatsService errors that are not about a malformed request: a machine-readable reason
@@ -23,6 +24,11 @@ use Contractgen\Runtime\Json\Write;
  */
 final class StatsError implements \JsonSerializable
 {
+    /**
+     * `$id` of the wire schema `fromJson` and `fromArray` check first.
+     */
+    public const WIRE_SCHEMA = 'urn:contractgen:shop.stats.v1.StatsError';
+
     /**
      * @param StatsErrorReason $reason Machine-readable cause of the error.
      * @param int|null $retryAfterSeconds Seconds to wait before retrying, or null when retrying will not help.
@@ -46,7 +52,13 @@ final class StatsError implements \JsonSerializable
     public static function fromJson(string $json): self
     {
         $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $v = Read::parse($json, self::class);
+        $w = new Errors(true);
+        $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
+        $r = self::decode($v, '$', $e);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -62,6 +74,11 @@ final class StatsError implements \JsonSerializable
     {
         $e = new Errors($data instanceof \stdClass);
         $r = self::decode($data, '$', $e);
+        $w = new Errors($data instanceof \stdClass);
+        $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
+        if (!$valid && $e->count() === 0) {
+            $w->throwIfAny(self::class);
+        }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
