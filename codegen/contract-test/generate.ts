@@ -95,6 +95,55 @@ const FORMAT_SAMPLES: Readonly<Record<string, string>> = {
   "json-pointer": "/a/b",
 };
 
+/** Another valid value of a format, number `k` (for distinct list items and map keys), if it has one. */
+function formatVariant(format: string, k: number): string | undefined {
+  const two = String(k % 60).padStart(2, "0");
+  switch (format) {
+    case "email":
+    case "idn-email":
+      return `user${k}@example.com`;
+    case "uuid":
+      return `0b8e5f3c-6a2d-4c1e-9f7a-${k.toString(16).padStart(12, "0")}`;
+    case "date-time":
+      return `2024-02-29T12:${String(Math.floor(k / 60) % 60).padStart(2, "0")}:${two}Z`;
+    case "date":
+      return `2024-${String((k % 12) + 1).padStart(2, "0")}-${String((Math.floor(k / 12) % 28) + 1).padStart(2, "0")}`;
+    case "time":
+      return `12:34:${two}Z`;
+    case "uri":
+    case "iri":
+    case "url":
+      return `https://example.com/a${k}`;
+    case "uri-reference":
+      return `/a/b${k}`;
+    case "ipv4":
+      return `192.0.2.${k % 256}`;
+    case "ipv6":
+      return `2001:db8::${k.toString(16)}`;
+    case "hostname":
+    case "idn-hostname":
+      return `h${k}.example.com`;
+    case "duration":
+      return `P${k + 1}D`;
+    case "json-pointer":
+      return `/a/b${k}`;
+    default:
+      return undefined;
+  }
+}
+
+const VARIANT_COUNT = 64;
+const FORMAT_VARIANTS: ReadonlyMap<string, ReadonlySet<string>> = new Map(
+  Object.keys(FORMAT_SAMPLES).map((f) => [
+    f,
+    new Set(
+      Array.from({ length: VARIANT_COUNT }, (_, k) => formatVariant(f, k + 1)).filter(
+        (v): v is string => v !== undefined,
+      ),
+    ),
+  ]),
+);
+
 const STRING_CANDIDATES = [
   "abc",
   "a",
@@ -392,24 +441,48 @@ export class RequestGenerator {
     if (n === 1) return [first];
     const pool = [first, ...this.alternatives(item, first, depth + 1)];
     if (s["uniqueItems"] === true) {
+      // ajv compares items deeply (key order does not count): distinct means distinct canonical JSON.
+      const distinct = () => new Set(pool.map(canonicalJson)).size >= n;
       const is = this.nullableInner(item)?.schema ?? item.schema;
       if (typesOf(is).includes("string"))
         pool.push(...this.strings(is, "short"), ...this.strings(is, "long"));
-      if (typesOf(is).includes("integer")) for (let k = 0; k < n + 2; k++) pool.push(k, -k, 100 + k);
-      for (let k = 0; k < 4 * n && new Set(pool.map((x) => JSON.stringify(x))).size < n; k++)
-        pool.push(this.random(item, depth + 1));
+      for (const type of ["integer", "number"])
+        if (typesOf(is).includes(type)) {
+          // Steps of multipleOf (or 1) up from the minimum, or from 0 both ways.
+          const step = typeof is["multipleOf"] === "number" && is["multipleOf"] > 0 ? is["multipleOf"] : 1;
+          const lo = this.sampleNumber(is, type, "min");
+          for (let k = 0; k < n + 2; k++)
+            for (const v of lo !== undefined ? [lo + k * step] : [k * step, -k * step])
+              if (this.numberOk(is, v, type)) pool.push(v);
+        }
+      // Objects, unions and lists: the first item with one valid change each (a field absent, another
+      // enum value, another union branch, a nested bound…), valid by construction and distinct.
+      if (!distinct())
+        for (const c of this.validChanges(item, first, depth + 1)) {
+          if (c.at.length === 0 && c.value === ABSENT) continue;
+          pool.push(applyChange(first, c.at, c.value));
+          if (distinct()) break;
+        }
+      for (let k = 0; k < 4 * n && !distinct(); k++) pool.push(this.random(item, depth + 1));
     }
     const out: unknown[] = [];
     const seen = new Set<string>();
     for (const v of pool) {
       if (out.length >= n) break;
-      const key = JSON.stringify(v);
+      const key = canonicalJson(v);
       if (s["uniqueItems"] === true && seen.has(key)) continue;
       seen.add(key);
       out.push(v);
     }
-    while (out.length < n) out.push(first);
+    // Unique items: fewer when the item schema has fewer distinct values (booleans, a small enum).
+    while (out.length < n && s["uniqueItems"] !== true) out.push(first);
     return out;
+  }
+
+  /** `n` list items, or undefined when the list cannot hold `n` distinct ones. */
+  private exactItems(node: Node, n: number, depth: number): unknown[] | undefined {
+    const out = this.items(node, n, true, depth);
+    return out.length === n ? out : undefined;
   }
 
   /** Other valid values of a node (for distinct list items and map entries). */
@@ -460,6 +533,7 @@ export class RequestGenerator {
     const format = s["format"];
     if (Array.isArray(s["examples"])) for (const e of s["examples"]) if (typeof e === "string") out.push(e);
     if (typeof format === "string" && FORMAT_SAMPLES[format] !== undefined) out.push(FORMAT_SAMPLES[format]);
+    if (typeof format === "string") out.push(...(FORMAT_VARIANTS.get(format) ?? []));
     if (s["contentEncoding"] === "base64") out.push("aGVsbG8=", "", "AAECAw==", fitLength("QUJD", min, max));
     if (typeof s["pattern"] === "string") out.push(...patternSamples(s["pattern"], min, max, prefer));
     for (const c of STRING_CANDIDATES) out.push(fitLength(c, min, max));
@@ -487,7 +561,11 @@ export class RequestGenerator {
       return false;
     const format = s["format"];
     if (typeof format === "string" && FORMAT_SAMPLES[format] !== undefined && v !== FORMAT_SAMPLES[format]) {
-      if (!(Array.isArray(s["examples"]) && s["examples"].includes(v)) && !FORMAT_OK[format]?.(v))
+      if (
+        !(Array.isArray(s["examples"]) && s["examples"].includes(v)) &&
+        !FORMAT_VARIANTS.get(format)?.has(v) &&
+        !FORMAT_OK[format]?.(v)
+      )
         return false;
     }
     return true;
@@ -645,14 +723,23 @@ export class RequestGenerator {
       const min = (s["minItems"] as number | undefined) ?? 0;
       const max = (s["maxItems"] as number | undefined) ?? Number.POSITIVE_INFINITY;
       if (min === 0 && base.length > 0) here("empty list", []);
-      if (min > 0 && base.length !== min) here(`${min} items (minItems)`, this.items(node, min, true, depth));
-      if (base.length < 2 && max >= 2 && !local) here("two items", this.items(node, 2, true, depth));
+      const exactly = (label: string, count: number) => {
+        const list = this.exactItems(node, count, depth);
+        if (list) here(label, list);
+      };
+      if (min > 0 && base.length !== min) exactly(`${min} items (minItems)`, min);
+      if (base.length < 2 && max >= 2 && !local) exactly("two items", 2);
       if (Number.isFinite(max) && max > 2 && max <= LIST_BOUND_LIMIT && base.length !== max && !local)
-        here(`${max} items (maxItems)`, this.items(node, max, true, depth));
+        exactly(`${max} items (maxItems)`, max);
       if (base.length > 0 && depth < MAX_DEPTH && !local) {
         const item = this.index.child(node, s["items"]);
-        for (const c of this.validChanges(item, base[0], depth + 1))
+        const others = new Set(base.slice(1).map(canonicalJson));
+        for (const c of this.validChanges(item, base[0], depth + 1)) {
+          // In a list of unique items, a first item changed into another item is no longer valid.
+          if (s["uniqueItems"] === true && others.has(canonicalJson(applyChange(base[0], c.at, c.value))))
+            continue;
           out.push({ label: prefixLabel("0", c.label), at: ["0", ...c.at], value: c.value });
+        }
       }
     }
     if (isObj(base)) {
@@ -846,7 +933,7 @@ export class RequestGenerator {
       if (typeof s["maxItems"] === "number" && s["maxItems"] < 1000)
         here(
           "more items than maxItems",
-          this.items(node, s["maxItems"] + 1, true, depth).concat(s["uniqueItems"] === true ? [] : []),
+          padded(this.items(node, s["maxItems"] + 1, true, depth), s["maxItems"] + 1),
         );
       if (typeof s["minItems"] === "number" && s["minItems"] > 0)
         here("fewer items than minItems", base.slice(0, s["minItems"] - 1));
@@ -967,6 +1054,23 @@ function nest(c: InvalidChange, k: string): InvalidChange {
     owners: c.owners.map((o) => [k, ...o]),
     unions: c.unions.map((u) => [k, ...u]),
   };
+}
+
+/** `list` repeated up to `n` items (a list too long whatever else it breaks at the same path). */
+function padded(list: readonly unknown[], n: number): unknown[] {
+  const out = [...list];
+  while (out.length < n && list.length > 0) out.push(list[out.length % list.length]);
+  return out;
+}
+
+/** JSON with object keys sorted: equal for values ajv's `uniqueItems` holds equal. */
+function canonicalJson(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "undefined";
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  return `{${Object.keys(v)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((v as Record<string, unknown>)[k])}`)
+    .join(",")}}`;
 }
 
 /** JSON pointer of path segments. */
