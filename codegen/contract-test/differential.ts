@@ -1,8 +1,10 @@
 /**
  * The differential check: the canonicalized answers of all implementations to one case must be equal.
  * Ignored paths (ids, timestamps) are removed first. A divergence is `encoding` when the answers become
- * equal once the runtime's guards repair them (`"5"` vs `5` for an integer, `[]` vs `{}` for an empty
- * map) and `semantic` otherwise.
+ * equal once normalized — the runtime's guards repair the PHP pitfalls losslessly (`[]` vs `{}` for an
+ * empty map) and proto-canonical.ts puts ProtoJSON's alternatives in one form (`"5"` vs `5` for an int64,
+ * an enum's name vs its number, defaults emitted or omitted, Timestamp fraction digits…) — and
+ * `semantic` otherwise. The caller passes the normalized answer as `Compared.repaired`.
  */
 
 /** An answer of one implementation, as compared. */
@@ -12,7 +14,7 @@ export interface Compared {
   readonly code: string;
   /** The response body on `ok`; ignored for errors (messages differ legitimately). */
   readonly value: unknown;
-  /** The same value with repairable pitfalls repaired. */
+  /** The same value normalized: repairable pitfalls repaired, ProtoJSON's canonical form. */
   readonly repaired: unknown;
   /** Whether the implementation's own checks passed (preferred as the reference on a tie). */
   readonly clean: boolean;

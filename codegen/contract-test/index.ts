@@ -19,6 +19,7 @@ import { generateCases, RequestGenerator, type SkippedCase, type Validate } from
 import { type CallResult, call, createAgent } from "./http.js";
 import { phpShapeCases } from "./php-shapes.js";
 import { attach, type RunningImplementation, start, withSignalCleanup } from "./process.js";
+import { ProtoCanonical } from "./proto-canonical.js";
 import { createRng } from "./rng.js";
 import { atPointer, interpolate, readScenarios, type Scenario } from "./scenarios.js";
 import { SchemaIndex } from "./schema-walk.js";
@@ -177,6 +178,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
     if (v) validators[name] = v as (v: unknown) => boolean;
   }
   const checker = new ResponseChecker([...schemas.values()], validators);
+  const canon = new ProtoCanonical(loaded.model.decls);
   const index = new SchemaIndex(schemas.values());
   const rng = createRng(seed);
   const gen = new RequestGenerator(index, rng);
@@ -385,7 +387,10 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
                 impl: x.impl,
                 code: x.answer.code,
                 value: x.value,
-                repaired: x.answer.code === "ok" ? checker.repaired(info.method.output, x.value) : x.value,
+                repaired:
+                  x.answer.code === "ok"
+                    ? canon.message(info.method.output, checker.repaired(info.method.output, x.value))
+                    : x.value,
                 clean: x.clean,
               })),
             ignoredFor(name),
