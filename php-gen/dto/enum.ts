@@ -125,6 +125,16 @@ export function emitEnum(ctx: PhpContext, decl: EnumDecl): GeneratedFile {
       `${I3}}`,
     );
   }
+  if (proto) {
+    // 5.0 is the number 5 (acceptance rule integral_number_for_integer); "5" is numeric_string,
+    // repaired to 5 when the policy says so, as the boundary does.
+    file.add(
+      `${I2}}`,
+      `${I2}$n = \\is_int($v) ? null : ${file.use(`${ctx.runtimeNamespace}\\Json\\Read`)}::enumNumber($v, $p, $e);`,
+      `${I2}if ($n !== null) {`,
+      `${I3}return self::decode($n, $p, $e);`,
+    );
+  }
   file.add(
     `${I2}}`,
     `${I2}$names = \\array_map(static fn (self $c): string => (string) $c->value, self::cases());`,

@@ -119,6 +119,9 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   const read = rt("Json\\Read");
   const write = rt("Json\\Write");
   const decodeException = rt("DecodeException");
+  const policyParam = (): string => `${rt("Json\\Policy")}|string|null $policy = null`;
+  const policyDoc =
+    "@param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null: `Policy::default()`";
 
   // Class header.
   const classDoc = [decl.doc, decl.deprecated ? "@deprecated" : ""].filter((s) => s !== "").join("\n\n");
@@ -199,14 +202,15 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   file.add(
     "",
     ...docComment("Decodes JSON text; every violation is reported at once.", I1, [
+      policyDoc,
       `@throws ${decodeException}`,
     ]),
-    `${I1}public static function fromJson(string $json): self`,
+    `${I1}public static function fromJson(string $json, ${policyParam()}): self`,
     `${I1}{`,
-    `${I2}$e = new ${errors}(true);`,
+    `${I2}$e = new ${errors}(true, $policy);`,
     ...(wireCheck
       ? [
-          `${I2}$v = ${read}::parse($json, self::class);`,
+          `${I2}$v = ${read}::parse($json, self::class, $e);`,
           // The decoder's own findings are reported when it has any (they name the field it was
           // decoding); what only the schema check finds (a union's constraints, allOf, not, …) otherwise.
           `${I2}$w = new ${errors}(true);`,
@@ -216,7 +220,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
           `${I3}$w->throwIfAny(self::class);`,
           `${I2}}`,
         ]
-      : [`${I2}$r = self::decode(${read}::parse($json, self::class), '$', $e);`]),
+      : [`${I2}$r = self::decode(${read}::parse($json, self::class, $e), '$', $e);`]),
     `${I2}$e->throwIfAny(self::class);`,
     `${I2}\\assert($r instanceof self);`,
     `${I2}return $r;`,
@@ -225,12 +229,12 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     ...docComment(
       "Decodes a value from `json_decode` (objects as \\stdClass or associative arrays); strict, no silent casts.",
       I1,
-      ["@param array<array-key, mixed>|\\stdClass $data", `@throws ${decodeException}`],
+      ["@param array<array-key, mixed>|\\stdClass $data", policyDoc, `@throws ${decodeException}`],
     ),
-    `${I1}public static function fromArray(array|\\stdClass $data): self`,
+    `${I1}public static function fromArray(array|\\stdClass $data, ${policyParam()}): self`,
     `${I1}{`,
     // Objects of a \\stdClass are \\stdClass throughout (json_decode($json, false)).
-    `${I2}$e = new ${errors}($data instanceof \\stdClass);`,
+    `${I2}$e = new ${errors}($data instanceof \\stdClass, $policy);`,
     `${I2}$r = self::decode($data, '$', $e);`,
     ...(wireCheck
       ? [
@@ -276,16 +280,23 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
   const nullOk = proto ? props.filter((p) => p.type?.acceptsNull === true) : [];
   if (decl.fields.length > 0) {
     file.add(`${I2}foreach ($v as $k => $x) {`);
-    if (proto) {
-      const keys = nullOk.flatMap((p) => (p.field ? keysOf(p.field) : []));
-      const cond = ["$x === null", ...keys.map((k) => `$k !== ${phpString(k)}`)].join(" && ");
-      file.add(`${I3}if (${cond}) {`, `${I4}continue;`, `${I3}}`);
-    }
     file.add(`${I3}switch ($k) {`);
     for (const f of decl.fields) {
       const p = f.oneof !== undefined ? oneofProp.get(f.oneof) : propOfField.get(f);
       if (!p) continue;
-      for (const k of keysOf(f, proto)) file.add(`${I4}case ${phpString(k)}:`);
+      const keys = keysOf(f, proto);
+      for (const k of keys) {
+        file.add(`${I4}case ${phpString(k)}:`);
+        // The proto name next to the JSON name in one object: which one is meant is a guess (both_names).
+        if (keys.length === 2 && k === f.name)
+          file.add(
+            `${I5}$e->bothNames($v, ${phpString(f.jsonName)}, $p . ${phpString(`.${f.jsonName}`)});`,
+            `${I5}// no break`,
+          );
+      }
+      // ProtoJSON: null is the field's default (the key is skipped), except where null is a value.
+      if (proto && (p.oneof !== undefined || !nullOk.includes(p)))
+        file.add(`${I5}if ($x === null) {`, `${I5}${INDENT}break;`, `${I5}}`);
       const path = `$p . ${phpString(`.${f.jsonName}`)}`;
       if (p.oneof) {
         const classes = ctx.oneofClasses(decl.fullName, p.oneof);
@@ -318,7 +329,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     file.add(`${I4}default:`);
     if (decl.closed) {
       file.add(
-        `${I5}$e->add($p . '.' . $k, 'unknown_field', ${phpString(`a field of ${decl.fullName}`)}, $x);`,
+        `${I5}$e->unknown($p . '.' . $k, (string) $k, ${phpString(`a field of ${decl.fullName}`)}, $x);`,
       );
     } else if (extra) {
       file.add(`${I5}$extra[(string) $k] = $x;`, `${I5}break;`);

@@ -9,6 +9,8 @@ import type { PhpContext } from "../context.js";
 import { phpIdentifier } from "../names.js";
 import type { PhpFile } from "../printer.js";
 
+/** Number.MAX_SAFE_INTEGER: a JSON integer beyond ±this is `unsafe_integer`, read by Read. */
+const SAFE = "9007199254740991";
 /** The PHP side of one value type, bound to the file that uses it (imports are recorded there). */
 export interface PhpType {
   /** Declared PHP type without nullability (`int`, `array`, `Money`, `int|string`, `mixed`). */
@@ -241,7 +243,8 @@ export class PhpTypes {
         return base(
           "int",
           "int64",
-          (v) => `\\is_int(${v})`,
+          // Beyond ±2^53 a JSON number is unsafe_integer (the policy decides): Read::int64.
+          (v) => `\\is_int(${v}) && ${v} <= ${SAFE} && ${v} >= -${SAFE}`,
           (x) => `(string) ${x}`,
           "0",
           false,
@@ -251,7 +254,7 @@ export class PhpTypes {
         return base(
           "int|string",
           "uint64",
-          (v) => `\\is_int(${v}) && ${v} >= 0`,
+          (v) => `\\is_int(${v}) && ${v} >= 0 && ${v} <= ${SAFE}`,
           (x) => `(string) ${x}`,
           "0",
           false,
@@ -284,7 +287,14 @@ export class PhpTypes {
         return base("string", "bytes", undefined, (x) => `\\base64_encode(${x})`, "''", false);
       case "integer":
         return {
-          ...base("int", "jsonInteger", (v) => `\\is_int(${v})`, id, undefined, true),
+          ...base(
+            "int",
+            "jsonInteger",
+            (v) => `\\is_int(${v}) && ${v} <= ${SAFE} && ${v} >= -${SAFE}`,
+            id,
+            undefined,
+            true,
+          ),
           placeholder: "0",
         };
       case "number":
@@ -332,8 +342,11 @@ export class PhpTypes {
       };
     };
     switch (w) {
-      case "Timestamp":
-        return cls("Timestamp", "read");
+      case "Timestamp": {
+        // Read::timestamp: a PHP DateTime object is datetime_object (repaired as the policy says).
+        const t = cls("Timestamp", "timestamp");
+        return { ...t, php: this.rt("Timestamp"), doc: this.rt("Timestamp") };
+      }
       case "Duration":
         return cls("Duration", "read");
       case "FieldMask":

@@ -112,25 +112,44 @@ final class Any implements \JsonSerializable
         }
         $any = new self($type);
         $name = $any->typeName();
-        $wellKnown = self::readWellKnown($name, $raw, $p, $e);
-        if ($wellKnown !== null) {
-            return new self($type, $wellKnown);
-        }
         $before = $e->count();
-        $message = Types::decode($name, $raw, $p, $e);
-        if ($message !== null) {
+        self::exactIntegers($raw, $p, $e);
+        // The payload is read as plain ProtoJSON (strict), as protobuf-es reads it behind the boundary.
+        $wellKnown = $e->strictly(fn () => self::readWellKnown($name, $raw, $p, $e));
+        if ($wellKnown !== null) {
+            return $e->count() === $before ? new self($type, $wellKnown) : $any;
+        }
+        $message = $e->strictly(fn () => Types::decode($name, $raw, $p, $e));
+        if ($message !== null && $e->count() === $before) {
             $decoded = json_decode(json_encode($message, Json\Write::FLAGS), false, 512, Read::FLAGS);
             \assert($decoded instanceof \stdClass); // a message's JSON is an object
             return new self($type, $decoded);
         }
-        if ($e->count() !== $before) {
-            return $any; // a known message type with errors
+        if ($message === null && $e->count() === $before) {
+            // Neither a message of the contracts nor a well-known type: a TypeScript peer (protobuf-es)
+            // cannot read it, so neither does PHP (acceptance rule any_unknown_type).
+            $e->add($p . '.@type', 'any_unknown_type', 'a message type of the contracts or a well-known type', $type);
         }
-        $fields = new \stdClass();
-        foreach (get_object_vars($raw) as $k => $x) {
-            $fields->{$k} = Read::value($x, $p . '.' . $k, $e);
+        return $any;
+    }
+
+    /**
+     * An integer beyond ±2^53 anywhere in an Any's payload is refused (`unsafe_integer`): the type is
+     * known only by `@type`, and a TypeScript reader cannot tell an int64 there from a double.
+     */
+    private static function exactIntegers(mixed $v, string $p, Errors $e): void
+    {
+        if (is_int($v)) {
+            if ($v > Read::MAX_SAFE_INTEGER || $v < -Read::MAX_SAFE_INTEGER) {
+                $e->add($p, 'unsafe_integer', 'an integer within ±2^53 (a 64-bit integer as a string)', $v);
+            }
+        } elseif ($v instanceof Json\BigInteger) {
+            $e->add($p, 'unsafe_integer', 'an integer within ±2^53 (a 64-bit integer as a string)', $v);
+        } elseif (is_array($v) || $v instanceof \stdClass) {
+            foreach ((array) $v as $k => $x) {
+                self::exactIntegers($x, $p . (is_int($k) && is_array($v) ? '[' . $k . ']' : '.' . $k), $e);
+            }
         }
-        return new self($type, $fields);
     }
 
     /**

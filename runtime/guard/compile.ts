@@ -21,7 +21,7 @@
 import { createRequire } from "node:module";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import { isProtoTimestamp } from "./datetime.js";
-import { classifyTypes, SchemaPlanError } from "./shape.js";
+import { ANY_VALUE_TYPE, classifyTypes, isAnyMessageSchema, SchemaPlanError } from "./shape.js";
 
 const require = createRequire(import.meta.url);
 const deepEqual = (require("ajv/dist/runtime/equal") as { default: (a: unknown, b: unknown) => boolean })
@@ -187,6 +187,8 @@ class Unit {
       "function yes() { return true; }",
       "function no() { return false; }",
       anyOkSource(this.limits),
+      anyOkSource(this.limits, "exactOk"),
+      anyMessageSource(this.limits),
       pickSource(),
       ...this.functions,
       `return function check(value, checkUnicode) { U = checkUnicode; return ${entry}(value, 0); };`,
@@ -321,6 +323,9 @@ class Unit {
     if (node === false) return "no";
     if (!isObject(node))
       throw new SchemaPlanError(`${String(place.root["$id"])}: a schema must be an object`);
+    // google.protobuf.Any: the guard walk's rules for its payload (anyMessageOk).
+    if (!constraintsOnly && isAnyMessageSchema(node))
+      return nullable === true ? "anyMessageOrNull" : "anyMessageOk";
     const mode = constraintsOnly ? "c" : `g${nullable ?? ""}`;
     let byMode = this.names.get(node);
     if (!byMode) {
@@ -882,27 +887,58 @@ function formatCheck(name: string): { type: "string" | "number"; test: (v: never
   throw new Unsupported(`format ${name}`);
 }
 
-/** `anyOk(x, d)`: the guard of an `any` shape (forbidden keys, well-formed strings, limits). */
-function anyOkSource(limits: { readonly maxDepth: number; readonly maxArrayLength: number }): string {
-  return `function anyOk(x, d) {
+/**
+ * `anyOk(x, d)`: the guard of an `any` shape (forbidden keys, well-formed strings, limits); `exactOk`
+ * the same for an Any's payload, where an integer beyond ±2^53 is not accepted (the walk reports it).
+ */
+function anyOkSource(
+  limits: { readonly maxDepth: number; readonly maxArrayLength: number },
+  name: "anyOk" | "exactOk" = "anyOk",
+): string {
+  const number =
+    name === "anyOk"
+      ? "Number.isFinite(x)"
+      : "Number.isFinite(x) && (!Number.isInteger(x) || Number.isSafeInteger(x))";
+  return `function ${name}(x, d) {
   switch (typeof x) {
     case "string": return !U || x.isWellFormed();
-    case "number": return Number.isFinite(x);
+    case "number": return ${number};
     case "boolean": return true;
     case "object": {
       if (x === null) return true;
       if (d >= ${limits.maxDepth}) return false;
       if (Array.isArray(x)) {
         if (x.length > ${limits.maxArrayLength}) return false;
-        for (let i = 0; i < x.length; i++) if (x[i] === undefined || !anyOk(x[i], d + 1)) return false;
+        for (let i = 0; i < x.length; i++) if (x[i] === undefined || !${name}(x[i], d + 1)) return false;
         return true;
       }
-      for (const k in x) if (bad(k) || x[k] === undefined || !anyOk(x[k], d + 1)) return false;
+      for (const k in x) if (bad(k) || x[k] === undefined || !${name}(x[k], d + 1)) return false;
       return true;
     }
     default: return false;
   }
 }`;
+}
+
+/**
+ * `anyMessageOk(x, d)`: a google.protobuf.Any as the guard walk accepts it — an object whose `@type`
+ * is a string with a `/`, whose other keys hold payloads (`exactOk`), and which has `value` when the
+ * type is a well-known type carried under it (acceptance rule any_without_value).
+ */
+function anyMessageSource(limits: { readonly maxDepth: number }): string {
+  return `const ANY_VALUE_TYPE = ${ANY_VALUE_TYPE.toString()};
+function anyMessageOk(x, d) {
+  if (typeof x !== "object" || x === null || Array.isArray(x) || d >= ${limits.maxDepth}) return false;
+  for (const k in x) {
+    const y = x[k];
+    if (y === undefined || bad(k)) return false;
+    if (k === "@type") { if (typeof y !== "string" || !y.includes("/") || (U && !y.isWellFormed())) return false; }
+    else if (!exactOk(y, d + 1)) return false;
+  }
+  const t = x["@type"];
+  return !(typeof t === "string" && ANY_VALUE_TYPE.test(t) && !("value" in x));
+}
+function anyMessageOrNull(x, d) { return x === null || anyMessageOk(x, d); }`;
 }
 
 /** `pick(x, sets)`: the union branch whose properties match most keys, the first on a tie (`pickBranch`). */

@@ -1,10 +1,10 @@
+import { DEFAULT_PRESET, type Preset } from "./acceptance.js";
 import { PITFALL_CODES, PITFALLS, type PitfallCode, type Policy } from "./pitfalls.js";
 
 /** Exhausted limits: always rejected, whatever the configuration. */
 const LIMITS: ReadonlySet<PitfallCode> = new Set(["body_too_large", "too_deep", "array_too_long"]);
 
-/** The two shipped presets; docs/pitfalls.md lists the policy of every pitfall in each. */
-export type Preset = "strict" | "migrate";
+export type { Preset };
 
 /** Policies of some pitfalls, on top of a preset. */
 export type PolicyOverrides = Partial<Record<PitfallCode, Policy>>;
@@ -26,7 +26,7 @@ export type PolicyTable = Readonly<Record<PitfallCode, Policy>>;
 
 /** Resolves the policy table of `service`/`method` (both optional, e.g. for a queue consumer). */
 export function resolvePolicies(config: PolicyConfig, service?: string, method?: string): PolicyTable {
-  const preset = config.preset ?? "strict";
+  const preset = config.preset ?? DEFAULT_PRESET;
   const table = {} as Record<PitfallCode, Policy>;
   for (const code of PITFALL_CODES) table[code] = PITFALLS[code][preset];
   Object.assign(table, config.pitfalls);

@@ -34,6 +34,10 @@ const SIGNED_INT_STRING = "^-?(0|[1-9][0-9]*)$";
 const UNSIGNED_INT_STRING = "^(0|[1-9][0-9]*)$";
 const SIGNED_TEXT = /^-?(0|[1-9][0-9]*)$/;
 const UNSIGNED_TEXT = /^(0|[1-9][0-9]*)$/;
+/** ProtoJSON's float strings (the wire schemas' pattern for double and float). */
+const FLOAT_STRING = "^(NaN|-?Infinity|-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?)$";
+/** {@link FLOAT_STRING} as a regular expression. */
+export const FLOAT_TEXT = new RegExp(FLOAT_STRING);
 
 /** The ProtoJSON integer string kind of a wire schema `pattern`, if it is one. */
 function integerText(pattern: unknown): IntegerText | undefined {
@@ -74,6 +78,11 @@ export interface ScalarShape extends ShapeBase {
    * be a decimal integer (its wire schema's pattern), as the PHP reader requires; undefined otherwise.
    */
   digits?: IntegerText;
+  /**
+   * A ProtoJSON double or float, which takes strings: a string must match the wire schemas' float
+   * pattern (`"1.5"`, `"NaN"`; not `"+1"`, `".5"`, `" 1"`), as the PHP reader requires.
+   */
+  floatText?: true;
   /** The values of a proto enum (its wire schema); undefined for any other scalar. */
   enum: EnumValues | undefined;
 }
@@ -114,7 +123,30 @@ export interface UnionShape extends ShapeBase {
 /** Anything (google.protobuf.Value, `{}`); only limits and forbidden keys are checked. */
 export interface AnyShape extends ShapeBase {
   kind: "any";
+  /**
+   * The payload of a `google.protobuf.Any`: its type is known only by `@type`, so an integer beyond
+   * ±2^53 there may be an int64 that a double would round — refused (`unsafe_integer`), not read as
+   * the nearest double as in a `google.protobuf.Value`.
+   */
+  exactIntegers?: true;
 }
+
+/** The wire schema of `google.protobuf.Any`: an object whose only declared property is `@type`. */
+export function isAnyMessageSchema(s: Record<string, unknown>): boolean {
+  const props = s["properties"];
+  return (
+    s["type"] === "object" &&
+    s["additionalProperties"] === undefined &&
+    typeof props === "object" &&
+    props !== null &&
+    Object.keys(props).length === 1 &&
+    "@type" in props
+  );
+}
+
+/** Well-known types whose JSON sits under `value` in an Any (every one but Empty and plain messages). */
+export const ANY_VALUE_TYPE =
+  /\/google\.protobuf\.(Timestamp|Duration|FieldMask|Struct|ListValue|Value|DoubleValue|FloatValue|Int64Value|UInt64Value|Int32Value|UInt32Value|BoolValue|StringValue|BytesValue|Any)$/;
 
 type Json = Record<string, unknown>;
 
@@ -201,7 +233,11 @@ export class ShapePlanner {
       if (propsJson)
         for (const [k, v] of Object.entries(propsJson)) props?.set(k, this.compile(v, root, refs));
       const ap = s["additionalProperties"];
-      const extra = ap === false ? undefined : this.compile(ap ?? true, root, refs);
+      const extra: Shape | undefined = isAnyMessageSchema(s)
+        ? { kind: "any", nullable: true, exactIntegers: true }
+        : ap === false
+          ? undefined
+          : this.compile(ap ?? true, root, refs);
       return {
         kind: "object",
         nullable,
@@ -224,6 +260,9 @@ export class ShapePlanner {
       timestamp: s["format"] === "date-time" && TIMESTAMP_PATTERNS.has(s["pattern"]),
       ...(types.includes("integer") && types.includes("string") && integerText(s["pattern"]) !== undefined
         ? { digits: integerText(s["pattern"]) as IntegerText }
+        : {}),
+      ...(types.includes("number") && types.includes("string") && s["pattern"] === FLOAT_STRING
+        ? { floatText: true as const }
         : {}),
       enum: undefined,
     };
@@ -258,6 +297,7 @@ export class ShapePlanner {
         ...(scalars.some((b) => b.digits !== undefined)
           ? { digits: scalars.find((b) => b.digits !== undefined)?.digits as IntegerText }
           : {}),
+        ...(scalars.some((b) => b.floatText === true) ? { floatText: true as const } : {}),
         enum: undefined,
       };
     }

@@ -9,8 +9,10 @@ import { preview } from "./errors.js";
 import { PITFALLS, type PitfallCode } from "./pitfalls.js";
 import type { PolicyTable } from "./policy.js";
 import {
+  ANY_VALUE_TYPE,
   type EnumValues,
   enumNumberOk,
+  FLOAT_TEXT,
   foldEnumName,
   integerTextOk,
   type ObjectShape,
@@ -61,6 +63,9 @@ const INTEGER_TEXT = {
   unsigned:
     "a non-negative integer as a decimal string (digits, no sign, leading zero, fraction or exponent)",
 } as const;
+
+const ANY_PAYLOAD_INTEGER =
+  "an integer within ±2^53 (in an Any's payload a 64-bit integer must be a string: its type is known only by @type)";
 
 const TIMESTAMP_EXPECTED =
   "an RFC 3339 timestamp as ProtoJSON reads it (upper-case T and Z, an offset ±HH:MM up to ±23:59, a day of its month, 0001-01-01 to 9999-12-31)";
@@ -173,6 +178,12 @@ export class Walk {
         if (!s.string) return this.scalarFromString(v, s);
         if (s.timestamp && !isProtoTimestamp(v)) return this.report("wrong_type", v, TIMESTAMP_EXPECTED);
         if (s.digits !== undefined && !integerTextOk(v, s.digits)) return this.integerText(v, s);
+        if (s.floatText === true && !FLOAT_TEXT.test(v))
+          return this.report(
+            NUMERIC.test(v) ? "numeric_string" : "wrong_type",
+            v,
+            'a number, or a string of one as ProtoJSON writes it ("1.5", "1e3", "NaN", "-Infinity")',
+          );
         return s.enum === undefined || s.enum.nameSet.has(v) ? v : this.enumName(v, s, s.enum);
       }
       if (s.kind === "any") return v;
@@ -181,7 +192,7 @@ export class Walk {
     if (typeof v !== "object") {
       if (
         this.fromFastParse &&
-        s.kind !== "any" &&
+        (s.kind !== "any" || s.exactIntegers === true) &&
         typeof v === "number" &&
         !Number.isSafeInteger(v) &&
         Number.isInteger(v)
@@ -194,6 +205,8 @@ export class Walk {
       if (s.kind === "any") {
         if (typeof v === "number" && !Number.isFinite(v))
           return this.report("wrong_type", v, "a finite number");
+        if (typeof v === "bigint" && s.exactIntegers === true)
+          return this.report("unsafe_integer", v, ANY_PAYLOAD_INTEGER, NO_REPAIR, undefined, Number(v));
         return typeof v === "bigint" ? Number(v) : v;
       }
       if (v === false) return this.report("false_for_object", v, expectation(s));
@@ -287,6 +300,17 @@ export class Walk {
       if (next === DROP) delete o[key];
       else if (next !== item) o[key] = next;
     }
+    // An Any of a well-known type carries its JSON under "value": without it, reading the default
+    // is a guess (acceptance rule any_without_value).
+    if (extra?.kind === "any" && extra.exactIntegers === true) {
+      const type = o["@type"];
+      if (typeof type === "string" && ANY_VALUE_TYPE.test(type) && !("value" in o))
+        return this.report(
+          "wrong_type",
+          o,
+          `the JSON value of ${type.slice(type.lastIndexOf("/") + 1)} under "value"`,
+        );
+    }
     return o;
   }
 
@@ -300,7 +324,8 @@ export class Walk {
           !this.checkUnicode &&
           (s.enum === undefined || s.enum.nameSet.has(v)) &&
           (!s.timestamp || isProtoTimestamp(v)) &&
-          (s.digits === undefined || integerTextOk(v, s.digits))
+          (s.digits === undefined || integerTextOk(v, s.digits)) &&
+          (s.floatText === undefined || FLOAT_TEXT.test(v))
         );
       case "number":
         // An unsafe integer after a fast parse may have lost digits: the slow path handles it.

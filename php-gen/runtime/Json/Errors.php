@@ -21,13 +21,64 @@ final class Errors
     /** @var list<DecodeError> */
     private array $list = [];
 
+    /** What this decode does with PHP pitfalls (the shared acceptance table); {@see strictly()} swaps it. */
+    public Policy $policy;
+
     /**
      * @param bool $objectsAsStdClass the value being decoded has every JSON object as a \stdClass (it
      *     came from {@see Read::parse()} or `json_decode($json, false)`), so a PHP array is always a JSON
      *     array; with associative arrays a map whose keys are 0..n-1 is a PHP list too.
+     * @param Policy|string|null $policy a policy, a preset name, or null for {@see Policy::default()}
      */
-    public function __construct(public readonly bool $objectsAsStdClass = false)
+    public function __construct(public readonly bool $objectsAsStdClass = false, Policy|string|null $policy = null)
     {
+        $this->policy = Policy::of($policy);
+    }
+
+    /**
+     * A key the message does not define: an error, unless the policy drops unknown keys (`warn`);
+     * `__proto__`, `constructor` and `prototype` are refused always (`forbidden_key`), as the boundary
+     * refuses them.
+     */
+    public function unknown(string $path, string $key, string $expected, mixed $found): void
+    {
+        if (isset(Read::FORBIDDEN_KEYS[$key])) {
+            $this->add($path, 'forbidden_key', 'no __proto__, constructor or prototype keys', $found);
+        } elseif (!$this->policy->warns('unknown_key')) {
+            $this->add($path, 'unknown_field', $expected, $found);
+        }
+    }
+
+    /**
+     * Runs `$read` under the strict preset: an Any's payload is read as plain ProtoJSON, without
+     * repairs, as the TypeScript boundary (which cannot guard a payload whose type only `@type` names)
+     * hands it to protobuf-es.
+     *
+     * @template T
+     * @param callable(): T $read
+     * @return T
+     */
+    public function strictly(callable $read): mixed
+    {
+        $saved = $this->policy;
+        $this->policy = Policy::preset('strict');
+        try {
+            return $read();
+        } finally {
+            $this->policy = $saved;
+        }
+    }
+
+    /**
+     * Records `both_names` when the object `$v`, read under a field's proto name, has the field's JSON
+     * name too (null or not, as protobuf-es): which value is meant is a guess, and ProtoJSON parsers
+     * refuse it.
+     */
+    public function bothNames(mixed $v, string $jsonName, string $path): void
+    {
+        if ($v instanceof \stdClass ? property_exists($v, $jsonName) : is_array($v) && array_key_exists($jsonName, $v)) {
+            $this->addText($path, 'both_names', 'the field under one name', 'its proto name and its JSON name');
+        }
     }
 
     public function add(string $path, string $code, string $expected, mixed $found): void

@@ -33,12 +33,28 @@ final class Read
     /** Largest magnitude a double holds every integer up to: 2^53. */
     public const EXACT_DOUBLE_INT = 9007199254740992.0;
 
+    /** Largest integer JavaScript holds exactly (Number.MAX_SAFE_INTEGER): beyond it, `unsafe_integer`. */
+    public const MAX_SAFE_INTEGER = 9007199254740991;
+
+    /** Keys that could pollute JavaScript objects: refused everywhere, as the boundary refuses them. */
+    public const FORBIDDEN_KEYS = ['__proto__' => true, 'constructor' => true, 'prototype' => true];
+
+    /**
+     * A PHP diagnostic printed before the JSON (display_errors=1): CLI text or HTML, as the boundary
+     * recognises it (runtime/guard/body.ts).
+     */
+    private const DIAGNOSTIC = '/^\s*(?:<br\s*\/?>\s*)?(?:<b>)?(?:PHP )?(Warning|Notice|Deprecated|Fatal error|Parse error'
+        . '|Strict Standards|Recoverable fatal error|Uncaught \w+)(?:<\/b>)?:\s*([^\n]*?)(?:<br\s*\/?>|\n|$)/';
+
     /**
      * Parses JSON text: objects as \stdClass, integers beyond 64 bits as {@see BigInteger} (so they
      * differ from JSON strings), numbers beyond the double range refused.
      */
-    public static function parse(string $json, string $type): mixed
+    public static function parse(string $json, string $type, ?Errors $e = null): mixed
     {
+        if ($e !== null && $json !== '' && ($json[0] === "\xEF" || ($json[0] !== '{' && $json[0] !== '['))) {
+            $json = self::preflight($json, $type, $e);
+        }
         try {
             $v = json_decode($json, false, 512, self::FLAGS);
             if (preg_match(self::BIG_LITERAL, $json) === 1) {
@@ -52,6 +68,45 @@ final class Read
                 new \Contractgen\Runtime\DecodeError('$', 'invalid_json', 'valid JSON', $e->getMessage()),
             ]);
         }
+    }
+
+    /**
+     * What the boundary's body reader does before JSON: a UTF-8 BOM (`utf8_bom`) and PHP diagnostics
+     * printed before the JSON (`php_output_before_json`, not after a fatal error) are cut off when the
+     * policy repairs them, and refused otherwise.
+     */
+    private static function preflight(string $json, string $type, Errors $e): string
+    {
+        if (str_starts_with($json, "\xEF\xBB\xBF")) {
+            if (!$e->policy->repairs('utf8_bom')) {
+                throw new DecodeException($type, [
+                    new \Contractgen\Runtime\DecodeError('$', 'utf8_bom', 'JSON without a byte order mark', 'a UTF-8 BOM (EF BB BF) before the JSON'),
+                ]);
+            }
+            $json = substr($json, 3);
+        }
+        $start = ltrim($json, " \n\r\t");
+        if ($start === '' || $start[0] === '{' || $start[0] === '[') {
+            return $json;
+        }
+        $rest = $json;
+        $fatal = false;
+        $found = false;
+        while (preg_match(self::DIAGNOSTIC, $rest, $m) === 1) {
+            $found = true;
+            $fatal = $fatal || preg_match('/^(Fatal|Parse|Uncaught|Recoverable)/', $m[1]) === 1;
+            $rest = substr($rest, strlen($m[0]));
+        }
+        if (!$found) {
+            return $json;
+        }
+        $rest = ltrim($rest, " \n\r\t");
+        if ($fatal || $rest === '' || ($rest[0] !== '{' && $rest[0] !== '[') || !$e->policy->repairs('php_output_before_json')) {
+            throw new DecodeException($type, [
+                new \Contractgen\Runtime\DecodeError('$', 'php_output_before_json', 'only JSON in the body', 'PHP output before the JSON'),
+            ]);
+        }
+        return $rest;
     }
 
     /** `$exact` with each string that is a float in `$rounded` (the same text) replaced by a BigInteger. */
@@ -86,10 +141,18 @@ final class Read
      */
     public static function isObject(mixed $v, string $p, Errors $e, string $expected = 'object'): bool
     {
-        if ($v instanceof \stdClass || (is_array($v) && ($v === [] || !array_is_list($v)))) {
+        if ($v instanceof \stdClass || (is_array($v) && $v !== [] && !array_is_list($v))) {
             return true;
         }
-        $e->add($p, 'type', $expected, $v);
+        if ($v === []) {
+            // JSON text's [] is an array; with associative arrays it may be an empty object.
+            if (!$e->objectsAsStdClass || $e->policy->repairs('empty_array_for_object')) {
+                return true;
+            }
+            $e->add($p, 'empty_array_for_object', $expected . ' (an empty one is {}, not [])', $v);
+            return false;
+        }
+        $e->add($p, $v === false ? 'false_for_object' : 'type', $expected, $v);
         return false;
     }
 
@@ -103,7 +166,22 @@ final class Read
         if (is_array($v) && array_is_list($v)) {
             return $v;
         }
-        $e->add($p, 'type', 'array', $v);
+        if (($v instanceof \stdClass || is_array($v)) && $e->policy->repairs('sparse_list_as_object')) {
+            // array_filter / unset output: an object whose keys are all list indexes, values in key order.
+            $items = [];
+            foreach ($v as $k => $x) {
+                if (preg_match('/^(0|[1-9][0-9]{0,8})$/', (string) $k) !== 1) {
+                    $items = null;
+                    break;
+                }
+                $items[(int) $k] = $x;
+            }
+            if ($items !== null) {
+                ksort($items);
+                return array_values($items);
+            }
+        }
+        $e->add($p, $v instanceof \stdClass ? 'sparse_list_as_object' : ($v === false ? 'false_for_object' : 'type'), 'array', $v);
         return [];
     }
 
@@ -160,6 +238,10 @@ final class Read
         }
         foreach ($v as $k => $x) {
             $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
+            if (isset(self::FORBIDDEN_KEYS[$k])) {
+                $e->add($kp, 'forbidden_key', 'no __proto__, constructor or prototype keys', $x);
+                continue;
+            }
             $out[$key((string) $k, $kp, $e)] = $value($x, $kp, $e);
         }
         return $out;
@@ -176,10 +258,20 @@ final class Read
     private static function isMap(mixed $v, string $p, Errors $e): bool
     {
         if (is_array($v)) {
-            if ($v === [] || !$e->objectsAsStdClass || !array_is_list($v)) {
+            if (!$e->objectsAsStdClass || ($v !== [] && !array_is_list($v))) {
                 return true;
             }
-            $e->add($p, 'type', 'object (a map; a JSON array only when empty)', $v);
+            if ($v === []) {
+                if ($e->policy->repairs('empty_array_for_object')) {
+                    return true;
+                }
+                $e->add($p, 'empty_array_for_object', 'object (a map; an empty one is {}, not [])', $v);
+                return false;
+            }
+            if ($e->policy->repairs('list_for_map')) {
+                return true; // the keys 0..n-1, as `(object) $list` encodes them
+            }
+            $e->add($p, 'list_for_map', 'object (a map, not a JSON array)', $v);
             return false;
         }
         return self::isObject($v, $p, $e);
@@ -203,6 +295,10 @@ final class Read
         }
         foreach ($v as $k => $x) {
             $kp = $p . '[' . json_encode((string) $k, Write::FLAGS_LENIENT) . ']';
+            if (isset(self::FORBIDDEN_KEYS[$k])) {
+                $e->add($kp, 'forbidden_key', 'no __proto__, constructor or prototype keys', $x);
+                continue;
+            }
             $outKey = $key((string) $k, $kp, $e);
             $y = $value($x, $kp, $e);
             if ($y !== null) {
@@ -217,6 +313,22 @@ final class Read
         if (is_string($v)) {
             return $v;
         }
+        if (is_int($v) || $v instanceof BigInteger || is_float($v)) {
+            // An integer column for a string field: its decimal digits, exactly (not a fraction).
+            if ($e->policy->repairs('number_for_string')) {
+                if (is_int($v)) {
+                    return (string) $v;
+                }
+                if ($v instanceof BigInteger) {
+                    return $v->digits;
+                }
+                if (floor($v) === $v && abs($v) <= self::MAX_SAFE_INTEGER) {
+                    return (string) (int) $v;
+                }
+            }
+            $e->add($p, 'number_for_string', 'string', $v);
+            return '';
+        }
         $e->add($p, 'type', 'string', $v);
         return '';
     }
@@ -225,6 +337,20 @@ final class Read
     {
         if (is_bool($v)) {
             return $v;
+        }
+        if ($v === 0 || $v === 1 || $v === 0.0 || $v === 1.0) {
+            if ($e->policy->repairs('int_for_bool')) {
+                return $v == 1;
+            }
+            $e->add($p, 'int_for_bool', 'boolean', $v);
+            return false;
+        }
+        if ($v === '1' || $v === 'true' || $v === '0' || $v === '' || $v === 'false') {
+            if ($e->policy->repairs('string_for_bool')) {
+                return $v === '1' || $v === 'true';
+            }
+            $e->add($p, 'string_for_bool', 'boolean', $v);
+            return false;
         }
         $e->add($p, 'type', 'boolean', $v);
         return false;
@@ -253,9 +379,11 @@ final class Read
     public static function uint64(mixed $v, string $p, Errors $e): int|string
     {
         if (is_int($v)) {
-            if ($v >= 0) {
+            if ($v >= 0 && ($v <= self::MAX_SAFE_INTEGER || self::unsafe($v, $p, $e))) {
                 return $v;
             }
+        } elseif ($v instanceof BigInteger && !self::unsafe($v, $p, $e)) {
+            return 0;
         } else {
             $s = $v instanceof BigInteger ? $v->digits : $v;
             if (is_string($s) && preg_match('/^(0|[1-9][0-9]{0,19})$/', $s) === 1) {
@@ -305,7 +433,10 @@ final class Read
     public static function integer64(mixed $v, string $p, Errors $e, string $name): int
     {
         if (is_int($v)) {
-            return $v;
+            if (($v <= self::MAX_SAFE_INTEGER && $v >= -self::MAX_SAFE_INTEGER) || self::unsafe($v, $p, $e)) {
+                return $v;
+            }
+            return 0;
         }
         if (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,18})$/', $v) === 1) {
             $i = (int) $v;
@@ -318,6 +449,118 @@ final class Read
         $range = ' (integer ' . PHP_INT_MIN . '..' . PHP_INT_MAX . ', number or decimal string)';
         $e->add($p, 'type', $name . $range, $v);
         return 0;
+    }
+
+    /**
+     * A 64-bit integer beyond ±2^53 sent as a JSON number (`unsafe_integer`): read exactly when the
+     * policy repairs it (the exact decimal string, as the boundary gives it to protobuf-es), recorded
+     * otherwise. Returns whether to read it.
+     */
+    private static function unsafe(int|BigInteger $v, string $p, Errors $e): bool
+    {
+        if ($e->policy->repairs('unsafe_integer')) {
+            return true;
+        }
+        $e->add($p, 'unsafe_integer', '64-bit integer beyond ±2^53 as a string', $v);
+        return false;
+    }
+
+    /**
+     * The number a proto enum value other than an int stands for: an integral float (`5.0`), or a
+     * decimal numeral string (`"5"`, a PDO column) when the policy repairs `numeric_string` (the
+     * boundary's repair); null otherwise, and the caller reports the value.
+     */
+    public static function enumNumber(mixed $v, string $p, Errors $e): ?int
+    {
+        if (is_float($v) && floor($v) === $v && abs($v) <= 2147483648.0) {
+            return (int) $v;
+        }
+        if (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,9})$/', $v) === 1 && $e->policy->repairs('numeric_string')) {
+            return (int) $v;
+        }
+        return null;
+    }
+
+    /**
+     * google.protobuf.Timestamp. A PHP DateTime encoded by `json_encode` (`{"date": …, "timezone_type":
+     * …, "timezone": …}`) is `datetime_object`: under a repairing policy it becomes the UTC RFC 3339
+     * string the boundary makes of it (runtime/guard/datetime.ts), unless its zone makes the instant a
+     * guess (an abbreviation, an unknown zone, a wall time in a DST gap or overlap).
+     */
+    public static function timestamp(mixed $v, string $p, Errors $e): \Contractgen\Runtime\Timestamp
+    {
+        if (($v instanceof \stdClass || is_array($v)) && count((array) $v) === 3) {
+            $a = (array) $v;
+            if (array_key_exists('date', $a) && array_key_exists('timezone_type', $a) && array_key_exists('timezone', $a)) {
+                $text = $e->policy->repairs('datetime_object') ? self::dateTimeText($a) : null;
+                if ($text === null) {
+                    $e->add($p, 'datetime_object', 'RFC 3339 timestamp string', $v);
+                    return new \Contractgen\Runtime\Timestamp();
+                }
+                $v = $text;
+            }
+        }
+        return \Contractgen\Runtime\Timestamp::read($v, $p, $e);
+    }
+
+    /**
+     * The UTC RFC 3339 text of a serialized PHP DateTime, or null when it cannot be converted without
+     * guessing.
+     *
+     * @param array<array-key, mixed> $a
+     */
+    private static function dateTimeText(array $a): ?string
+    {
+        $date = $a['date'];
+        $zone = $a['timezone'];
+        $type = $a['timezone_type'];
+        if (!is_string($date) || !is_string($zone)) {
+            return null;
+        }
+        if (preg_match('/^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{6})$/', $date, $m) !== 1) {
+            return null;
+        }
+        [$y, $mo, $d, $h, $mi, $s, $us] = array_map('intval', array_slice($m, 1));
+        if (!checkdate($mo, $d, $y) || $h > 23 || $mi > 59 || $s > 59) {
+            return null;
+        }
+        $wall = gmmktime($h, $mi, $s, $mo, $d, $y);
+        $offset = null;
+        if ($type === 1 || ($type === 3 && preg_match('/^[+-][0-9]{2}:?[0-9]{2}$/', $zone) === 1)) {
+            // An offset (a zone name that is an offset reads as that offset, as Intl reads it).
+            if (preg_match('/^([+-])([0-9]{2}):?([0-9]{2})$/', $zone, $o) === 1) {
+                $offset = ($o[1] === '-' ? -1 : 1) * ((int) $o[2] * 60 + (int) $o[3]) * 60;
+            }
+        } elseif ($type === 2 || $type === 3) {
+            if (in_array($zone, ['UTC', 'Z', 'GMT', 'Etc/UTC', 'Etc/GMT', 'Universal', 'Zulu'], true)) {
+                $offset = 0;
+            } elseif ($type === 3 && in_array($zone, \DateTimeZone::listIdentifiers(\DateTimeZone::ALL_WITH_BC), true)) {
+                // A zone name (IANA), not an abbreviation such as CEST that PHP would also take.
+                $offset = self::uniqueOffset($zone, $wall);
+            }
+        }
+        if ($offset === null) {
+            return null;
+        }
+        $base = gmdate('Y-m-d\TH:i:s', $wall - $offset);
+        if ($us === 0) {
+            return $base . 'Z';
+        }
+        return $base . ($us % 1000 === 0 ? sprintf('.%03d', intdiv($us, 1000)) : sprintf('.%06d', $us)) . 'Z';
+    }
+
+    /** The one UTC offset (seconds) at which wall time `$wall` exists in `$zone`; null in a gap, an overlap or an unknown zone. */
+    private static function uniqueOffset(string $zone, int $wall): ?int
+    {
+        try {
+            $tz = new \DateTimeZone($zone);
+        } catch (\Exception) {
+            return null;
+        }
+        $at = static fn (int $t): int => $tz->getOffset(new \DateTimeImmutable('@' . $t));
+        $candidates = array_unique([$at($wall - 86400), $at($wall), $at($wall + 86400)]);
+        $valid = array_values(array_filter($candidates, static fn (int $o): bool => $at($wall - $o) === $o));
+        return count($valid) === 1 ? $valid[0] : null;
     }
 
     /** A JSON number written as a string (`"1.5"`, `"1e3"`), or null. */
@@ -474,6 +717,10 @@ final class Read
         if (is_array($v) || self::isObject($v, $p, $e, 'JSON value')) {
             $out = new \stdClass();
             foreach ($v as $k => $x) {
+                if (isset(self::FORBIDDEN_KEYS[$k])) {
+                    $e->add($p . '.' . $k, 'forbidden_key', 'no __proto__, constructor or prototype keys', $x);
+                    continue;
+                }
                 $out->{$k} = self::value($x, $p . '.' . $k, $e);
             }
             return $out;
@@ -491,6 +738,10 @@ final class Read
         $out = [];
         if (self::isObject($v, $p, $e)) {
             foreach ($v as $k => $x) {
+                if (isset(self::FORBIDDEN_KEYS[$k])) {
+                    $e->add($p . '.' . $k, 'forbidden_key', 'no __proto__, constructor or prototype keys', $x);
+                    continue;
+                }
                 $out[(string) $k] = self::value($x, $p . '.' . $k, $e);
             }
         }
@@ -528,7 +779,12 @@ final class Read
     public static function jsonInteger(mixed $v, string $p, Errors $e): int
     {
         if (is_int($v)) {
-            return $v;
+            if ($v <= self::MAX_SAFE_INTEGER && $v >= -self::MAX_SAFE_INTEGER) {
+                return $v;
+            }
+            // No exact value in JavaScript, and no string form for a JSON Schema integer: no repair.
+            $e->add($p, 'unsafe_integer', 'integer JavaScript can hold exactly (within ±2^53)', $v);
+            return 0;
         }
         if (is_float($v) && abs($v) < self::EXACT_DOUBLE_INT && floor($v) === $v) {
             return (int) $v;
