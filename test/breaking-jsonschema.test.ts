@@ -562,7 +562,7 @@ const rows: Row[] = [
     name: "optional property added, open object",
     old: obj({ a: S }),
     new: obj({ a: S, b: S }),
-    request: "warn",
+    request: "break",
     response: "ok",
     rule: "PROPERTY_ADDED_TO_OPEN_MODEL",
   },

@@ -174,6 +174,7 @@ export async function checkBreaking(options: BreakingOptions): Promise<BreakingR
         file: c.file,
         ...(line !== undefined ? { line } : {}),
         pointer: c.pointer,
+        ...(c.possibly !== undefined ? { possibly: c.possibly } : {}),
       });
     }
     if (!config.protoRoot && before.protoRoot) {

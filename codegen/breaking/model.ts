@@ -32,6 +32,12 @@ export interface BreakingFinding {
   readonly column?: number;
   /** JSON pointer inside `file` (JSON Schema). */
   readonly pointer?: string;
+  /**
+   * Set when the checker could not decide the change exactly (regular expressions, `oneOf` overlap,
+   * `if` conditions) and assumed the worst: the reason. Such a finding is "possibly breaking" and
+   * still fails the check, so that no undecided change loses data silently.
+   */
+  readonly possibly?: string;
 }
 
 /** A finding that an ignore suppressed, with the ignore that did it. */

@@ -29,6 +29,11 @@ function where(f: BreakingFinding): string {
   return s;
 }
 
+/** ` (possibly breaking: reason)` for an undecided finding, else nothing. */
+function possibly(f: BreakingFinding): string {
+  return f.possibly !== undefined ? ` (possibly breaking: ${f.possibly})` : "";
+}
+
 function counts(report: BreakingReport): { errors: number; warnings: number; ignored: number } {
   const errors = report.findings.filter((f) => f.severity === "error").length;
   return { errors, warnings: report.findings.length - errors, ignored: report.ignored.length };
@@ -45,7 +50,9 @@ function summary(report: BreakingReport): string {
 function formatText(report: BreakingReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
-    lines.push(`${where(f)}: ${f.severity} ${f.rule} [${f.kind}, ${f.direction}]: ${f.message}`);
+    lines.push(
+      `${where(f)}: ${f.severity} ${f.rule} [${f.kind}, ${f.direction}]: ${f.message}${possibly(f)}`,
+    );
   }
   if (report.ignored.length > 0) {
     lines.push("ignored:");
@@ -99,7 +106,7 @@ function formatGithub(report: BreakingReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
     const pointer = f.pointer !== undefined && f.pointer !== "" ? ` (at #${f.pointer})` : "";
-    lines.push(annotation(f.severity, f, f.rule, `${f.message}${pointer} [${f.direction}]`));
+    lines.push(annotation(f.severity, f, f.rule, `${f.message}${possibly(f)}${pointer} [${f.direction}]`));
   }
   for (const i of report.ignored) {
     lines.push(
@@ -135,7 +142,7 @@ function formatJunit(report: BreakingReport): string {
   const cases: string[] = [];
   const name = (f: BreakingFinding): string => `${f.rule} ${where(f)}`;
   for (const f of report.findings) {
-    const body = `${f.message}\nrule: ${f.rule}\nkind: ${f.kind}\ndirection: ${f.direction}\nat: ${where(f)}`;
+    const body = `${f.message}${possibly(f)}\nrule: ${f.rule}\nkind: ${f.kind}\ndirection: ${f.direction}\nat: ${where(f)}`;
     const tag = f.severity === "error" ? "failure" : "system-out";
     const attrs =
       f.severity === "error" ? ` message="${escapeXml(f.message)}" type="${escapeXml(f.rule)}"` : "";

@@ -131,9 +131,9 @@ export const JSON_SCHEMA_RULES = {
   ),
   PROPERTY_ADDED_TO_OPEN_MODEL: r(
     "object",
-    "warning",
+    "error",
     "narrows",
-    "A property was declared where the old object accepted any value under any name: old senders could have sent other values under this name.",
+    "A constrained property was declared where the old object accepted any value under any name: values old senders put under this name may now be rejected (ignore the rule by id to accept it project-wide).",
   ),
   PROPERTY_REMOVED: r(
     "object",
@@ -218,8 +218,33 @@ export const JSON_SCHEMA_RULES = {
   NOT_CHANGED: r(
     "composition",
     "error",
+    undefined,
+    "A `not` was added, removed or changed: compared by inclusion of the negated schemas (a `not` that excludes less widens).",
+  ),
+  CONDITION_ADDED: r(
+    "composition",
+    "error",
+    "narrows",
+    "An `if`/`then`/`else` condition now constrains the value.",
+  ),
+  CONDITION_REMOVED: r("composition", "error", "widens", "The `if`/`then`/`else` condition was removed."),
+  CONDITION_CHANGED: r(
+    "composition",
+    "error",
     "changes",
-    "A `not`, `if`/`then`/`else` or `dependent*` keyword changed (compared as a whole).",
+    "The `if` schema changed: values move between `then` and `else` (possibly breaking both ways; with the same `if`, `then` and `else` are compared as subschemas).",
+  ),
+  DEPENDENT_REQUIRED_ADDED: r(
+    "object",
+    "error",
+    "narrows",
+    "`dependentRequired` (draft-07 `dependencies`) now demands another property when a trigger property is present.",
+  ),
+  DEPENDENT_REQUIRED_REMOVED: r(
+    "object",
+    "error",
+    "widens",
+    "`dependentRequired` no longer demands a property when a trigger property is present.",
   ),
   // annotations
   DEFAULT_CHANGED: {

@@ -11,9 +11,12 @@ import {
   type CompareContext,
   child,
   isUnconstrained,
+  type ProbeResult,
+  type ReportOptions,
   ruleInfo,
   type Side,
 } from "./context.js";
+import { compareConditional, compareDependent } from "./dependent.js";
 import { compareEnum } from "./enum.js";
 import { compareNumeric } from "./numeric.js";
 import { compareObject } from "./object.js";
@@ -34,7 +37,7 @@ export class Comparator implements CompareContext {
   private readonly active = new Set<string>();
   private readonly done = new Set<string>();
   private readonly oldDocs: ReadonlySet<SchemaDocument>;
-  private effects: { narrows: boolean; widens: boolean } | undefined;
+  private effects: { narrows: boolean; widens: boolean; possibly?: string } | undefined;
 
   constructor(
     readonly oldSet: LoweredJsonSchema,
@@ -44,20 +47,35 @@ export class Comparator implements CompareContext {
     this.oldDocs = oldDocs ?? new Set(oldSet.documents);
   }
 
-  report(rule: JsonSchemaRuleId, message: string, at: Side, effect?: Effect, onOld = false): void {
+  report(
+    rule: JsonSchemaRuleId,
+    message: string,
+    at: Side,
+    effect?: Effect,
+    options: ReportOptions = {},
+  ): void {
     const info = ruleInfo(rule);
     const e = effect ?? info.effect;
     if (!e) throw new Error(`internal: rule ${rule} needs an effect`);
+    const possibly = options.possibly;
     if (this.effects) {
       if (info.annotation) return;
       if (e !== "widens") this.effects.narrows = true;
       if (e !== "narrows") this.effects.widens = true;
+      if (possibly !== undefined) this.effects.possibly ??= possibly;
       return;
     }
-    this.changes.push({ rule, effect: e, message, at, onOld });
+    this.changes.push({
+      rule,
+      effect: e,
+      message,
+      at,
+      onOld: options.onOld ?? false,
+      ...(possibly !== undefined ? { possibly } : {}),
+    });
   }
 
-  probe(o: Side, n: Side): { narrows: boolean; widens: boolean } {
+  probe(o: Side, n: Side): ProbeResult {
     const sub = new Comparator(this.oldSet, this.newSet, this.oldDocs);
     sub.effects = { narrows: false, widens: false };
     for (const key of this.active) sub.active.add(key);
@@ -153,6 +171,8 @@ export class Comparator implements CompareContext {
     compareString(this, o, n);
     compareArray(this, o, n);
     compareObject(this, o, n);
+    compareDependent(this, o, n);
+    compareConditional(this, o, n);
     compareComposition(this, o, n);
   }
 

@@ -34,7 +34,23 @@ function identity(ctx: CompareContext, side: Side): string {
   if (tag) return `tag:${tag}`;
   const t = target(ctx, side);
   if (t.decl) return `decl:${t.decl}`;
-  return `json:${canonical(t.node)}`;
+  return `json:${canonical(normalRequired(t.node))}`;
+}
+
+/** The node with every `required` list sorted and without duplicates (their order means nothing), deeply. */
+function normalRequired(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(normalRequired);
+  if (!isObject(node)) return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    out[k] =
+      k === "required" && Array.isArray(v)
+        ? [...new Set(v.filter((x) => typeof x === "string"))].sort()
+        : k === "enum" || k === "const" || k === "default" || k === "examples"
+          ? v
+          : normalRequired(v);
+  }
+  return out;
 }
 
 /** Pairs old and new branches: same tag, same `$ref` target or equal JSON, then by position. */
@@ -136,16 +152,30 @@ export function compareComposition(ctx: CompareContext, o: Side, n: Side): void 
       );
     }
   }
-  for (const keyword of ["not", "if", "then", "else", "dependentRequired", "dependentSchemas"]) {
-    const x = isObject(o.node) ? o.node[keyword] : undefined;
-    const y = isObject(n.node) ? n.node[keyword] : undefined;
-    if (canonical(x) === canonical(y)) continue;
-    const effect =
-      x === undefined && keyword !== "else" && keyword !== "then"
-        ? "narrows"
-        : y === undefined
-          ? "widens"
-          : "changes";
-    ctx.report("NOT_CHANGED", `${keyword} changed`, has(n, keyword) ? child(n, keyword) : n, effect);
-  }
+  compareNot(ctx, o, n);
+}
+
+/**
+ * `not`: the new schema excludes what its `not` accepts, so the comparison of the negated schemas is
+ * turned around (a `not` whose schema narrows widens the value set).
+ */
+function compareNot(ctx: CompareContext, o: Side, n: Side): void {
+  const ha = has(o, "not");
+  const hb = has(n, "not");
+  if (!ha && !hb) return;
+  const a = ha ? child(o, "not") : { ...o, node: false };
+  const b = hb ? child(n, "not") : { ...n, node: false };
+  const r = ctx.probe(a, b);
+  if (!r.narrows && !r.widens) return;
+  const effect = r.narrows && r.widens ? "changes" : r.narrows ? "widens" : "narrows";
+  const what = !ha
+    ? "not added"
+    : !hb
+      ? "not removed"
+      : effect === "widens"
+        ? "not excludes less"
+        : effect === "narrows"
+          ? "not excludes more"
+          : "not changed";
+  ctx.report("NOT_CHANGED", what, hb ? b : n, effect, { possibly: r.possibly });
 }

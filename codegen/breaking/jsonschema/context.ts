@@ -20,6 +20,24 @@ export interface Change {
   /** Where to report it: the new side when it exists there, else the old side. */
   readonly at: Side;
   readonly onOld: boolean;
+  /** Set when the effect could not be decided exactly and was assumed conservatively: the reason. */
+  readonly possibly?: string;
+}
+
+/** Options of {@link CompareContext.report}. */
+export interface ReportOptions {
+  /** The location is in the old contracts. */
+  readonly onOld?: boolean;
+  /** The effect is a conservative assumption, not a proof: why it could not be decided. */
+  readonly possibly?: string | undefined;
+}
+
+/** What a probe found: the effects, and why they are only possible when they are not certain. */
+export interface ProbeResult {
+  readonly narrows: boolean;
+  readonly widens: boolean;
+  /** Set when some effect was assumed conservatively (see {@link ReportOptions.possibly}). */
+  readonly possibly?: string;
 }
 
 /** What a family needs: the two contract sets, recursion, a sink for changes and a probe. */
@@ -28,10 +46,10 @@ export interface CompareContext {
   readonly newSet: LoweredJsonSchema;
   /** Compares two subschemas (recursion safe). */
   compare(o: Side, n: Side): void;
-  /** Records a change at `at` (a side of the new schema unless `onOld`). */
-  report(rule: JsonSchemaRuleId, message: string, at: Side, effect?: Effect, onOld?: boolean): void;
+  /** Records a change at `at` (a side of the new schema unless `options.onOld`). */
+  report(rule: JsonSchemaRuleId, message: string, at: Side, effect?: Effect, options?: ReportOptions): void;
   /** Effects of comparing `o` with `n` without reporting anything (annotations excluded). */
-  probe(o: Side, n: Side): { narrows: boolean; widens: boolean };
+  probe(o: Side, n: Side): ProbeResult;
   /** Resolves a `$ref` found in `side`'s document; undefined when it cannot be resolved. */
   resolve(side: Side, ref: string): (Side & { decl?: string }) | undefined;
 }

@@ -1,4 +1,5 @@
-import type { LoweredJsonSchema } from "../../load/jsonschema.js";
+import type { LoweredJsonSchema, SchemaSource } from "../../load/jsonschema.js";
+import { resolvePointer } from "../../util/json-pointer.js";
 import { breaksIn, type Direction, type Effect } from "../model.js";
 import type { JsonSchemaRuleId } from "../rules.js";
 import { Comparator } from "./compare.js";
@@ -18,6 +19,8 @@ export interface JsonSchemaChange {
   readonly onOld: boolean;
   /** Full name of the declaration compared (absent for manifest changes). */
   readonly declaration?: string;
+  /** Set when the change is only possibly breaking (not decidable exactly): the reason. */
+  readonly possibly?: string;
 }
 
 const EMPTY: LoweredJsonSchema = {
@@ -48,7 +51,9 @@ export function checkJsonSchemaChanges(
   const out: JsonSchemaChange[] = [];
   for (const [name, source] of before.sources) {
     const direction = directions.get(name) ?? settings.fallback;
-    const next = now.sources.get(name);
+    // A declaration whose new schema is `true` or `{}` is no declaration of the loader's any more; its
+    // node is still there and accepts everything.
+    const next = now.sources.get(name) ?? samePlace(now, source);
     if (!next) {
       out.push({
         rule: "SCHEMA_REMOVED",
@@ -79,6 +84,7 @@ export function checkJsonSchemaChanges(
         pointer: c.at.pointer,
         onOld: c.onOld,
         declaration: name,
+        ...(c.possibly !== undefined ? { possibly: c.possibly } : {}),
       });
     }
   }
@@ -91,6 +97,19 @@ export function checkJsonSchemaChanges(
     });
   }
   return out;
+}
+
+/** The node at the same file and pointer in the new contracts, if that file still has one there. */
+function samePlace(now: LoweredJsonSchema, source: SchemaSource): SchemaSource | undefined {
+  const document = now.documents.find((d) => d.path === source.document.path && d.kind === "schema");
+  if (!document) return undefined;
+  const node = resolvePointer(document.json, source.pointer);
+  if (
+    node === undefined ||
+    (typeof node !== "boolean" && (node === null || typeof node !== "object" || Array.isArray(node)))
+  )
+    return undefined;
+  return { document, pointer: source.pointer, node: node as SchemaSource["node"] };
 }
 
 export type { DirectionSettings } from "./direction.js";
