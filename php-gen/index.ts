@@ -101,7 +101,9 @@ function acceptanceFile(): GeneratedFile {
     Object.entries(PITFALL_ACCEPTANCE).map(
       ([code, a]) => `            ${phpString(code)} => ${phpString(a[preset])},`,
     );
-  const list = (codes: readonly string[]): string => codes.map((c) => phpString(c)).join(", ");
+  // One entry a line, so any number of codes stays within PSR-12's line length.
+  const list = (codes: readonly string[]): string =>
+    `\n${codes.map((c) => `        ${phpString(c)},`).join("\n")}\n    `;
   const rules = Object.entries(RULE_ACCEPTANCE).flatMap(([id, r]) => [
     `        ${phpString(id)} => [${phpString("strict")} => ${phpString(r.strict)}, ${phpString("migrate")} => ${phpString(r.migrate)}],`,
   ]);

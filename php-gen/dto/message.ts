@@ -492,7 +492,17 @@ function assignLines(indent: string, lhs: string, expr: string): string[] {
   if (one.length <= 116) return [one];
   const m = /^(.*?) \? (\$x|null) : (.*)$/s.exec(expr);
   if (!m) return [one];
-  return [`${indent}${lhs} = ${m[1]}`, `${indent}${INDENT}? ${m[2]}`, `${indent}${INDENT}: ${m[3]};`];
+  const last = `${indent}${INDENT}: ${m[3]};`;
+  // A nested fast-path ternary (`(\\is_int($x) && … ? $x : Read::…)`) on lines of its own when long.
+  const n = last.length > 116 ? /^\((.*?) \? \$x : (.*)\)$/s.exec(m[3] as string) : null;
+  if (!n) return [`${indent}${lhs} = ${m[1]}`, `${indent}${INDENT}? ${m[2]}`, last];
+  return [
+    `${indent}${lhs} = ${m[1]}`,
+    `${indent}${INDENT}? ${m[2]}`,
+    `${indent}${INDENT}: (${n[1]}`,
+    `${indent}${INDENT}${INDENT}? $x`,
+    `${indent}${INDENT}${INDENT}: ${n[2]});`,
+  ];
 }
 
 /** The JSON keys a decoder accepts for `f`: the JSON name, and for proto also the field name. */

@@ -9,8 +9,8 @@ import type { PhpContext } from "../context.js";
 import { phpIdentifier } from "../names.js";
 import type { PhpFile } from "../printer.js";
 
-/** Number.MAX_SAFE_INTEGER: a JSON integer beyond ±this is `unsafe_integer`, read by Read. */
-const SAFE = "9007199254740991";
+/** Number.MAX_SAFE_INTEGER (2^53 - 1): a JSON integer beyond ±this is `unsafe_integer`, read by Read. */
+const SAFE = "0x1FFFFFFFFFFFFF";
 /** The PHP side of one value type, bound to the file that uses it (imports are recorded there). */
 export interface PhpType {
   /** Declared PHP type without nullability (`int`, `array`, `Money`, `int|string`, `mixed`). */
@@ -244,7 +244,7 @@ export class PhpTypes {
           "int",
           "int64",
           // Beyond ±2^53 a JSON number is unsafe_integer (the policy decides): Read::int64.
-          (v) => `\\is_int(${v}) && ${v} <= ${SAFE} && ${v} >= -${SAFE}`,
+          (v) => `\\is_int(${v}) && \\abs(${v}) <= ${SAFE}`,
           (x) => `(string) ${x}`,
           "0",
           false,
@@ -290,7 +290,7 @@ export class PhpTypes {
           ...base(
             "int",
             "jsonInteger",
-            (v) => `\\is_int(${v}) && ${v} <= ${SAFE} && ${v} >= -${SAFE}`,
+            (v) => `\\is_int(${v}) && \\abs(${v}) <= ${SAFE}`,
             id,
             undefined,
             true,

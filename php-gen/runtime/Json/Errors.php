@@ -76,7 +76,10 @@ final class Errors
      */
     public function bothNames(mixed $v, string $jsonName, string $path): void
     {
-        if ($v instanceof \stdClass ? property_exists($v, $jsonName) : is_array($v) && array_key_exists($jsonName, $v)) {
+        $has = $v instanceof \stdClass
+            ? property_exists($v, $jsonName)
+            : is_array($v) && array_key_exists($jsonName, $v);
+        if ($has) {
             $this->addText($path, 'both_names', 'the field under one name', 'its proto name and its JSON name');
         }
     }

@@ -55,7 +55,9 @@ final class Policy
                 throw new \InvalidArgumentException('policy of ' . $code . ' is always "reject"');
             }
             if ($policy === 'repair' && !in_array($code, Acceptance::REPAIRABLE, true)) {
-                throw new \InvalidArgumentException('policy of ' . $code . ' cannot be "repair": no lossless repair exists');
+                throw new \InvalidArgumentException(
+                    'policy of ' . $code . ' cannot be "repair": no lossless repair exists',
+                );
             }
             $table[$code] = $policy;
         }

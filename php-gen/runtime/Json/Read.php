@@ -43,8 +43,9 @@ final class Read
      * A PHP diagnostic printed before the JSON (display_errors=1): CLI text or HTML, as the boundary
      * recognises it (runtime/guard/body.ts).
      */
-    private const DIAGNOSTIC = '/^\s*(?:<br\s*\/?>\s*)?(?:<b>)?(?:PHP )?(Warning|Notice|Deprecated|Fatal error|Parse error'
-        . '|Strict Standards|Recoverable fatal error|Uncaught \w+)(?:<\/b>)?:\s*([^\n]*?)(?:<br\s*\/?>|\n|$)/';
+    private const DIAGNOSTIC = '/^\s*(?:<br\s*\/?>\s*)?(?:<b>)?(?:PHP )?'
+        . '(Warning|Notice|Deprecated|Fatal error|Parse error|Strict Standards'
+        . '|Recoverable fatal error|Uncaught \w+)(?:<\/b>)?:\s*([^\n]*?)(?:<br\s*\/?>|\n|$)/';
 
     /**
      * Parses JSON text: objects as \stdClass, integers beyond 64 bits as {@see BigInteger} (so they
@@ -80,7 +81,12 @@ final class Read
         if (str_starts_with($json, "\xEF\xBB\xBF")) {
             if (!$e->policy->repairs('utf8_bom')) {
                 throw new DecodeException($type, [
-                    new \Contractgen\Runtime\DecodeError('$', 'utf8_bom', 'JSON without a byte order mark', 'a UTF-8 BOM (EF BB BF) before the JSON'),
+                    new \Contractgen\Runtime\DecodeError(
+                        '$',
+                        'utf8_bom',
+                        'JSON without a byte order mark',
+                        'a UTF-8 BOM (EF BB BF) before the JSON',
+                    ),
                 ]);
             }
             $json = substr($json, 3);
@@ -101,9 +107,11 @@ final class Read
             return $json;
         }
         $rest = ltrim($rest, " \n\r\t");
-        if ($fatal || $rest === '' || ($rest[0] !== '{' && $rest[0] !== '[') || !$e->policy->repairs('php_output_before_json')) {
+        $json = $rest !== '' && ($rest[0] === '{' || $rest[0] === '[');
+        if ($fatal || !$json || !$e->policy->repairs('php_output_before_json')) {
+            $code = 'php_output_before_json';
             throw new DecodeException($type, [
-                new \Contractgen\Runtime\DecodeError('$', 'php_output_before_json', 'only JSON in the body', 'PHP output before the JSON'),
+                new \Contractgen\Runtime\DecodeError('$', $code, 'only JSON in the body', 'PHP output before the JSON'),
             ]);
         }
         return $rest;
@@ -181,7 +189,8 @@ final class Read
                 return array_values($items);
             }
         }
-        $e->add($p, $v instanceof \stdClass ? 'sparse_list_as_object' : ($v === false ? 'false_for_object' : 'type'), 'array', $v);
+        $code = $v instanceof \stdClass ? 'sparse_list_as_object' : ($v === false ? 'false_for_object' : 'type');
+        $e->add($p, $code, 'array', $v);
         return [];
     }
 
@@ -475,7 +484,8 @@ final class Read
         if (is_float($v) && floor($v) === $v && abs($v) <= 2147483648.0) {
             return (int) $v;
         }
-        if (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,9})$/', $v) === 1 && $e->policy->repairs('numeric_string')) {
+        $numeral = is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,9})$/', $v) === 1;
+        if ($numeral && $e->policy->repairs('numeric_string')) {
             return (int) $v;
         }
         return null;
@@ -491,7 +501,7 @@ final class Read
     {
         if (($v instanceof \stdClass || is_array($v)) && count((array) $v) === 3) {
             $a = (array) $v;
-            if (array_key_exists('date', $a) && array_key_exists('timezone_type', $a) && array_key_exists('timezone', $a)) {
+            if (array_key_exists('date', $a) && array_key_exists('timezone_type', $a) && isset($a['timezone'])) {
                 $text = $e->policy->repairs('datetime_object') ? self::dateTimeText($a) : null;
                 if ($text === null) {
                     $e->add($p, 'datetime_object', 'RFC 3339 timestamp string', $v);
@@ -517,7 +527,8 @@ final class Read
         if (!is_string($date) || !is_string($zone)) {
             return null;
         }
-        if (preg_match('/^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{6})$/', $date, $m) !== 1) {
+        $pattern = '/^([0-9]{4})-([0-9]{2})-([0-9]{2}) ([0-9]{2}):([0-9]{2}):([0-9]{2})\.([0-9]{6})$/';
+        if (preg_match($pattern, $date, $m) !== 1) {
             return null;
         }
         [$y, $mo, $d, $h, $mi, $s, $us] = array_map('intval', array_slice($m, 1));
@@ -534,7 +545,7 @@ final class Read
         } elseif ($type === 2 || $type === 3) {
             if (in_array($zone, ['UTC', 'Z', 'GMT', 'Etc/UTC', 'Etc/GMT', 'Universal', 'Zulu'], true)) {
                 $offset = 0;
-            } elseif ($type === 3 && in_array($zone, \DateTimeZone::listIdentifiers(\DateTimeZone::ALL_WITH_BC), true)) {
+            } elseif ($type === 3 && in_array($zone, \DateTimeZone::listIdentifiers(\DateTimeZone::ALL_WITH_BC))) {
                 // A zone name (IANA), not an abbreviation such as CEST that PHP would also take.
                 $offset = self::uniqueOffset($zone, $wall);
             }
@@ -549,7 +560,10 @@ final class Read
         return $base . ($us % 1000 === 0 ? sprintf('.%03d', intdiv($us, 1000)) : sprintf('.%06d', $us)) . 'Z';
     }
 
-    /** The one UTC offset (seconds) at which wall time `$wall` exists in `$zone`; null in a gap, an overlap or an unknown zone. */
+    /**
+     * The one UTC offset (seconds) at which wall time `$wall` exists in `$zone`; null in a gap, an
+     * overlap or an unknown zone.
+     */
     private static function uniqueOffset(string $zone, int $wall): ?int
     {
         try {

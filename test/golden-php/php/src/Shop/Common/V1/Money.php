@@ -12,6 +12,7 @@ namespace Shop\Common\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -41,12 +42,14 @@ final class Money implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -56,11 +59,13 @@ final class Money implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -82,24 +87,32 @@ final class Money implements \JsonSerializable
         $f1 = 0;
         $f2 = 0;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'currency_code':
+                    $e->bothNames($v, 'currencyCode', $p . '.currencyCode');
+                    // no break
                 case 'currencyCode':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.currencyCode', $e);
                     break;
                 case 'units':
-                    $f1 = \is_int($x) ? $x : Read::int64($x, $p . '.units', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f1 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF ? $x : Read::int64($x, $p . '.units', $e);
                     break;
                 case 'nanos':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_int($x) && $x >= -2147483648 && $x <= 2147483647
                         ? $x
                         : Read::int32($x, $p . '.nanos', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.common.v1.Money', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.common.v1.Money', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\Events\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\WireSchemas;
@@ -51,12 +52,14 @@ final class OrderLine implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $v = Read::parse($json, self::class);
+        $e = new Errors(true, $policy);
+        $v = Read::parse($json, self::class, $e);
         $w = new Errors(true);
         $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
         $r = self::decode($v, '$', $e);
@@ -72,11 +75,13 @@ final class OrderLine implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $w = new Errors($data instanceof \stdClass);
         $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
@@ -114,7 +119,9 @@ final class OrderLine implements \JsonSerializable
             switch ($k) {
                 case 'skuId':
                     $c = $e->count();
-                    $f0 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.skuId', $e);
+                    $f0 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::jsonInteger($x, $p . '.skuId', $e);
                     $ok0 = $e->count() === $c;
                     $has0 = true;
                     break;
@@ -126,7 +133,9 @@ final class OrderLine implements \JsonSerializable
                     break;
                 case 'quantity':
                     $c = $e->count();
-                    $f2 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.quantity', $e);
+                    $f2 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::jsonInteger($x, $p . '.quantity', $e);
                     $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
@@ -135,7 +144,7 @@ final class OrderLine implements \JsonSerializable
                     $has3 = true;
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.events.v1.OrderLine', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.events.v1.OrderLine', $x);
             }
         }
         if (!$has0) {

@@ -12,6 +12,7 @@ namespace Shop\Inventory\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -40,12 +41,14 @@ final class ReleaseRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -55,11 +58,13 @@ final class ReleaseRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -80,19 +85,24 @@ final class ReleaseRequest implements \JsonSerializable
         $f0 = '';
         $f1 = ReleaseReason::UNSPECIFIED;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'reservation_id':
+                    $e->bothNames($v, 'reservationId', $p . '.reservationId');
+                    // no break
                 case 'reservationId':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.reservationId', $e);
                     break;
                 case 'reason':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = ReleaseReason::decode($x, $p . '.reason', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.inventory.v1.ReleaseRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.inventory.v1.ReleaseRequest', $x);
             }
         }
         if ($e->count() !== $n) {

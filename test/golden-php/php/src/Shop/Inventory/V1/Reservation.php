@@ -12,6 +12,7 @@ namespace Shop\Inventory\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\Timestamp;
@@ -50,12 +51,14 @@ final class Reservation implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -65,11 +68,13 @@ final class Reservation implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -94,34 +99,59 @@ final class Reservation implements \JsonSerializable
         $f4 = [];
         $f5 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'reservation_id':
+                    $e->bothNames($v, 'reservationId', $p . '.reservationId');
+                    // no break
                 case 'reservationId':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.reservationId', $e);
                     break;
                 case 'order_id':
+                    $e->bothNames($v, 'orderId', $p . '.orderId');
+                    // no break
                 case 'orderId':
-                    $f1 = \is_int($x) && $x >= 0 ? $x : Read::uint64($x, $p . '.orderId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f1 = \is_int($x) && $x >= 0 && $x <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::uint64($x, $p . '.orderId', $e);
                     break;
                 case 'status':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = ReservationStatus::decode($x, $p . '.status', $e);
                     break;
                 case 'lines':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = Read::mapOfMessages($x, $p . '.lines', $e, Read::keyInt64(...), ReservationLine::decode(...));
                     break;
                 case 'unavailable_sku_ids':
+                    $e->bothNames($v, 'unavailableSkuIds', $p . '.unavailableSkuIds');
+                    // no break
                 case 'unavailableSkuIds':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = Read::listOf($x, $p . '.unavailableSkuIds', $e, Read::int64(...));
                     break;
                 case 'expires_at':
+                    $e->bothNames($v, 'expiresAt', $p . '.expiresAt');
+                    // no break
                 case 'expiresAt':
-                    $f5 = Timestamp::read($x, $p . '.expiresAt', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f5 = Read::timestamp($x, $p . '.expiresAt', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.inventory.v1.Reservation', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.inventory.v1.Reservation', $x);
             }
         }
         if ($e->count() !== $n) {

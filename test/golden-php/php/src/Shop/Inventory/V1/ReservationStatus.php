@@ -10,6 +10,7 @@ declare(strict_types=1);
 namespace Shop\Inventory\V1;
 
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Read;
 
 /**
  * State of a stock reservation.
@@ -93,6 +94,10 @@ enum ReservationStatus: string
             }
         } elseif (\is_int($v) && $v >= -2147483648 && $v <= 2147483647) {
             return self::tryFromNumber($v) ?? $v;
+        }
+        $n = \is_int($v) ? null : Read::enumNumber($v, $p, $e);
+        if ($n !== null) {
+            return self::decode($n, $p, $e);
         }
         $names = \array_map(static fn (self $c): string => (string) $c->value, self::cases());
         $e->add($p, 'enum', 'one of ' . \implode(', ', $names) . ' or an int32 number', $v);

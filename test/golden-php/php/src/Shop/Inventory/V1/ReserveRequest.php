@@ -13,6 +13,7 @@ use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Duration;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -43,12 +44,14 @@ final class ReserveRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -58,11 +61,13 @@ final class ReserveRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -85,27 +90,44 @@ final class ReserveRequest implements \JsonSerializable
         $f2 = null;
         $f3 = false;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'order_id':
+                    $e->bothNames($v, 'orderId', $p . '.orderId');
+                    // no break
                 case 'orderId':
-                    $f0 = \is_int($x) && $x >= 0 ? $x : Read::uint64($x, $p . '.orderId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && $x >= 0 && $x <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::uint64($x, $p . '.orderId', $e);
                     break;
                 case 'lines':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = Read::mapOfMessages($x, $p . '.lines', $e, Read::keyInt64(...), ReservationLine::decode(...));
                     break;
                 case 'hold_for':
+                    $e->bothNames($v, 'holdFor', $p . '.holdFor');
+                    // no break
                 case 'holdFor':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = Duration::read($x, $p . '.holdFor', $e);
                     break;
                 case 'allow_partial':
+                    $e->bothNames($v, 'allowPartial', $p . '.allowPartial');
+                    // no break
                 case 'allowPartial':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = \is_bool($x) ? $x : Read::bool($x, $p . '.allowPartial', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.inventory.v1.ReserveRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.inventory.v1.ReserveRequest', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -11,6 +11,7 @@ namespace Shop\Order\V1;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Shop\Order\V1\Order\ShippingAddress;
@@ -43,12 +44,14 @@ final class CreateOrderRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -58,11 +61,13 @@ final class CreateOrderRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -87,33 +92,54 @@ final class CreateOrderRequest implements \JsonSerializable
         $f4 = null;
         $f5 = [];
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'user_id':
+                    $e->bothNames($v, 'userId', $p . '.userId');
+                    // no break
                 case 'userId':
-                    $f0 = \is_int($x) ? $x : Read::int64($x, $p . '.userId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF ? $x : Read::int64($x, $p . '.userId', $e);
                     break;
                 case 'items':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = Read::listOfMessages($x, $p . '.items', $e, OrderItem::decode(...));
                     break;
                 case 'shipping_address':
+                    $e->bothNames($v, 'shippingAddress', $p . '.shippingAddress');
+                    // no break
                 case 'shippingAddress':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = ShippingAddress::decode($x, $p . '.shippingAddress', $e);
                     break;
                 case 'coupon_code':
+                    $e->bothNames($v, 'couponCode', $p . '.couponCode');
+                    // no break
                 case 'couponCode':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = \is_string($x) ? $x : Read::string($x, $p . '.couponCode', $e);
                     break;
                 case 'note':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = \is_string($x) ? $x : Read::string($x, $p . '.note', $e);
                     break;
                 case 'metadata':
+                    if ($x === null) {
+                        break;
+                    }
                     $f5 = Read::mapOf($x, $p . '.metadata', $e, Read::keyString(...), Read::string(...));
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.order.v1.CreateOrderRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.order.v1.CreateOrderRequest', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\Order\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -36,12 +37,14 @@ final class GetOrderRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -51,11 +54,13 @@ final class GetOrderRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -75,16 +80,20 @@ final class GetOrderRequest implements \JsonSerializable
         $n = $e->count();
         $f0 = 0;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'order_id':
+                    $e->bothNames($v, 'orderId', $p . '.orderId');
+                    // no break
                 case 'orderId':
-                    $f0 = \is_int($x) && $x >= 0 ? $x : Read::uint64($x, $p . '.orderId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && $x >= 0 && $x <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::uint64($x, $p . '.orderId', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.order.v1.GetOrderRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.order.v1.GetOrderRequest', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\Order\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -42,12 +43,14 @@ final class ListOrdersRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -57,11 +60,13 @@ final class ListOrdersRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -84,29 +89,44 @@ final class ListOrdersRequest implements \JsonSerializable
         $f2 = '';
         $f3 = [];
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'user_id':
+                    $e->bothNames($v, 'userId', $p . '.userId');
+                    // no break
                 case 'userId':
-                    $f0 = \is_int($x) ? $x : Read::int64($x, $p . '.userId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF ? $x : Read::int64($x, $p . '.userId', $e);
                     break;
                 case 'page_size':
+                    $e->bothNames($v, 'pageSize', $p . '.pageSize');
+                    // no break
                 case 'pageSize':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = \is_int($x) && $x >= -2147483648 && $x <= 2147483647
                         ? $x
                         : Read::int32($x, $p . '.pageSize', $e);
                     break;
                 case 'page_token':
+                    $e->bothNames($v, 'pageToken', $p . '.pageToken');
+                    // no break
                 case 'pageToken':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.pageToken', $e);
                     break;
                 case 'statuses':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = Read::listOf($x, $p . '.statuses', $e, OrderStatus::decode(...));
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.order.v1.ListOrdersRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.order.v1.ListOrdersRequest', $x);
             }
         }
         if ($e->count() !== $n) {

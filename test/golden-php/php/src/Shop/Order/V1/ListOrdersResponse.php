@@ -11,6 +11,7 @@ namespace Shop\Order\V1;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -36,12 +37,14 @@ final class ListOrdersResponse implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -51,11 +54,13 @@ final class ListOrdersResponse implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -77,23 +82,33 @@ final class ListOrdersResponse implements \JsonSerializable
         $f1 = '';
         $f2 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'orders':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = Read::listOfMessages($x, $p . '.orders', $e, Order::decode(...));
                     break;
                 case 'next_page_token':
+                    $e->bothNames($v, 'nextPageToken', $p . '.nextPageToken');
+                    // no break
                 case 'nextPageToken':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.nextPageToken', $e);
                     break;
                 case 'total_size':
+                    $e->bothNames($v, 'totalSize', $p . '.totalSize');
+                    // no break
                 case 'totalSize':
-                    $f2 = \is_int($x) ? $x : Read::int64($x, $p . '.totalSize', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f2 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF ? $x : Read::int64($x, $p . '.totalSize', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.order.v1.ListOrdersResponse', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.order.v1.ListOrdersResponse', $x);
             }
         }
         if ($e->count() !== $n) {

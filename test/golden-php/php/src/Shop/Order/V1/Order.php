@@ -12,6 +12,7 @@ namespace Shop\Order\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\Timestamp;
@@ -61,12 +62,14 @@ final class Order implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -76,11 +79,13 @@ final class Order implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -109,46 +114,81 @@ final class Order implements \JsonSerializable
         $f8 = null;
         $f9 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'id':
-                    $f0 = \is_int($x) && $x >= 0 ? $x : Read::uint64($x, $p . '.id', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && $x >= 0 && $x <= 0x1FFFFFFFFFFFFF ? $x : Read::uint64($x, $p . '.id', $e);
                     break;
                 case 'user_id':
+                    $e->bothNames($v, 'userId', $p . '.userId');
+                    // no break
                 case 'userId':
-                    $f1 = \is_int($x) ? $x : Read::int64($x, $p . '.userId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f1 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF ? $x : Read::int64($x, $p . '.userId', $e);
                     break;
                 case 'items':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = Read::listOfMessages($x, $p . '.items', $e, OrderItem::decode(...));
                     break;
                 case 'status':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = OrderStatus::decode($x, $p . '.status', $e);
                     break;
                 case 'total':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = Money::decode($x, $p . '.total', $e);
                     break;
                 case 'shipping_address':
+                    $e->bothNames($v, 'shippingAddress', $p . '.shippingAddress');
+                    // no break
                 case 'shippingAddress':
+                    if ($x === null) {
+                        break;
+                    }
                     $f5 = ShippingAddress::decode($x, $p . '.shippingAddress', $e);
                     break;
                 case 'metadata':
+                    if ($x === null) {
+                        break;
+                    }
                     $f6 = Read::mapOf($x, $p . '.metadata', $e, Read::keyString(...), Read::string(...));
                     break;
                 case 'created_at':
+                    $e->bothNames($v, 'createdAt', $p . '.createdAt');
+                    // no break
                 case 'createdAt':
-                    $f7 = Timestamp::read($x, $p . '.createdAt', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f7 = Read::timestamp($x, $p . '.createdAt', $e);
                     break;
                 case 'coupon_code':
+                    $e->bothNames($v, 'couponCode', $p . '.couponCode');
+                    // no break
                 case 'couponCode':
+                    if ($x === null) {
+                        break;
+                    }
                     $f8 = \is_string($x) ? $x : Read::string($x, $p . '.couponCode', $e);
                     break;
                 case 'note':
+                    if ($x === null) {
+                        break;
+                    }
                     $f9 = \is_string($x) ? $x : Read::string($x, $p . '.note', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.order.v1.Order', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.order.v1.Order', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\Order\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Shop\Common\V1\Money;
@@ -46,12 +47,14 @@ final class OrderItem implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -61,11 +64,13 @@ final class OrderItem implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -89,32 +94,50 @@ final class OrderItem implements \JsonSerializable
         $f3 = '';
         $f4 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'sku_id':
+                    $e->bothNames($v, 'skuId', $p . '.skuId');
+                    // no break
                 case 'skuId':
-                    $f0 = \is_int($x) ? $x : Read::int64($x, $p . '.skuId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF ? $x : Read::int64($x, $p . '.skuId', $e);
                     break;
                 case 'quantity':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = \is_int($x) && $x >= -2147483648 && $x <= 2147483647
                         ? $x
                         : Read::int32($x, $p . '.quantity', $e);
                     break;
                 case 'unit_price':
+                    $e->bothNames($v, 'unitPrice', $p . '.unitPrice');
+                    // no break
                 case 'unitPrice':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = Money::decode($x, $p . '.unitPrice', $e);
                     break;
                 case 'product_name':
+                    $e->bothNames($v, 'productName', $p . '.productName');
+                    // no break
                 case 'productName':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = \is_string($x) ? $x : Read::string($x, $p . '.productName', $e);
                     break;
                 case 'attributes':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = Read::struct($x, $p . '.attributes', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.order.v1.OrderItem', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.order.v1.OrderItem', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\Payment\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -48,12 +49,14 @@ final class Card implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -63,11 +66,13 @@ final class Card implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -91,33 +96,49 @@ final class Card implements \JsonSerializable
         $f3 = 0;
         $f4 = CardBrand::UNSPECIFIED;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'token':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.token', $e);
                     break;
                 case 'last4':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.last4', $e);
                     break;
                 case 'exp_month':
+                    $e->bothNames($v, 'expMonth', $p . '.expMonth');
+                    // no break
                 case 'expMonth':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_int($x) && $x >= -2147483648 && $x <= 2147483647
                         ? $x
                         : Read::int32($x, $p . '.expMonth', $e);
                     break;
                 case 'exp_year':
+                    $e->bothNames($v, 'expYear', $p . '.expYear');
+                    // no break
                 case 'expYear':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = \is_int($x) && $x >= -2147483648 && $x <= 2147483647
                         ? $x
                         : Read::int32($x, $p . '.expYear', $e);
                     break;
                 case 'brand':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = CardBrand::decode($x, $p . '.brand', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.payment.v1.Card', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.payment.v1.Card', $x);
             }
         }
         if ($e->count() !== $n) {

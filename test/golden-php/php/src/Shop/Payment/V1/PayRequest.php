@@ -12,6 +12,7 @@ namespace Shop\Payment\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Shop\Common\V1\Money;
@@ -49,12 +50,14 @@ final class PayRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -64,11 +67,13 @@ final class PayRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -92,25 +97,43 @@ final class PayRequest implements \JsonSerializable
         $f3 = false;
         $f4 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'order_id':
+                    $e->bothNames($v, 'orderId', $p . '.orderId');
+                    // no break
                 case 'orderId':
-                    $f0 = \is_int($x) && $x >= 0 ? $x : Read::uint64($x, $p . '.orderId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && $x >= 0 && $x <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::uint64($x, $p . '.orderId', $e);
                     break;
                 case 'amount':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = Money::decode($x, $p . '.amount', $e);
                     break;
                 case 'idempotency_key':
+                    $e->bothNames($v, 'idempotencyKey', $p . '.idempotencyKey');
+                    // no break
                 case 'idempotencyKey':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = Read::bytes($x, $p . '.idempotencyKey', $e);
                     break;
                 case 'capture':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = \is_bool($x) ? $x : Read::bool($x, $p . '.capture', $e);
                     break;
                 case 'card':
+                    if ($x === null) {
+                        break;
+                    }
                     if ($f4 !== null) {
                         $e->add($p . '.card', 'oneof', 'at most one of card, bankTransfer, wallet', $x);
                     }
@@ -120,7 +143,12 @@ final class PayRequest implements \JsonSerializable
                     }
                     break;
                 case 'bank_transfer':
+                    $e->bothNames($v, 'bankTransfer', $p . '.bankTransfer');
+                    // no break
                 case 'bankTransfer':
+                    if ($x === null) {
+                        break;
+                    }
                     if ($f4 !== null) {
                         $e->add($p . '.bankTransfer', 'oneof', 'at most one of card, bankTransfer, wallet', $x);
                     }
@@ -130,6 +158,9 @@ final class PayRequest implements \JsonSerializable
                     }
                     break;
                 case 'wallet':
+                    if ($x === null) {
+                        break;
+                    }
                     if ($f4 !== null) {
                         $e->add($p . '.wallet', 'oneof', 'at most one of card, bankTransfer, wallet', $x);
                     }
@@ -139,7 +170,7 @@ final class PayRequest implements \JsonSerializable
                     }
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.payment.v1.PayRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.payment.v1.PayRequest', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\Payment\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\Timestamp;
@@ -59,12 +60,14 @@ final class Payment implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -74,11 +77,13 @@ final class Payment implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -107,47 +112,86 @@ final class Payment implements \JsonSerializable
         $f8 = null;
         $f9 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'id':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.id', $e);
                     break;
                 case 'order_id':
+                    $e->bothNames($v, 'orderId', $p . '.orderId');
+                    // no break
                 case 'orderId':
-                    $f1 = \is_int($x) && $x >= 0 ? $x : Read::uint64($x, $p . '.orderId', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f1 = \is_int($x) && $x >= 0 && $x <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::uint64($x, $p . '.orderId', $e);
                     break;
                 case 'amount':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = Money::decode($x, $p . '.amount', $e);
                     break;
                 case 'status':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = PaymentStatus::decode($x, $p . '.status', $e);
                     break;
                 case 'captured':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = \is_bool($x) ? $x : Read::bool($x, $p . '.captured', $e);
                     break;
                 case 'fraud_score':
+                    $e->bothNames($v, 'fraudScore', $p . '.fraudScore');
+                    // no break
                 case 'fraudScore':
+                    if ($x === null) {
+                        break;
+                    }
                     $f5 = \is_float($x) && \is_finite($x) ? $x : Read::double($x, $p . '.fraudScore', $e);
                     break;
                 case 'receipt_signature':
+                    $e->bothNames($v, 'receiptSignature', $p . '.receiptSignature');
+                    // no break
                 case 'receiptSignature':
+                    if ($x === null) {
+                        break;
+                    }
                     $f6 = Read::bytes($x, $p . '.receiptSignature', $e);
                     break;
                 case 'refunds':
+                    if ($x === null) {
+                        break;
+                    }
                     $f7 = Read::listOfMessages($x, $p . '.refunds', $e, RefundRecord::decode(...));
                     break;
                 case 'created_at':
+                    $e->bothNames($v, 'createdAt', $p . '.createdAt');
+                    // no break
                 case 'createdAt':
-                    $f8 = Timestamp::read($x, $p . '.createdAt', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f8 = Read::timestamp($x, $p . '.createdAt', $e);
                     break;
                 case 'captured_at':
+                    $e->bothNames($v, 'capturedAt', $p . '.capturedAt');
+                    // no break
                 case 'capturedAt':
-                    $f9 = Timestamp::read($x, $p . '.capturedAt', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f9 = Read::timestamp($x, $p . '.capturedAt', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.payment.v1.Payment', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.payment.v1.Payment', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -11,6 +11,7 @@ namespace Shop\Payment\V1;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\Timestamp;
@@ -40,12 +41,14 @@ final class RefundRecord implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -55,11 +58,13 @@ final class RefundRecord implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -82,25 +87,36 @@ final class RefundRecord implements \JsonSerializable
         $f2 = '';
         $f3 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'id':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.id', $e);
                     break;
                 case 'amount':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = Money::decode($x, $p . '.amount', $e);
                     break;
                 case 'reason':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.reason', $e);
                     break;
                 case 'created_at':
+                    $e->bothNames($v, 'createdAt', $p . '.createdAt');
+                    // no break
                 case 'createdAt':
-                    $f3 = Timestamp::read($x, $p . '.createdAt', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f3 = Read::timestamp($x, $p . '.createdAt', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.payment.v1.RefundRecord', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.payment.v1.RefundRecord', $x);
             }
         }
         if ($e->count() !== $n) {

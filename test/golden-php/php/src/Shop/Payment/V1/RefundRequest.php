@@ -11,6 +11,7 @@ namespace Shop\Payment\V1;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Shop\Common\V1\Money;
@@ -39,12 +40,14 @@ final class RefundRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -54,11 +57,13 @@ final class RefundRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -81,26 +86,39 @@ final class RefundRequest implements \JsonSerializable
         $f2 = '';
         $f3 = '';
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'payment_id':
+                    $e->bothNames($v, 'paymentId', $p . '.paymentId');
+                    // no break
                 case 'paymentId':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.paymentId', $e);
                     break;
                 case 'amount':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = Money::decode($x, $p . '.amount', $e);
                     break;
                 case 'reason':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.reason', $e);
                     break;
                 case 'idempotency_key':
+                    $e->bothNames($v, 'idempotencyKey', $p . '.idempotencyKey');
+                    // no break
                 case 'idempotencyKey':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = Read::bytes($x, $p . '.idempotencyKey', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.payment.v1.RefundRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.payment.v1.RefundRequest', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -11,6 +11,7 @@ namespace Shop\Payment\V1;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -34,12 +35,14 @@ final class RefundResponse implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -49,11 +52,13 @@ final class RefundResponse implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -74,18 +79,21 @@ final class RefundResponse implements \JsonSerializable
         $f0 = null;
         $f1 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'payment':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = Payment::decode($x, $p . '.payment', $e);
                     break;
                 case 'refund':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = RefundRecord::decode($x, $p . '.refund', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.payment.v1.RefundResponse', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.payment.v1.RefundResponse', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\Stats\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\WireSchemas;
@@ -53,12 +54,14 @@ final class Checkout implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $v = Read::parse($json, self::class);
+        $e = new Errors(true, $policy);
+        $v = Read::parse($json, self::class, $e);
         $w = new Errors(true);
         $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
         $r = self::decode($v, '$', $e);
@@ -74,11 +77,13 @@ final class Checkout implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $w = new Errors($data instanceof \stdClass);
         $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
@@ -124,13 +129,17 @@ final class Checkout implements \JsonSerializable
                     break;
                 case 'orderId':
                     $c = $e->count();
-                    $f1 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.orderId', $e);
+                    $f1 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::jsonInteger($x, $p . '.orderId', $e);
                     $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;
                 case 'itemCount':
                     $c = $e->count();
-                    $f2 = \is_int($x) ? $x : Read::jsonInteger($x, $p . '.itemCount', $e);
+                    $f2 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF
+                        ? $x
+                        : Read::jsonInteger($x, $p . '.itemCount', $e);
                     $ok2 = $e->count() === $c;
                     $has2 = true;
                     break;
@@ -143,7 +152,7 @@ final class Checkout implements \JsonSerializable
                     $has4 = true;
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.stats.v1.Checkout', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.stats.v1.Checkout', $x);
             }
         }
         if (!$has0) {

@@ -12,6 +12,7 @@ namespace Shop\Stats\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\WireSchemas;
@@ -42,12 +43,14 @@ final class FieldViolations implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $v = Read::parse($json, self::class);
+        $e = new Errors(true, $policy);
+        $v = Read::parse($json, self::class, $e);
         $w = new Errors(true);
         $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
         $r = self::decode($v, '$', $e);
@@ -63,11 +66,13 @@ final class FieldViolations implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $w = new Errors($data instanceof \stdClass);
         $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
@@ -102,7 +107,7 @@ final class FieldViolations implements \JsonSerializable
                     $has0 = true;
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.stats.v1.FieldViolations', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.stats.v1.FieldViolations', $x);
             }
         }
         if (!$has0) {

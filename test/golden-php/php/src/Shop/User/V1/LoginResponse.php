@@ -12,6 +12,7 @@ namespace Shop\User\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Duration;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -39,12 +40,14 @@ final class LoginResponse implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -54,11 +57,13 @@ final class LoginResponse implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -81,27 +86,42 @@ final class LoginResponse implements \JsonSerializable
         $f2 = null;
         $f3 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'access_token':
+                    $e->bothNames($v, 'accessToken', $p . '.accessToken');
+                    // no break
                 case 'accessToken':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.accessToken', $e);
                     break;
                 case 'refresh_token':
+                    $e->bothNames($v, 'refreshToken', $p . '.refreshToken');
+                    // no break
                 case 'refreshToken':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.refreshToken', $e);
                     break;
                 case 'expires_in':
+                    $e->bothNames($v, 'expiresIn', $p . '.expiresIn');
+                    // no break
                 case 'expiresIn':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = Duration::read($x, $p . '.expiresIn', $e);
                     break;
                 case 'user':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = User::decode($x, $p . '.user', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.user.v1.LoginResponse', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.user.v1.LoginResponse', $x);
             }
         }
         if ($e->count() !== $n) {

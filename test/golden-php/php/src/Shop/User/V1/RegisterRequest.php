@@ -11,6 +11,7 @@ namespace Shop\User\V1;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -38,12 +39,14 @@ final class RegisterRequest implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -53,11 +56,13 @@ final class RegisterRequest implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -80,26 +85,39 @@ final class RegisterRequest implements \JsonSerializable
         $f2 = '';
         $f3 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'email':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.email', $e);
                     break;
                 case 'password':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.password', $e);
                     break;
                 case 'display_name':
+                    $e->bothNames($v, 'displayName', $p . '.displayName');
+                    // no break
                 case 'displayName':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.displayName', $e);
                     break;
                 case 'referral_code':
+                    $e->bothNames($v, 'referralCode', $p . '.referralCode');
+                    // no break
                 case 'referralCode':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = \is_string($x) ? $x : Read::string($x, $p . '.referralCode', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.user.v1.RegisterRequest', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.user.v1.RegisterRequest', $x);
             }
         }
         if ($e->count() !== $n) {

@@ -12,6 +12,7 @@ namespace Shop\User\V1;
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Check;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 use Contractgen\Runtime\Timestamp;
@@ -57,12 +58,14 @@ final class User implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -72,11 +75,13 @@ final class User implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -104,43 +109,75 @@ final class User implements \JsonSerializable
         $f7 = [];
         $f8 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'id':
-                    $f0 = \is_int($x) ? $x : Read::int64($x, $p . '.id', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f0 = \is_int($x) && \abs($x) <= 0x1FFFFFFFFFFFFF ? $x : Read::int64($x, $p . '.id', $e);
                     break;
                 case 'email':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = \is_string($x) ? $x : Read::string($x, $p . '.email', $e);
                     break;
                 case 'display_name':
+                    $e->bothNames($v, 'displayName', $p . '.displayName');
+                    // no break
                 case 'displayName':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.displayName', $e);
                     break;
                 case 'role':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = UserRole::decode($x, $p . '.role', $e);
                     break;
                 case 'email_verified':
+                    $e->bothNames($v, 'emailVerified', $p . '.emailVerified');
+                    // no break
                 case 'emailVerified':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = \is_bool($x) ? $x : Read::bool($x, $p . '.emailVerified', $e);
                     break;
                 case 'phone_number':
+                    $e->bothNames($v, 'phoneNumber', $p . '.phoneNumber');
+                    // no break
                 case 'phoneNumber':
+                    if ($x === null) {
+                        break;
+                    }
                     $f5 = \is_string($x) ? $x : Read::string($x, $p . '.phoneNumber', $e);
                     break;
                 case 'preferences':
+                    if ($x === null) {
+                        break;
+                    }
                     $f6 = Read::struct($x, $p . '.preferences', $e);
                     break;
                 case 'labels':
+                    if ($x === null) {
+                        break;
+                    }
                     $f7 = Read::mapOf($x, $p . '.labels', $e, Read::keyString(...), Read::string(...));
                     break;
                 case 'created_at':
+                    $e->bothNames($v, 'createdAt', $p . '.createdAt');
+                    // no break
                 case 'createdAt':
-                    $f8 = Timestamp::read($x, $p . '.createdAt', $e);
+                    if ($x === null) {
+                        break;
+                    }
+                    $f8 = Read::timestamp($x, $p . '.createdAt', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.user.v1.User', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.user.v1.User', $x);
             }
         }
         if ($e->count() !== $n) {

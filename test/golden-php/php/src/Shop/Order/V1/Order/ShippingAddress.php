@@ -11,6 +11,7 @@ namespace Shop\Order\V1\Order;
 
 use Contractgen\Runtime\DecodeException;
 use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Json\Read;
 use Contractgen\Runtime\Json\Write;
 
@@ -42,12 +43,14 @@ final class ShippingAddress implements \JsonSerializable
     /**
      * Decodes JSON text; every violation is reported at once.
      *
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromJson(string $json): self
+    public static function fromJson(string $json, Policy|string|null $policy = null): self
     {
-        $e = new Errors(true);
-        $r = self::decode(Read::parse($json, self::class), '$', $e);
+        $e = new Errors(true, $policy);
+        $r = self::decode(Read::parse($json, self::class, $e), '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
@@ -57,11 +60,13 @@ final class ShippingAddress implements \JsonSerializable
      * Decodes a value from `json_decode` (objects as \stdClass or associative arrays); strict, no silent casts.
      *
      * @param array<array-key, mixed>|\stdClass $data
+     * @param Policy|string|null $policy the acceptance policy or preset (`strict`, `migrate`); null:
+     *   `Policy::default()`
      * @throws DecodeException
      */
-    public static function fromArray(array|\stdClass $data): self
+    public static function fromArray(array|\stdClass $data, Policy|string|null $policy = null): self
     {
-        $e = new Errors($data instanceof \stdClass);
+        $e = new Errors($data instanceof \stdClass, $policy);
         $r = self::decode($data, '$', $e);
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -86,34 +91,57 @@ final class ShippingAddress implements \JsonSerializable
         $f4 = '';
         $f5 = null;
         foreach ($v as $k => $x) {
-            if ($x === null) {
-                continue;
-            }
             switch ($k) {
                 case 'recipient_name':
+                    $e->bothNames($v, 'recipientName', $p . '.recipientName');
+                    // no break
                 case 'recipientName':
+                    if ($x === null) {
+                        break;
+                    }
                     $f0 = \is_string($x) ? $x : Read::string($x, $p . '.recipientName', $e);
                     break;
                 case 'lines':
+                    if ($x === null) {
+                        break;
+                    }
                     $f1 = Read::listOf($x, $p . '.lines', $e, Read::string(...));
                     break;
                 case 'city':
+                    if ($x === null) {
+                        break;
+                    }
                     $f2 = \is_string($x) ? $x : Read::string($x, $p . '.city', $e);
                     break;
                 case 'postal_code':
+                    $e->bothNames($v, 'postalCode', $p . '.postalCode');
+                    // no break
                 case 'postalCode':
+                    if ($x === null) {
+                        break;
+                    }
                     $f3 = \is_string($x) ? $x : Read::string($x, $p . '.postalCode', $e);
                     break;
                 case 'country_code':
+                    $e->bothNames($v, 'countryCode', $p . '.countryCode');
+                    // no break
                 case 'countryCode':
+                    if ($x === null) {
+                        break;
+                    }
                     $f4 = \is_string($x) ? $x : Read::string($x, $p . '.countryCode', $e);
                     break;
                 case 'phone_number':
+                    $e->bothNames($v, 'phoneNumber', $p . '.phoneNumber');
+                    // no break
                 case 'phoneNumber':
+                    if ($x === null) {
+                        break;
+                    }
                     $f5 = \is_string($x) ? $x : Read::string($x, $p . '.phoneNumber', $e);
                     break;
                 default:
-                    $e->add($p . '.' . $k, 'unknown_field', 'a field of shop.order.v1.Order.ShippingAddress', $x);
+                    $e->unknown($p . '.' . $k, (string) $k, 'a field of shop.order.v1.Order.ShippingAddress', $x);
             }
         }
         if ($e->count() !== $n) {
