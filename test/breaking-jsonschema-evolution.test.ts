@@ -42,7 +42,7 @@ function contractSet(
 ): LoweredJsonSchema {
   const json = wrap
     ? { $schema: draft, title: "T", $ref: "#/$defs/V", $defs: { V: schema } }
-    : { $schema: draft, title: "T", ...schema };
+    : { $schema: draft, title: "T", ...(schema as Record<string, unknown>) };
   return lowerJsonSchemaDocuments([
     {
       path: "contracts/c/t.schema.json",
@@ -363,7 +363,7 @@ const rows: Row[] = [
     name: "anyOf → oneOf, overlapping branches",
     old: int({ anyOf: [{ minimum: 0 }, { maximum: 10 }] }),
     new: int({ oneOf: [{ minimum: 0 }, { maximum: 10 }] }),
-    request: "break",
+    request: "maybe",
     response: "ok",
   },
   {
@@ -371,7 +371,7 @@ const rows: Row[] = [
     old: int({ oneOf: [{ minimum: 0 }, { maximum: 10 }] }),
     new: int({ anyOf: [{ minimum: 0 }, { maximum: 10 }] }),
     request: "ok",
-    response: "break",
+    response: "maybe",
   },
   {
     name: "anyOf → oneOf, overlap not decidable",
@@ -436,7 +436,7 @@ const rows: Row[] = [
     name: "allOf → oneOf of the same branches",
     old: { allOf: [S, { maxLength: 3 }] },
     new: { oneOf: [S, { maxLength: 3 }] },
-    request: "break",
+    request: "maybe",
     response: "break",
   },
   {

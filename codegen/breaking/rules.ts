@@ -215,6 +215,12 @@ export const JSON_SCHEMA_RULES = {
     "An `allOf` branch was added: every value must match it too.",
   ),
   ALL_OF_BRANCH_REMOVED: r("composition", "error", "widens", "An `allOf` branch was removed."),
+  UNION_KIND_CHANGED: r(
+    "composition",
+    "error",
+    undefined,
+    "`anyOf` became `oneOf` (values matching several branches are now rejected) or the reverse (they are now accepted); branches are compared as for `anyOf`.",
+  ),
   NOT_CHANGED: r(
     "composition",
     "error",

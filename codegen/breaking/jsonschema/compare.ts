@@ -4,7 +4,7 @@ import type { Effect } from "../model.js";
 import type { JsonSchemaRuleId } from "../rules.js";
 import { compareDefault } from "./annotation.js";
 import { compareArray } from "./array.js";
-import { compareComposition, compareUnionBranches } from "./composition.js";
+import { branchesDisjoint, compareComposition, compareUnionBranches } from "./composition.js";
 import {
   ANNOTATION_KEYWORDS,
   type Change,
@@ -18,6 +18,7 @@ import {
 } from "./context.js";
 import { compareConditional, compareDependent } from "./dependent.js";
 import { compareEnum } from "./enum.js";
+import { compositionKinds, foldComposition } from "./merge.js";
 import { compareNumeric } from "./numeric.js";
 import { compareObject } from "./object.js";
 import { compareString } from "./string.js";
@@ -148,11 +149,23 @@ export class Comparator implements CompareContext {
     }
   }
 
-  private families(o: Side, n: Side): void {
-    compareDefault(this, o, n);
-    if (isUnconstrained(o.node) && isUnconstrained(n.node)) return;
+  private families(oSide: Side, nSide: Side): void {
+    compareDefault(this, oSide, nSide);
+    if (isUnconstrained(oSide.node) && isUnconstrained(nSide.node)) return;
+    let o = oSide;
+    let n = nSide;
+    if (compositionKinds(o.node) !== compositionKinds(n.node)) {
+      // allOf ↔ anyOf ↔ oneOf: fold what folds exactly (allOf, unions of one branch), then compare
+      // what is left as unions.
+      o = { ...o, node: foldComposition(o.node) };
+      n = { ...n, node: foldComposition(n.node) };
+    }
     const uo = unionKeyword(o);
     const un = unionKeyword(n);
+    if (uo !== undefined && un !== undefined && uo !== un) {
+      this.switchUnion(o, uo, n, un);
+      return;
+    }
     if ((uo === undefined) !== (un === undefined)) {
       // A union on one side only: compare the whole other side as a one-branch union.
       const keyword = (un ?? uo)!;
@@ -174,6 +187,30 @@ export class Comparator implements CompareContext {
     compareDependent(this, o, n);
     compareConditional(this, o, n);
     compareComposition(this, o, n);
+  }
+
+  /**
+   * anyOf ↔ oneOf: the branches are compared as `anyOf` (what some branch accepts), then the overlap
+   * of branches decides the rest: values matching two branches of an old `oneOf` were rejected and are
+   * now accepted (widens); values matching two branches of a new `oneOf` are now rejected (narrows).
+   * Overlap is only disproved from types and discriminator tags, so a possible overlap is reported as
+   * possibly breaking.
+   */
+  private switchUnion(o: Side, uo: "anyOf" | "oneOf", n: Side, un: "anyOf" | "oneOf"): void {
+    const a = this.distribute(o, uo);
+    const b = this.distribute(n, un);
+    compareUnionBranches(this, "anyOf", a, b, child(n, un));
+    const oneOf = uo === "oneOf" ? a : b;
+    if (oneOf.length < 2 || branchesDisjoint(this, oneOf)) return;
+    this.report(
+      "UNION_KIND_CHANGED",
+      uo === "oneOf"
+        ? "oneOf became anyOf: values that matched several branches were rejected and are now accepted"
+        : "anyOf became oneOf: values that match several branches are now rejected",
+      child(n, un),
+      uo === "oneOf" ? "widens" : "narrows",
+      { possibly: "the branches may overlap (only distinct types or discriminator tags prove they do not)" },
+    );
   }
 
   /** The branches of a union with the keywords beside the union merged into each (`O ∧ (A ∨ B)` = `(O ∧ A) ∨ (O ∧ B)`). */

@@ -93,6 +93,17 @@ function disjoint(ctx: CompareContext, branch: Side, others: readonly Side[]): b
   });
 }
 
+/** Whether every branch is provably disjoint from the others. */
+export function branchesDisjoint(ctx: CompareContext, list: readonly Side[]): boolean {
+  return list.every((s) =>
+    disjoint(
+      ctx,
+      s,
+      list.filter((x) => x !== s),
+    ),
+  );
+}
+
 /** Compares two lists of union branches (`anyOf`/`oneOf`), reporting at `nSide`. */
 export function compareUnionBranches(
   ctx: CompareContext,
@@ -113,13 +124,15 @@ export function compareUnionBranches(
         y,
         b.filter((s) => s !== y),
       );
-    if (covered && !overlaps) continue;
-    ctx.report(
-      `${upper}_BRANCH_ADDED`,
-      `${keyword} branch added${overlaps ? " that may overlap another branch (values matching both are rejected)" : ""}`,
-      y,
-      overlaps ? (covered ? "narrows" : "changes") : "widens",
-    );
+    if (!covered) ctx.report(`${upper}_BRANCH_ADDED`, `${keyword} branch added`, y, "widens");
+    if (overlaps)
+      ctx.report(
+        `${upper}_BRANCH_ADDED`,
+        `${keyword} branch added that may overlap another branch (values matching both are rejected)`,
+        y,
+        "narrows",
+        { possibly: "overlap of oneOf branches is only disproved from types and discriminator tags" },
+      );
   }
   for (const x of removed) {
     if (b.some((y) => !ctx.probe(x, y).narrows)) continue;

@@ -90,6 +90,12 @@ export function compareObject(ctx: CompareContext, o: Side, n: Side): void {
       const { narrows, widens } = ctx.probe(before, at);
       const required = !reqO && reqN;
       if (required) ctx.report("REQUIRED_ADDED", `new property ${JSON.stringify(name)} is required`, at);
+      if (reqO && !reqN)
+        ctx.report(
+          "REQUIRED_REMOVED",
+          `property ${JSON.stringify(name)} is no longer required`,
+          has(n, "required") ? child(n, "required") : n,
+        );
       if (isUnconstrained(before.node)) {
         if (narrows)
           ctx.report(
@@ -109,6 +115,12 @@ export function compareObject(ctx: CompareContext, o: Side, n: Side): void {
       }
     } else {
       const after = fallback(ctx, n, name);
+      if (!reqO && reqN)
+        ctx.report(
+          "REQUIRED_ADDED",
+          `property ${JSON.stringify(name)} became required`,
+          child(n, "required"),
+        );
       const { narrows, widens: valueWidens } = ctx.probe(child(o, "properties", name), after);
       const widens = valueWidens || (reqO && !reqN);
       if (narrows || widens) {
