@@ -6,12 +6,15 @@
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdir, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { resolveConfig } from "../codegen/config.js";
+import { generateFiles } from "../codegen/generate.js";
+import { loadContracts } from "../codegen/load/index.js";
 import { wireId } from "../codegen/wire/ids.js";
 import { createWireAjv } from "../runtime/wire-ajv.js";
-import { ROOT, removeDir, run, scratchDir } from "./helpers.js";
+import { ROOT, removeDir, run, scratchDir, writeTree } from "./helpers.js";
 import { countInto, lowerGroup, type SuiteCounts, suiteGroups, totals } from "./json-schema-suite.js";
 
 const EXPECTED = join(ROOT, "test", "fixtures", "json-schema-test-suite", "expected-php.json");
@@ -28,12 +31,7 @@ const hasPhp = (() => {
 /** Validates each batch entry's tests with Contractgen\Runtime\Json\Schema; prints one verdict line each. */
 const RUNNER = `<?php
 declare(strict_types=1);
-spl_autoload_register(function (string $c): void {
-    $prefix = 'Contractgen\\\\Runtime\\\\';
-    if (str_starts_with($c, $prefix)) {
-        require ${JSON.stringify(join(ROOT, "php-gen", "runtime"))} . '/' . str_replace('\\\\', '/', substr($c, strlen($prefix))) . '.php';
-    }
-});
+require __DIR__ . '/gen/php/autoload.php';
 $batch = json_decode(file_get_contents($argv[1]), false, 4096, JSON_THROW_ON_ERROR);
 foreach ($batch as $entry) {
     $v = new Contractgen\\Runtime\\Json\\Schema();
@@ -87,6 +85,15 @@ describe.skipIf(!hasPhp)("JSON Schema Test Suite, PHP validator", () => {
         root: lowered.root ? wireId(lowered.root) : null,
         tests: group.tests.map((t) => t.data),
       });
+    }
+    // The PHP runtime as generated (with the classes php-gen writes into it, such as Json\\Acceptance).
+    await writeTree(dir, {
+      "contracts/jsonschema/suite/v1/probe.schema.json": JSON.stringify({ title: "Probe", type: "object" }),
+    });
+    const generatedPhp = await generateFiles(await loadContracts(resolveConfig(dir)), ["php"]);
+    for (const f of generatedPhp) {
+      await mkdir(dirname(join(dir, "gen", f.path)), { recursive: true });
+      await writeFile(join(dir, "gen", f.path), f.content);
     }
     await writeFile(join(dir, "runner.php"), RUNNER);
     await writeFile(join(dir, "batch.json"), JSON.stringify(batch));

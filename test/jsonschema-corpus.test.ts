@@ -120,6 +120,61 @@ describe("real-schema corpus", () => {
     expect(actual).toEqual(JSON.parse(readFileSync(EXPECTED, "utf8")));
   });
 
+  it("the PHP DTOs agree with ajv on every instance (fromJson accepts exactly what ajv accepts)", async () => {
+    const script = join(dir, "php-verdicts.php");
+    await writeFile(
+      script,
+      `<?php\ndeclare(strict_types=1);\nrequire $argv[1];\n$class = $argv[2];\nforeach (array_slice($argv, 3) as $f) {\n  try {\n    $dto = $class::fromJson((string) file_get_contents($f));\n    $back = json_decode($dto->toJson(), true);\n    $orig = json_decode((string) file_get_contents($f), true);\n    echo $back == $orig ? '1' : 'L';\n  } catch (Contractgen\\Runtime\\DecodeException $e) {\n    echo '0';\n    fwrite(STDERR, basename($f) . ': ' . substr(implode(' | ', array_map(fn($x) => $x->path . ' ' . $x->code . ' ' . $x->expected . ' / ' . $x->found, array_slice($e->errors(), 0, 2))), 0, 400) . "\\n");\n  } catch (\\Throwable $e) {\n    echo 'E';\n  }\n}\n`,
+    );
+    const disagreements: string[] = [];
+    let compared = 0;
+    let noClass = 0;
+    for (const entry of manifest) {
+      const files = generated.get(entry.name);
+      const loaded = loadedBy.get(entry.name);
+      if (!files || !loaded?.jsonSchema) continue;
+      const root = loaded.jsonSchema.refTarget(loaded.jsonSchema.documents[0] as never, "#").decl;
+      const classFile = root
+        ? files.find((f) => f.content.includes(`public const WIRE_SCHEMA = '${wireId(root)}';`))
+        : undefined;
+      if (!classFile) {
+        noClass += entry.instances.length;
+        continue;
+      }
+      const out = join(dir, "php-run", entry.name);
+      for (const f of files) {
+        if (!f.path.startsWith("php/")) continue;
+        await mkdir(dirname(join(out, f.path)), { recursive: true });
+        await writeFile(join(out, f.path), f.content);
+      }
+      const fqcn = classFile.path.slice("php/src/".length, -".php".length).split("/").join("\\");
+      const schema = JSON.parse(readFileSync(join(CORPUS, entry.schema), "utf8")) as object;
+      const reference = referenceValidator(entry.draft, schema);
+      const res = await run(
+        "php",
+        [script, join(out, "php", "autoload.php"), fqcn, ...entry.instances.map((i) => join(CORPUS, i))],
+        {
+          cwd: dir,
+        },
+      );
+      if (process.env["CORPUS_DEBUG"]) console.log(res.stderr);
+      entry.instances.forEach((instance, i) => {
+        compared++;
+        const want = reference(JSON.parse(readFileSync(join(CORPUS, instance), "utf8")));
+        const got = res.stdout[i];
+        if (got !== (want ? "1" : "0"))
+          disagreements.push(
+            `${instance}: ajv ${want}, PHP ${got === "L" ? "accepts but toJson loses data" : got === "E" ? "error" : got === "1"}`,
+          );
+      });
+    }
+    const actual = { compared, noClass, disagreements };
+    const expectedFile = join(CORPUS, "expected-php.json");
+    if (process.env["UPDATE_GOLDEN"] === "1" || !existsSync(expectedFile))
+      writeFileSync(expectedFile, `${JSON.stringify(actual, null, 2)}\n`);
+    expect(actual).toEqual(JSON.parse(readFileSync(expectedFile, "utf8")));
+  }, 120_000);
+
   it("the generated TypeScript compiles under tsc --strict", async () => {
     for (const [name, files] of generated) {
       for (const f of files) {
@@ -165,7 +220,8 @@ describe("real-schema corpus", () => {
       for (const f of files) {
         if (!f.path.endsWith(".php")) continue;
         // Each output holds a copy of the PHP runtime: one copy is linted.
-        if (f.path.includes("/Contractgen/") && phpFiles.length > 0 && !phpFiles[0]?.includes(`/${name}/`)) continue;
+        if (f.path.includes("/Contractgen/") && phpFiles.length > 0 && !phpFiles[0]?.includes(`/${name}/`))
+          continue;
         const path = join(dir, "php-out", name, f.path);
         await mkdir(dirname(path), { recursive: true });
         await writeFile(path, f.content);

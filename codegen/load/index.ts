@@ -60,7 +60,13 @@ export async function loadContracts(
     const built = buildModel(parts);
     if (!jsonSchema) return built;
     const wire = new Map<string, Readonly<Record<string, unknown>>>();
-    for (const [fullName, body] of jsonSchemaWireSchemas(jsonSchema))
+    // Declarations named after where they are used get a wire schema too: the PHP DTOs check a union's
+    // members against it.
+    const all = [
+      ...jsonSchemaWireSchemas(jsonSchema),
+      ...jsonSchemaWireSchemas({ ...jsonSchema, sources: jsonSchema.synthesizedSources ?? new Map() }),
+    ];
+    for (const [fullName, body] of all)
       wire.set(fullName, { $schema: JSON_SCHEMA_DRAFT, $id: wireId(fullName), ...body, title: fullName });
     return { ...built, jsonSchemaWire: wire };
   });

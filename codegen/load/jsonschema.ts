@@ -59,6 +59,8 @@ export interface LoweredJsonSchema {
   readonly documents: readonly SchemaDocument[];
   /** Resolves a `$ref` found in `document` to the declaration (full name) it names, if it names one. */
   readonly refTarget: (document: SchemaDocument, ref: string) => ResolvedRef;
+  /** Full name → schema of each declaration named after where it is used (an inline object, enum, union). */
+  readonly synthesizedSources?: ReadonlyMap<string, SchemaSource>;
   /** Problems that do not stop generation: renamed types, ignored keywords, annotations kept. */
   readonly warnings: readonly Diagnostic[];
 }
@@ -577,7 +579,16 @@ export function lowerJsonSchemaDocuments(
     services: services.filter((s) => s.location.file === doc.path).map((s) => s.fullName),
     options: {},
   }));
-  return { files, decls, services, sources, documents, refTarget, warnings };
+  return {
+    files,
+    decls,
+    services,
+    sources,
+    synthesizedSources: lowering.synthesizedSources,
+    documents,
+    refTarget,
+    warnings,
+  };
 }
 
 /** Raised by ref resolution; turned into a diagnostic at the ref's location. */
@@ -590,6 +601,7 @@ const SIMPLE_TYPES = new Set(["string", "integer", "number", "boolean", "object"
 /** Lowers schema nodes into model types, synthesizing names for inline objects, enums and unions. */
 class Lowering {
   readonly synthesized: Decl[] = [];
+  readonly synthesizedSources = new Map<string, SchemaSource>();
 
   /** Named aliases being expanded (a recursive alias is expanded once, then stays `any`). */
   private readonly expanding = new Set<string>();
@@ -635,6 +647,8 @@ class Lowering {
     if (Array.isArray(node["enum"]) && node["enum"].every((v) => typeof v === "string" || v === null))
       return "enum";
     if (Array.isArray(node["oneOf"]) || Array.isArray(node["anyOf"])) return "union";
+    // `type: ["boolean", "object"]` with properties is not an object: a value of several types.
+    if (typesOf(node).filter((t) => t !== "null").length > 1) return "other";
     if (isObject(node["properties"])) return "message";
     const types = typesOf(node);
     if (types.includes("object") && node["additionalProperties"] === false) return "message";
@@ -696,7 +710,9 @@ class Lowering {
     }
     const ap = obj["additionalProperties"];
     const up = obj["unevaluatedProperties"];
-    const closed = ap === false || (ap === undefined && up === false);
+    // Keys matching `patternProperties` are allowed even when additionalProperties is false.
+    const patterns = isObject(obj["patternProperties"]) && Object.keys(obj["patternProperties"]).length > 0;
+    const closed = !patterns && (ap === false || (ap === undefined && up === false));
     const additional =
       isSchemaNode(ap) && ap !== false && ap !== true
         ? this.valueType(doc, appendPointer(pointer, "additionalProperties"), ap, `${fullName}Value`)
@@ -916,6 +932,7 @@ class Lowering {
     this.taken.set(fullName.toLowerCase(), fullName);
     this.synthesizedAt.set(`${doc.path}#${pointer}`, fullName);
     this.names.set(fullName, { file: doc.path, pointer });
+    this.synthesizedSources.set(fullName, { document: doc, pointer, node });
     const decl = this.declaration(fullName, { document: doc, pointer, node });
     if (decl) this.synthesized.push(decl);
     return fullName;

@@ -5,6 +5,7 @@
  */
 import type { UnionDecl } from "../../codegen/model/types.js";
 import type { GeneratedFile } from "../../codegen/ts/printer.js";
+import { wireId } from "../../codegen/wire/ids.js";
 import type { PhpContext } from "../context.js";
 import { docComment, INDENT, phpString } from "../printer.js";
 import { PhpTypes } from "./types.js";
@@ -72,6 +73,11 @@ export function emitUnion(ctx: PhpContext, decl: UnionDecl): GeneratedFile {
     `${I1}{`,
   );
   const tagged = decl.discriminator !== undefined && members.every((m) => m.member.tag !== undefined);
+  const schema = ctx.model.jsonSchemaWire?.get(decl.fullName);
+  const wire =
+    schema && (Array.isArray(schema["oneOf"]) || Array.isArray(schema["anyOf"]))
+      ? { keyword: Array.isArray(schema["oneOf"]) ? "oneOf" : "anyOf" }
+      : undefined;
   if (tagged && decl.discriminator !== undefined) {
     const d = decl.discriminator;
     const tags = members.map((m) => m.member.tag ?? "");
@@ -94,6 +100,43 @@ export function emitUnion(ctx: PhpContext, decl: UnionDecl): GeneratedFile {
       `${I4}$e->add($p . ${phpString(`.${d}`)}, 'discriminator', ${phpString(`one of ${tags.map((t) => JSON.stringify(t)).join(", ")}`)}, $tag);`,
       `${I4}return null;`,
       `${I2}}`,
+      `${I1}}`,
+    );
+  } else if (wire) {
+    // Membership as ajv decides it: the value is checked against each member's wire schema (with
+    // all its constraints); oneOf needs exactly one match, anyOf at least one. The first matching
+    // member that decodes gives the value.
+    const check = file.use(`${ctx.runtimeNamespace}\\WireSchemas`);
+    file.add(`${I2}$found = 0;`, `${I2}$r = null;`, `${I2}$decoded = false;`);
+    members.forEach((_m, i) => {
+      const m = members[i];
+      if (!m) return;
+      file.add(
+        `${I2}if (${check}::check($v, ${phpString(`${wireId(decl.fullName)}#/${wire.keyword}/${i}`)}, new ${errors}())) {`,
+        `${I3}$found++;`,
+        `${I3}$t = new ${errors}();`,
+        `${I3}$x = (static fn (${errors} $e) => ${m.type.decode("$v", "$p")})($t);`,
+        `${I3}if (${i === 0 ? "" : "!$decoded && "}$t->count() === 0) {`,
+        `${I4}$r = $x;`,
+        `${I4}$decoded = true;`,
+        `${I3}}`,
+        `${I2}}`,
+      );
+    });
+    const nullTest = members.some((m) => m.type.acceptsNull || m.type.php === "mixed")
+      ? ""
+      : " || $r === null";
+    const count = wire.keyword === "oneOf" ? "$found !== 1" : "$found === 0";
+    const expected =
+      wire.keyword === "oneOf"
+        ? `exactly one member of ${decl.fullName} (${members.length} alternatives)`
+        : `at least one member of ${decl.fullName} (${members.length} alternatives)`;
+    file.add(
+      `${I2}if (${count} || !$decoded${nullTest}) {`,
+      `${I3}$e->add($p, ${phpString(wire.keyword === "oneOf" ? "one_of" : "any_of")}, ${phpString(expected)}, $v);`,
+      `${I3}return null;`,
+      `${I2}}`,
+      `${I2}return new self($r);`,
       `${I1}}`,
     );
   } else {

@@ -48,16 +48,18 @@ final class Schema
         }
     }
 
-    /** Whether `$value` is valid against the schema registered as `$id`; violations go to `$e`. */
+    /**
+     * Whether `$value` is valid against the schema registered as `$id` (which may end in a `#/pointer`
+     * fragment: a subschema, such as one member of a union); violations go to `$e`.
+     */
     public function validate(mixed $value, string $id, ?Errors $e = null, string $path = '$'): bool
     {
-        $schema = $this->byId[$id] ?? null;
-        if ($schema === null) {
-            throw new \InvalidArgumentException('no schema with $id ' . $id);
-        }
+        $hash = strpos($id, '#');
+        $base = $hash === false ? $id : substr($id, 0, $hash);
+        [$schema, $base] = $this->resolve($id, $base);
         $e ??= new Errors();
         $before = $e->count();
-        $this->check($value, $schema, $id, $path, $e, 0);
+        $this->check($value, $schema, $base, $path, $e, 0);
         return $e->count() === $before;
     }
 
@@ -463,7 +465,8 @@ final class Schema
     /** ECMAScript-style `pattern` (unanchored, Unicode) with PCRE. */
     public static function matches(string $pattern, string $v): bool
     {
-        $regex = '/' . str_replace('/', '\\/', str_replace('\\/', '/', $pattern)) . '/u';
+        // A delimiter no pattern writes literally, so no escaping is needed.
+        $regex = "\x01" . $pattern . "\x01u";
         $r = @preg_match($regex, $v);
         return $r === 1;
     }
