@@ -10,69 +10,16 @@
  * switches between allOf / anyOf / oneOf, and reordered or duplicated `required` lists.
  */
 import { describe, expect, test } from "vitest";
-import { checkJsonSchemaChanges } from "../codegen/breaking/jsonschema/index.js";
-import type { Direction } from "../codegen/breaking/model.js";
-import { severityOf } from "../codegen/breaking/rules.js";
-import { type LoweredJsonSchema, lowerJsonSchemaDocuments } from "../codegen/load/jsonschema.js";
-
-type Verdict = "ok" | "break" | "maybe";
+import { checkerVerdict, DRAFT_07, type Schema, type Verdict } from "./breaking-harness.js";
 
 interface Row {
   readonly name: string;
-  readonly old: Record<string, unknown> | boolean;
-  readonly new: Record<string, unknown> | boolean;
+  readonly old: Schema;
+  readonly new: Schema;
   readonly request: Verdict;
   readonly response: Verdict;
   /** `$schema` of both versions (default 2020-12). */
   readonly draft?: string;
-}
-
-const DRAFT_2020 = "https://json-schema.org/draft/2020-12/schema";
-const DRAFT_07 = "http://json-schema.org/draft-07/schema#";
-
-/**
- * Wraps a schema as the root of a file `c/t.schema.json` (declaration `c.T`), or as `$defs/V` (`c.V`)
- * when `wrap` (a boolean schema cannot be a file root with a title).
- */
-function contractSet(
-  schema: Record<string, unknown> | boolean,
-  label: string,
-  draft: string,
-  wrap: boolean,
-): LoweredJsonSchema {
-  const json = wrap
-    ? { $schema: draft, title: "T", $ref: "#/$defs/V", $defs: { V: schema } }
-    : { $schema: draft, title: "T", ...(schema as Record<string, unknown>) };
-  return lowerJsonSchemaDocuments([
-    {
-      path: "contracts/c/t.schema.json",
-      uri: `file:///${label}/contracts/c/t.schema.json`,
-      package: "c",
-      json,
-      kind: "schema",
-    },
-  ]);
-}
-
-function evolutionVerdict(
-  old: Record<string, unknown> | boolean,
-  next: Record<string, unknown> | boolean,
-  direction: Direction,
-  draft = DRAFT_2020,
-): { verdict: Verdict; findings: ReturnType<typeof checkJsonSchemaChanges> } {
-  const wrap = typeof old === "boolean" || typeof next === "boolean";
-  const findings = checkJsonSchemaChanges(
-    contractSet(old, "old", draft, wrap),
-    contractSet(next, "new", draft, wrap),
-    {
-      directions: {},
-      fallback: direction,
-    },
-  );
-  const errors = findings.filter((f) => severityOf(f.rule) === "error");
-  const verdict: Verdict =
-    errors.length === 0 ? "ok" : errors.every((f) => f.possibly !== undefined) ? "maybe" : "break";
-  return { verdict, findings };
 }
 
 const S = { type: "string" };
@@ -483,7 +430,7 @@ describe("JSON Schema evolution: old → new, verdict per direction", () => {
   });
   describe.each(rows)("$name", (row) => {
     test.each(["request", "response"] as const)("%s", (direction) => {
-      const { verdict, findings } = evolutionVerdict(row.old, row.new, direction, row.draft);
+      const { verdict, findings } = checkerVerdict(row.old, row.new, direction, row.draft);
       const shown = findings.map(
         (f) => `${f.rule} ${f.effect}${f.possibly ? " (possibly)" : ""}: ${f.message}`,
       );

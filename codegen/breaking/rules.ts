@@ -208,6 +208,12 @@ export const JSON_SCHEMA_RULES = {
     undefined,
     "A `oneOf` branch was removed (narrows unless a remaining branch covers it).",
   ),
+  ONE_OF_BRANCH_WIDENED: r(
+    "composition",
+    "error",
+    "narrows",
+    "A `oneOf` branch accepts more and may now overlap another branch: values matching both are rejected (possibly breaking).",
+  ),
   ALL_OF_BRANCH_ADDED: r(
     "composition",
     "error",

@@ -113,7 +113,28 @@ export function compareUnionBranches(
   nSide: Side,
 ): void {
   const { pairs, removed, added } = matchBranches(ctx, a, b);
-  for (const [x, y] of pairs) ctx.compare(x, y);
+  for (const [x, y] of pairs) {
+    ctx.compare(x, y);
+    // A oneOf branch that now accepts more may now overlap another one (values matching both are rejected).
+    if (
+      keyword === "oneOf" &&
+      ctx.probe(x, y).widens &&
+      !disjoint(
+        ctx,
+        y,
+        b.filter((s) => s !== y),
+      )
+    )
+      ctx.report(
+        "ONE_OF_BRANCH_WIDENED",
+        "oneOf branch accepts more and may now overlap another branch",
+        y,
+        "narrows",
+        {
+          possibly: "overlap of oneOf branches is only disproved from types and discriminator tags",
+        },
+      );
+  }
   const upper = keyword === "anyOf" ? "ANY_OF" : "ONE_OF";
   for (const y of added) {
     const covered = a.some((x) => !ctx.probe(x, y).widens);

@@ -49,11 +49,18 @@ export function checkJsonSchemaChanges(
   const now = after ?? EMPTY;
   const directions = schemaDirections([before, now], settings);
   const out: JsonSchemaChange[] = [];
-  for (const [name, source] of before.sources) {
+  // A declaration whose schema is `true` or `{}` is no declaration of the loader's; its node is still
+  // there and accepts everything, so it is compared with the other version's declaration.
+  const pairs: [string, SchemaSource, SchemaSource | undefined][] = [];
+  for (const [name, source] of before.sources)
+    pairs.push([name, source, now.sources.get(name) ?? samePlace(now, source)]);
+  for (const [name, next] of now.sources) {
+    if (before.sources.has(name)) continue;
+    const source = samePlace(before, next);
+    if (source) pairs.push([name, source, next]);
+  }
+  for (const [name, source, next] of pairs) {
     const direction = directions.get(name) ?? settings.fallback;
-    // A declaration whose new schema is `true` or `{}` is no declaration of the loader's any more; its
-    // node is still there and accepts everything.
-    const next = now.sources.get(name) ?? samePlace(now, source);
     if (!next) {
       out.push({
         rule: "SCHEMA_REMOVED",
