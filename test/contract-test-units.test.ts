@@ -34,7 +34,7 @@ describe("the test section of the config", () => {
     [[], "/test: expected an object with implementations, ignore and knownFailures"],
     [
       { impls: [] },
-      '/test/impls: unknown key "impls"; expected one of implementations, ignore, knownFailures, scenarios, callTimeoutMs, randomCases, concurrency',
+      '/test/impls: unknown key "impls"; expected one of implementations, ignore, knownFailures, scenarios, callTimeoutMs, randomCases, concurrency, shrink',
     ],
     [
       { implementations: [{ name: "a b", url: "http://x" }] },
@@ -215,6 +215,7 @@ describe("the differential", () => {
       outliers: ["php"],
       reference: ["ts"],
       message: 'encoding-only divergence: /n: ts 5, php "5"',
+      path: "/n",
     });
   });
 });

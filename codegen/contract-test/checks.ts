@@ -25,6 +25,8 @@ export interface Problem {
   readonly check: CheckKind;
   /** Pitfall or schema keyword code (`numeric_string`, `schema.required`), when there is one. */
   readonly code?: string;
+  /** The JSON pointer the problem is about, when it has one (a response path, a divergence's). */
+  readonly path?: string;
   readonly message: string;
 }
 
@@ -161,6 +163,7 @@ export class ResponseChecker {
           problems.push({
             check: "schema",
             code: v.code,
+            path: v.path,
             message: `response ${v.message} [${v.code}]${pitfall ? ` — PHP fix: ${v.fix}` : ""}`,
           });
         }

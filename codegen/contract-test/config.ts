@@ -49,6 +49,17 @@ export interface TestConfig {
   readonly randomCases?: number;
   /** Calls in flight per implementation. Default 4. */
   readonly concurrency?: number;
+  /**
+   * Shrinking of failing generated cases: most runs per case (default 50) and per test run (default
+   * 400); a run sends the request to every implementation. `false` turns shrinking off.
+   */
+  readonly shrink?: false | ShrinkBudget;
+}
+
+/** Budgets of shrinking, in runs of a case (one call per implementation each). */
+export interface ShrinkBudget {
+  readonly perCase?: number;
+  readonly total?: number;
 }
 
 const TEST_KEYS = [
@@ -59,6 +70,7 @@ const TEST_KEYS = [
   "callTimeoutMs",
   "randomCases",
   "concurrency",
+  "shrink",
 ];
 const IMPL_KEYS = ["name", "start", "url", "cwd", "env", "ready"];
 
@@ -86,6 +98,17 @@ export function checkTestSection(value: unknown, fail: (pointer: string, message
   positive("callTimeoutMs");
   positive("randomCases");
   positive("concurrency");
+  const shrink = t["shrink"];
+  if (shrink !== undefined && shrink !== false) {
+    if (!isObj(shrink))
+      fail("/test/shrink", `expected false or { perCase, total }, found ${JSON.stringify(shrink)}`);
+    for (const [k, v] of Object.entries(shrink as Record<string, unknown>)) {
+      if (k !== "perCase" && k !== "total")
+        fail(`/test/shrink/${k}`, `unknown key ${JSON.stringify(k)}; expected perCase or total`);
+      if (typeof v !== "number" || !Number.isInteger(v) || v < 0)
+        fail(`/test/shrink/${k}`, `expected a non-negative integer, found ${JSON.stringify(v)}`);
+    }
+  }
   if (t["scenarios"] !== undefined && typeof t["scenarios"] !== "string")
     fail("/test/scenarios", "expected a folder path");
   const impls = t["implementations"];

@@ -31,6 +31,8 @@ export interface Divergence {
   readonly reference: readonly string[];
   /** `/fee: php "5", ts 5`. */
   readonly message: string;
+  /** Where the first outlier's answer first differs (absent when the codes differ). */
+  readonly path?: string;
 }
 
 /** Compares answers; `undefined` when they agree (or fewer than two answered). */
@@ -54,9 +56,11 @@ export function compareAnswers(
   const ref = reference[0] as Compared;
   const outliers = answers.filter((a) => !reference.includes(a));
   const encoding = outliers.every((a) => canon(a, true) === canon(ref, true));
+  let path: string | undefined;
   const parts = outliers.map((o) => {
     if (o.code !== ref.code) return `${o.impl} answered ${o.code}, ${ref.impl} answered ${ref.code}`;
     const d = firstDifference(strip(ref.value, ignored), strip(o.value, ignored), "");
+    if (d && path === undefined) path = d.path;
     return d
       ? `${d.path || "/"}: ${ref.impl} ${short(d.a)}, ${o.impl} ${short(d.b)}`
       : `${o.impl} differs from ${ref.impl}`;
@@ -66,6 +70,7 @@ export function compareAnswers(
     outliers: outliers.map((o) => o.impl),
     reference: reference.map((r) => r.impl),
     message: `${encoding ? "encoding-only" : "semantic"} divergence: ${parts.join("; ")}`,
+    ...(path !== undefined ? { path } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * from a contract or an answer goes through {@link escapeHtml}; the page loads nothing.
  */
 import type { ContractTestResult } from "./index.js";
-import { countResults, rerunCommand } from "./report.js";
+import { countResults, rerunCommand, shrunkLine } from "./report.js";
 
 /** Escapes text for HTML element content and quoted attributes. */
 export function escapeHtml(s: string): string {
@@ -72,7 +72,7 @@ export function formatHtml(result: ContractTestResult): string {
       `<p>request:</p><pre>${e(JSON.stringify(c.requests[f.impl], null, 2) ?? "")}</pre>`,
       `<table><tr>${impls.map((i) => `<th>${e(i)}: ${e(c.answers[i] ? `HTTP ${c.answers[i].status} ${c.answers[i].contentType}` : "not called")}</th>`).join("")}</tr>`,
       `<tr>${impls.map((i) => `<td><pre>${e(c.answers[i] ? pretty(c.answers[i].body) : "")}</pre></td>`).join("")}</tr></table>`,
-      `<p>reproduce: <code>${e(f.reproducer)}</code><br>re-run: <code>${e(rerunCommand(result, f.caseId))}</code></p>`,
+      `<p>${f.shrunk ? `shrunk: ${e(shrunkLine(f.shrunk))}<br>` : ""}reproduce: <code>${e(f.reproducer)}</code><br>re-run: <code>${e(rerunCommand(result, f.caseId))}</code></p>`,
       "</div>",
     );
   }

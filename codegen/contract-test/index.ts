@@ -11,11 +11,11 @@ import { loadContracts } from "../load/index.js";
 import type { MethodDecl, ServiceDecl } from "../model/types.js";
 import { type JsonSchema, wireId, wireSchemas } from "../wire/index.js";
 import { checkExpectation, type Expectation, type Problem, ResponseChecker } from "./checks.js";
-import type { ImplementationConfig, TestConfig } from "./config.js";
+import type { ImplementationConfig, ShrinkBudget, TestConfig } from "./config.js";
 import { compareAnswers, type Divergence, pointerSegments } from "./differential.js";
 import { HarnessError } from "./errors.js";
 import { contractFolders, fileExamples, schemaExamples } from "./examples.js";
-import { generateCases, RequestGenerator, type SkippedCase, type Validate } from "./generate.js";
+import { generateCases, RequestGenerator, relatedPath, type SkippedCase, type Validate } from "./generate.js";
 import { type CallResult, call, createAgent } from "./http.js";
 import { phpShapeCases } from "./php-shapes.js";
 import { attach, type RunningImplementation, start, withSignalCleanup } from "./process.js";
@@ -23,6 +23,7 @@ import { ProtoCanonical } from "./proto-canonical.js";
 import { createRng } from "./rng.js";
 import { atPointer, interpolate, readScenarios, type Scenario } from "./scenarios.js";
 import { SchemaIndex } from "./schema-walk.js";
+import { failureKey, shrink, sizeOf } from "./shrink.js";
 
 const Ajv2020 = Ajv2020Module.default ?? Ajv2020Module;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
@@ -43,6 +44,8 @@ export interface ContractTestOptions extends ConfigOverrides {
   readonly callTimeoutMs?: number;
   readonly concurrency?: number;
   readonly randomCases?: number;
+  /** Shrinking budgets (runs per failing case and per test run), or `false`; overrides `test.shrink`. */
+  readonly shrink?: false | ShrinkBudget;
 }
 
 /** What kind of case. */
@@ -74,6 +77,22 @@ export interface CaseResult {
   readonly divergence?: Divergence;
   /** The request body as sent, when it is not the JSON of the request (PHP-shape cases). */
   readonly body?: string;
+  /** The failing generated request was shrunk: `requests` and `answers` are the minimal run's. */
+  readonly shrunk?: Shrunk;
+}
+
+/** How a failing case was shrunk. */
+export interface Shrunk {
+  /** The request as generated. */
+  readonly original: unknown;
+  /** Bytes of the original and of the minimal request's JSON. */
+  readonly originalBytes: number;
+  readonly bytes: number;
+  /** Reductions accepted. */
+  readonly steps: number;
+  /** Runs of the case spent shrinking, and the calls they made (a run calls every implementation). */
+  readonly runs: number;
+  readonly calls: number;
 }
 
 /** What case generation produced for one method. */
@@ -95,8 +114,9 @@ export interface Failure {
   readonly problems: readonly Problem[];
   /** Matched a known-failure glob of the implementation. */
   readonly known: boolean;
-  /** A shell command that sends the same request. */
+  /** A shell command that sends the same request (the minimal one when the case was shrunk). */
   readonly reproducer: string;
+  readonly shrunk?: Shrunk;
 }
 
 /** The result of a run. */
@@ -123,6 +143,9 @@ export interface ContractTestResult {
     /** Time during which at least one call was waiting on a server. */
     readonly serverMs: number;
     readonly calls: number;
+    /** Shrinking failing cases (after the cases): its time and the runs of cases it spent. */
+    readonly shrinkMs?: number;
+    readonly shrinkRuns?: number;
   };
 }
 
@@ -408,10 +431,10 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         };
       };
 
-      const units: Unit[] = stateless.map((c) => ({
-        id: c.id,
-        run: async () => {
-          const body = c.body ?? JSON.stringify(c.request);
+      /** Runs one stateless case, with its own request or (shrinking) another one. */
+      const runStateless = async (c: StatelessCase, request: unknown = c.request): Promise<CaseResult> => {
+        {
+          const body = request === c.request && c.body !== undefined ? c.body : JSON.stringify(request);
           const results = await Promise.all(
             running.map(async (impl) => ({
               impl: impl.name,
@@ -431,19 +454,21 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
           const label = rejectedByAll
             ? `${c.label} (rejected by every implementation: a rule the wire schema does not express)`
             : c.label;
-          return [
-            finish(
-              c.id,
-              c.info,
-              c.kind,
-              label,
-              Object.fromEntries(running.map((i) => [i.name, c.request])),
-              kept,
-              { ...(c.body !== undefined ? { body: c.body } : {}), ...(c.shape ? { shape: c.shape } : {}) },
-            ),
-          ];
-        },
-      }));
+          return finish(
+            c.id,
+            c.info,
+            c.kind,
+            label,
+            Object.fromEntries(running.map((i) => [i.name, request])),
+            kept,
+            {
+              ...(c.body !== undefined && request === c.request ? { body: c.body } : {}),
+              ...(c.shape ? { shape: c.shape } : {}),
+            },
+          );
+        }
+      };
+      const units: Unit[] = stateless.map((c) => ({ id: c.id, run: async () => [await runStateless(c)] }));
       for (const sc of scenarios) {
         units.push({
           id: `scenario ${sc.name}`,
@@ -516,28 +541,86 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
       await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, selected.length)) }, worker));
       if (tty) tty.write("\r\x1b[K");
       const wallMs = performance.now() - runStarted;
-      const cases = caseResults.flat();
 
       const known = test.knownFailures ?? {};
+      // A glob matches the case id, or the id with its label (`… invalid 5 — /userId: sent under both names …`),
+      // so a known failure can name what a case checks rather than its position.
+      const knownPattern = (c: CaseResult, impl: string) =>
+        (known[impl] ?? []).find((p) => globMatch(p, c.id) || globMatch(p, `${c.id} — ${c.label}`));
+
+      // Shrinking: each failure of a generated case (one per method and failure kind) is re-run with
+      // smaller requests until a minimal one that still fails the same way, within the budgets.
+      const shrinkBudget =
+        options.shrink === false || test.shrink === false
+          ? { perCase: 0, total: 0 }
+          : {
+              perCase: options.shrink?.perCase ?? test.shrink?.perCase ?? 50,
+              total: options.shrink?.total ?? test.shrink?.total ?? 400,
+            };
+      let shrinkRuns = 0;
+      const shrinkStarted = performance.now();
+      const shrunkKeys = new Set<string>();
+      const byId = new Map(stateless.map((c) => [c.id, c]));
+      for (const [i, list] of caseResults.entries()) {
+        const c = list?.length === 1 ? list[0] : undefined;
+        const sc = c ? byId.get(c.id) : undefined;
+        if (!c || !sc || (sc.kind !== "valid" && sc.kind !== "invalid")) continue;
+        if (shrinkRuns >= shrinkBudget.total || aborted) break;
+        const target = running
+          .map((impl) => impl.name)
+          .filter((impl) => knownPattern(c, impl) === undefined)
+          .map((impl) => ({ impl, problem: problemsOf(c, impl)[0] }))
+          .find((t): t is { impl: string; problem: Problem } => t.problem !== undefined);
+        if (!target || target.problem.check === "timeout" || target.problem.check === "transport") continue;
+        const key = failureKey(target.problem);
+        const once = `${sc.info.path} ${target.impl} ${key}`;
+        if (shrunkKeys.has(once)) continue;
+        shrunkKeys.add(once);
+        const validate = validateOf(sc.info.method.input);
+        const at = sc.expect.violationAt;
+        let last: CaseResult = c;
+        const r = await shrink({
+          request: sc.request,
+          budget: Math.min(shrinkBudget.perCase, shrinkBudget.total - shrinkRuns),
+          admissible: (request) => {
+            const errors = validate(request);
+            if (!at) return errors === null;
+            return errors?.every((e) => relatedPath(e.instancePath, at.path, at.owners, at.owners)) === true;
+          },
+          reproduces: async (request) => {
+            const run = await runStateless(sc, request);
+            const same = problemsOf(run, target.impl).some((p) => failureKey(p) === key);
+            if (same) last = run;
+            return same;
+          },
+        });
+        shrinkRuns += r.runs;
+        if (r.steps === 0) continue;
+        caseResults[i] = [
+          {
+            ...last,
+            shrunk: {
+              original: sc.request,
+              originalBytes: sizeOf(sc.request),
+              bytes: sizeOf(r.request),
+              steps: r.steps,
+              runs: r.runs,
+              calls: r.runs * running.length,
+            },
+          },
+        ];
+      }
+      const shrinkMs = performance.now() - shrinkStarted;
+      const cases = caseResults.flat();
       const used = new Set<string>();
       const failures: Failure[] = [];
       for (const c of cases) {
         for (const impl of running) {
           const a = c.answers[impl.name];
           if (!a) continue;
-          const problems: Problem[] = [...a.problems];
-          if (c.divergence?.outliers.includes(impl.name))
-            problems.push({
-              check: c.divergence.kind === "acceptance" ? "acceptance" : "differential",
-              code: c.divergence.code ?? c.divergence.kind,
-              message: c.divergence.message,
-            });
+          const problems = problemsOf(c, impl.name);
           if (problems.length === 0) continue;
-          // A glob matches the case id, or the id with its label (`… invalid 5 — /userId: sent under both names …`),
-          // so a known failure can name what a case checks rather than its position.
-          const pattern = (known[impl.name] ?? []).find(
-            (p) => globMatch(p, c.id) || globMatch(p, `${c.id} — ${c.label}`),
-          );
+          const pattern = knownPattern(c, impl.name);
           if (pattern) used.add(`${impl.name}\0${pattern}`);
           failures.push({
             caseId: c.id,
@@ -545,6 +628,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
             problems,
             known: pattern !== undefined,
             reproducer: curlOf(impl.url, `/${c.service}/${c.method}`, c.requests[impl.name], c.body),
+            ...(c.shrunk ? { shrunk: c.shrunk } : {}),
           });
         }
       }
@@ -569,7 +653,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         failures,
         fixedKnownFailures,
         generation,
-        timing: { startupMs, wallMs, serverMs, calls },
+        timing: { startupMs, wallMs, serverMs, calls, shrinkMs, shrinkRuns },
       };
     } catch (e) {
       if (e instanceof HarnessError || isContractError(e)) throw e;
@@ -579,6 +663,21 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
       await Promise.all(running.map((r) => r.stop()));
     }
   }, onInterrupt);
+}
+
+/** The problems of one implementation's answer to a case, the divergence included when it is an outlier. */
+function problemsOf(c: CaseResult, impl: string): Problem[] {
+  const a = c.answers[impl];
+  if (!a) return [];
+  const problems: Problem[] = [...a.problems];
+  if (c.divergence?.outliers.includes(impl))
+    problems.push({
+      check: c.divergence.kind === "acceptance" ? "acceptance" : "differential",
+      code: c.divergence.code ?? c.divergence.kind,
+      ...(c.divergence.path !== undefined ? { path: c.divergence.path } : {}),
+      message: c.divergence.message,
+    });
+  return problems;
 }
 
 /** A glob over case ids and method names: `*` matches any run of characters. */

@@ -4,7 +4,7 @@
  */
 import { HarnessError } from "./errors.js";
 import { formatHtml } from "./html.js";
-import type { ContractTestResult, Failure } from "./index.js";
+import type { ContractTestResult, Failure, Shrunk } from "./index.js";
 
 /** Output formats of `contractgen test`. */
 export type TestReportFormat = "text" | "json" | "junit" | "html";
@@ -68,6 +68,11 @@ export function generationLine(result: ContractTestResult): string {
   return `generated ${g.generated} cases (valid ${k.valid.generated}, invalid ${k.invalid.generated}, php-shape ${k.phpShape.generated}): ${g.kept} kept, ${g.skipped} skipped`;
 }
 
+/** `412 → 37 bytes in 9 steps (23 runs, 46 calls)…`: how a failing request was shrunk. */
+export function shrunkLine(s: Shrunk): string {
+  return `the generated request (${s.originalBytes} bytes) shrunk to ${s.bytes} bytes in ${s.steps} steps (${s.runs} runs, ${s.calls} calls); the reproducer sends the minimal one, the generated one is in the JSON report (cases[].shrunk.original)`;
+}
+
 /** The command line that re-runs one case with the same seed (and the same config file). */
 export function rerunCommand(result: ContractTestResult, caseId: string): string {
   const config = result.config !== undefined ? ` -c ${shellArg(result.config)}` : "";
@@ -89,6 +94,7 @@ export function formatText(result: ContractTestResult): string {
       const c = byCase.get(f.caseId);
       out.push(`✗ ${f.impl}  ${f.caseId}${c ? ` — ${c.label}` : ""}`);
       for (const p of f.problems) out.push(`    ${p.check}: ${p.message}`);
+      if (f.shrunk) out.push(`    shrunk:    ${shrunkLine(f.shrunk)}`);
       out.push(`    reproduce: ${f.reproducer}`);
       out.push(`    re-run:    ${rerunCommand(result, f.caseId)}`, "");
     }
@@ -157,6 +163,7 @@ export function formatJunit(result: ContractTestResult): string {
       if (f) {
         const text = [
           ...f.problems.map((p) => `${p.check}: ${p.message}`),
+          ...(f.shrunk ? [`shrunk: ${shrunkLine(f.shrunk)}`] : []),
           `reproduce: ${f.reproducer}`,
           `seed: ${result.seed}`,
         ].join("\n");
