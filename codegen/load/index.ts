@@ -5,6 +5,7 @@ import type { ContractModel } from "../model/types.js";
 
 /** The draft of every wire schema (JSON Schema contracts are rewritten into it when loaded). */
 const JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
+
 import { wireId } from "../wire/ids.js";
 import { jsonSchemaWireSchemas } from "../wire/jsonschema.js";
 import type { BufBuild } from "./buf-build.js";
