@@ -31,7 +31,19 @@ export async function runFault(name) {
   try {
     const r = await runContractTests({ cwd: FIXTURE, config: "faults.config.json", seed });
     const failures = r.failures.filter((f) => !f.known && f.impl === "php");
-    return { failures, messages: failures.flatMap((f) => f.problems.map((p) => `${f.caseId}: ${p.message}`)) };
+    return {
+      failures,
+      messages: failures.flatMap((f) => f.problems.map((p) => `${f.caseId}: ${p.message}`)),
+      shrunk: failures
+        .filter((f) => f.shrunk)
+        .map((f) => ({
+          caseId: f.caseId,
+          ...f.shrunk,
+          request: r.cases.find((c) => c.id === f.caseId)?.requests.php,
+        })),
+      shrinkRuns: r.timing.shrinkRuns ?? 0,
+      shrinkMs: r.timing.shrinkMs ?? 0,
+    };
   } finally {
     if (before === undefined) delete process.env.CT_FAULT;
     else process.env.CT_FAULT = before;
@@ -41,15 +53,23 @@ export async function runFault(name) {
 const t0 = performance.now();
 const baseline = await runFault(undefined);
 if (baseline.failures.length > 0) {
-  console.error(`the fixture without a fault fails ${baseline.failures.length} cases:\n${baseline.messages.slice(0, 5).join("\n")}`);
+  console.error(
+    `the fixture without a fault fails ${baseline.failures.length} cases:\n${baseline.messages.slice(0, 5).join("\n")}`,
+  );
   process.exit(1);
 }
 let caught = 0;
 let pinpointed = 0;
 const rows = [];
+const shrinks = [];
+let shrinkRuns = 0;
+let shrinkMs = 0;
 for (const f of faults) {
   if (only && !only.has(f.name)) continue;
-  const { failures, messages } = await runFault(f.name);
+  const { failures, messages, shrunk, ...timing } = await runFault(f.name);
+  shrinks.push(...shrunk.map((s) => ({ fault: f.name, ...s })));
+  shrinkRuns += timing.shrinkRuns;
+  shrinkMs += timing.shrinkMs;
   const isCaught = failures.length > 0;
   const fields = Array.isArray(f.field) ? f.field : [f.field];
   const pin = messages.find((m) => fields.some((x) => m.includes(x)));
@@ -60,6 +80,16 @@ for (const f of faults) {
     `${isCaught ? (pin ? "caught    " : "caught(?) ") : "MISSED    "} ${f.name.padEnd(26)} ${failures.length
       .toString()
       .padStart(4)} failing cases  ${((pin ?? messages[0] ?? f.what) || "").slice(0, 150)}`,
+  );
+}
+for (const s of shrinks)
+  console.log(
+    `shrunk  ${s.fault.padEnd(26)} ${s.caseId}: ${s.originalBytes} → ${s.bytes} bytes, ${s.steps} steps, ${s.runs} runs: ${JSON.stringify(s.request).slice(0, 120)}`,
+  );
+if (shrinks.length > 0) {
+  const ratio = shrinks.reduce((n, s) => n + s.bytes / s.originalBytes, 0) / shrinks.length;
+  console.log(
+    `\nshrinking: ${shrinks.length} failing cases shrunk to ${(100 * ratio).toFixed(0)} % of their size on average; ${shrinkRuns} runs in ${(shrinkMs / 1000).toFixed(1)} s over all faults`,
   );
 }
 const n = rows.length;

@@ -38,11 +38,18 @@ function quoteServer(name: "good" | "faulty"): Promise<string> {
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
       calls[name]++;
-      const body = JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}") as {
-        lines?: { quantity?: number | string | null }[] | null;
-      };
-      const quantities = (body.lines ?? []).map((l) => Number(l.quantity ?? 0));
-      let total = quantities.reduce((n, q) => n + q, 0);
+      // Robust to any JSON: invalid requests are sent too, and answered as if valid.
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+      } catch {
+        body = {};
+      }
+      const lines = (body as { lines?: unknown } | null)?.lines;
+      const quantities = (Array.isArray(lines) ? lines : []).map((l) =>
+        Number((l as { quantity?: unknown } | null)?.quantity ?? 0),
+      );
+      let total = quantities.reduce((n, q) => n + (Number.isFinite(q) ? q : 0), 0);
       if (name === "faulty" && quantities.some((q) => q >= 2)) total -= 1;
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify(total === 0 ? {} : { total: String(total) }));
@@ -124,6 +131,26 @@ describe("a failing generated request is shrunk", () => {
     expect(f.shrunk.runs).toBeLessThanOrEqual(50);
     expect(calls.faulty).toBe(1 + r.cases.length + (r.timing.shrinkRuns ?? 0));
     expect(calls.faulty).toBe(calls.good);
+  });
+
+  test("an invalid case shrinks to a request still invalid at its own path only", async () => {
+    const options = {
+      cwd: dir,
+      jsonSchema: false,
+      impls: [{ name: "faulty", url: faulty }],
+      seed: 4,
+      randomCases: 0,
+    };
+    // The server validates nothing: every invalid case fails with "expected invalid_argument".
+    const all = await runContractTests({ ...options, only: "* invalid *", shrink: false });
+    const above = all.cases.find((c) => c.label === "/lines/0/quantity: above the maximum");
+    expect(all.failures.length).toBeGreaterThan(5);
+    const r = await runContractTests({ ...options, only: above?.id ?? "none" });
+    // Every smaller quantity is valid, so not admissible: the int32 overflow stays, the rest goes.
+    expect(r.cases.map((c) => [c.requests["faulty"], c.shrunk?.originalBytes, c.shrunk?.bytes])).toEqual([
+      [{ lines: [{ quantity: 2147483648 }] }, 129, 35],
+    ]);
+    expect(r.failures[0]?.problems[0]?.message).toMatch(/^expected invalid_argument, found ok/);
   });
 
   test("deterministic: the same seed shrinks to the same requests with the same runs", async () => {
