@@ -236,7 +236,7 @@ export function createGuardedNodeAdapter(
         if (e.code === Code.ResourceExhausted) {
           // The rest of a refused body is not read: drop it with the connection once the answer is out.
           res.setHeader("connection", "close");
-          res.once("finish", () => req.socket.destroy());
+          res.once("finish", () => req.socket?.destroy());
         }
         writeError(res, e, requestId);
       } else {

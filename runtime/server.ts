@@ -250,7 +250,7 @@ async function serve(
     if (error instanceof ConnectError && error.code === Code.ResourceExhausted) {
       // The rest of a refused body is not read: drop it with the connection once the answer is out.
       res.setHeader("connection", "close");
-      res.once("finish", () => req.socket.destroy());
+      res.once("finish", () => req.socket?.destroy());
     }
     writeError(res, error, requestId);
   } finally {
