@@ -206,13 +206,19 @@ export const JSON_SCHEMA_RULES = {
     "composition",
     "error",
     undefined,
-    "A `oneOf` branch was removed (narrows unless a remaining branch covers it).",
+    "A `oneOf` branch was removed (narrows unless a remaining branch covers it; possibly widens when it may have overlapped another branch).",
   ),
   ONE_OF_BRANCH_WIDENED: r(
     "composition",
     "error",
     "narrows",
     "A `oneOf` branch accepts more and may now overlap another branch: values matching both are rejected (possibly breaking).",
+  ),
+  ONE_OF_BRANCH_NARROWED: r(
+    "composition",
+    "error",
+    "widens",
+    "A `oneOf` branch accepts less and may have overlapped another branch: values that matched both were rejected and may now be accepted (possibly breaking).",
   ),
   ALL_OF_BRANCH_ADDED: r(
     "composition",

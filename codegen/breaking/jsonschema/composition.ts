@@ -1,5 +1,6 @@
 import { isObject } from "../../load/jsonschema.js";
 import { type CompareContext, canonical, child, has, type Side, typeSet } from "./context.js";
+import { mergeExact } from "./merge.js";
 
 type UnionKeyword = "anyOf" | "oneOf";
 
@@ -113,8 +114,27 @@ export function compareUnionBranches(
   nSide: Side,
 ): void {
   const { pairs, removed, added } = matchBranches(ctx, a, b);
+  const overlap = "overlap of oneOf branches is only disproved from types and discriminator tags";
   for (const [x, y] of pairs) {
     ctx.compare(x, y);
+    // A oneOf branch that accepts less may have overlapped another one: values that matched both were
+    // rejected and may now be accepted.
+    if (
+      keyword === "oneOf" &&
+      ctx.probe(x, y).narrows &&
+      !disjoint(
+        ctx,
+        x,
+        a.filter((s) => s !== x),
+      )
+    )
+      ctx.report(
+        "ONE_OF_BRANCH_NARROWED",
+        "oneOf branch accepts less; values it shared with another branch were rejected and may now be accepted",
+        y,
+        "widens",
+        { possibly: overlap },
+      );
     // A oneOf branch that now accepts more may now overlap another one (values matching both are rejected).
     if (
       keyword === "oneOf" &&
@@ -159,6 +179,24 @@ export function compareUnionBranches(
     if (b.some((y) => !ctx.probe(x, y).narrows)) continue;
     ctx.report(`${upper}_BRANCH_REMOVED`, `${keyword} branch ${x.pointer} removed`, nSide, "narrows");
   }
+  if (keyword === "oneOf")
+    for (const x of removed) {
+      if (
+        disjoint(
+          ctx,
+          x,
+          a.filter((s) => s !== x),
+        )
+      )
+        continue;
+      ctx.report(
+        "ONE_OF_BRANCH_REMOVED",
+        `oneOf branch ${x.pointer} removed; values it shared with another branch were rejected and may now be accepted`,
+        nSide,
+        "widens",
+        { possibly: overlap },
+      );
+    }
 }
 
 /** `allOf` (branch by branch), `anyOf`/`oneOf` when both sides have them, `not`, `if`/`then`/`else`. */
@@ -189,6 +227,24 @@ export function compareComposition(ctx: CompareContext, o: Side, n: Side): void 
   compareNot(ctx, o, n);
 }
 
+const JSON_TYPES = ["null", "boolean", "object", "array", "string", "integer", "number"];
+
+/** The `not` schema restricted to the types both sides admit (`false` when none is left). */
+function excluded(not: Side, o: Side, n: Side): Side {
+  const a = typeSet(o);
+  const b = typeSet(n);
+  if (a === undefined && b === undefined) return not;
+  const admits = (t: string): boolean =>
+    [a, b].every((s) => s === undefined || s.has(t) || (t === "number" && s.has("fraction")));
+  const types = JSON_TYPES.filter(admits);
+  if (types.includes("number")) types.splice(types.indexOf("integer"), 1);
+  if (types.length === 0 || not.node === false) return { ...not, node: false };
+  const node = isObject(not.node) ? not.node : {};
+  const merged = mergeExact(node, { type: types });
+  if (!merged) return not;
+  return { ...not, node: Array.isArray(merged["type"]) && merged["type"].length === 0 ? false : merged };
+}
+
 /**
  * `not`: the new schema excludes what its `not` accepts, so the comparison of the negated schemas is
  * turned around (a `not` whose schema narrows widens the value set).
@@ -197,8 +253,9 @@ function compareNot(ctx: CompareContext, o: Side, n: Side): void {
   const ha = has(o, "not");
   const hb = has(n, "not");
   if (!ha && !hb) return;
-  const a = ha ? child(o, "not") : { ...o, node: false };
-  const b = hb ? child(n, "not") : { ...n, node: false };
+  // Only values of the types both sides admit matter: the rest is the type families' business.
+  const a = excluded(ha ? child(o, "not") : { ...o, node: false }, o, n);
+  const b = excluded(hb ? child(n, "not") : { ...n, node: false }, o, n);
   const r = ctx.probe(a, b);
   if (!r.narrows && !r.widens) return;
   const effect = r.narrows && r.widens ? "changes" : r.narrows ? "widens" : "narrows";
