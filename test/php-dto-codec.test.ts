@@ -32,6 +32,8 @@ interface Row {
   /** Expected toJson() output, or the expected errors as "path code". */
   readonly want: string | readonly string[];
   readonly mode?: Mode;
+  /** The acceptance preset passed to fromJson/fromArray (default: the project default, strict). */
+  readonly preset?: "strict" | "migrate";
 }
 
 const ROWS: readonly Row[] = [
@@ -56,10 +58,68 @@ const ROWS: readonly Row[] = [
     want: '{"fUint64":"18446744073709551615"}',
   },
   {
-    name: "uint64 above PHP_INT_MAX as a number",
+    name: "uint64 above PHP_INT_MAX as a number: unsafe_integer under strict",
+    type: "Scalars",
+    input: '{"fUint64":18446744073709551615}',
+    want: ["$.fUint64 unsafe_integer"],
+  },
+  {
+    name: "uint64 above PHP_INT_MAX as a number: read exactly under migrate",
     type: "Scalars",
     input: '{"fUint64":18446744073709551615}',
     want: '{"fUint64":"18446744073709551615"}',
+    preset: "migrate",
+  },
+  {
+    name: "int64 beyond 2^53 from PHP arrays (fromArray): a PHP int is exact",
+    type: "Scalars",
+    input: '{"fInt64":9007199254740993}',
+    want: '{"fInt64":"9007199254740993"}',
+    mode: "array",
+  },
+  {
+    name: "a field under its proto name and its JSON name",
+    type: "Scalars",
+    input: '{"f_int32":1,"fInt32":1}',
+    want: ["$.fInt32 both_names"],
+  },
+  {
+    name: "a field under both names, one of them null",
+    type: "Scalars",
+    input: '{"fInt32":null,"f_int32":2}',
+    want: ["$.fInt32 both_names"],
+  },
+  {
+    name: "migrate repairs what the boundary repairs",
+    type: "Root",
+    input:
+      '{"scalars":{"fBool":1,"oBool":"0","fString":51147,"fEnum":"2"},"maps":{"mString":["a"],"mInt32":[]},"repeated":{"rInt32":{"0":1,"2":3}},"leaf":[],"nope":1}',
+    want: '{"scalars":{"fBool":true,"fString":"51147","fEnum":"COLOR_GREEN","oBool":false},"repeated":{"rInt32":[1,3]},"maps":{"mString":{"0":"a"}},"leaf":{}}',
+    preset: "migrate",
+  },
+  {
+    name: "strict refuses the same, each with its pitfall code",
+    type: "Root",
+    input:
+      '{"scalars":{"fBool":1,"oBool":"0","fString":51147,"fEnum":"2"},"maps":{"mString":["a"],"mInt32":[]},"repeated":{"rInt32":{"0":1,"2":3}},"leaf":[],"nope":1}',
+    want: [
+      "$.scalars.fBool int_for_bool",
+      "$.scalars.oBool string_for_bool",
+      "$.scalars.fString number_for_string",
+      "$.scalars.fEnum enum",
+      "$.maps.mString list_for_map",
+      "$.maps.mInt32 empty_array_for_object",
+      "$.repeated.rInt32 sparse_list_as_object",
+      "$.leaf empty_array_for_object",
+      "$.nope unknown_field",
+    ],
+  },
+  {
+    name: "forbidden keys are refused under every preset",
+    type: "Leaf",
+    input: '{"__proto__":{}}',
+    want: ["$.__proto__ forbidden_key"],
+    preset: "migrate",
   },
   {
     name: "uint64 overflow",
@@ -85,8 +145,13 @@ const ROWS: readonly Row[] = [
   { name: "float out of range", type: "Scalars", input: '{"fFloat":1e39}', want: ["$.fFloat range"] },
   { name: "double as a word", type: "Scalars", input: '{"fDouble":"lots"}', want: ["$.fDouble type"] },
   // bool, string, bytes
-  { name: "bool as a string", type: "Scalars", input: '{"fBool":"true"}', want: ["$.fBool type"] },
-  { name: "string as a number", type: "Scalars", input: '{"fString":1}', want: ["$.fString type"] },
+  { name: "bool as a string", type: "Scalars", input: '{"fBool":"true"}', want: ["$.fBool string_for_bool"] },
+  {
+    name: "string as a number",
+    type: "Scalars",
+    input: '{"fString":1}',
+    want: ["$.fString number_for_string"],
+  },
   {
     name: "URL-safe base64 without padding",
     type: "Scalars",
@@ -143,7 +208,7 @@ const ROWS: readonly Row[] = [
       '{"scalars":{"fInt32":"x","fBool":1},"repeated":{"rInt64":["1","y"]},"maps":{"mInt32":{"k":1}},"leaf":{"inner":{"ids":[-1]}}}',
     want: [
       "$.scalars.fInt32 type",
-      "$.scalars.fBool type",
+      "$.scalars.fBool int_for_bool",
       "$.repeated.rInt64[1] type",
       '$.maps.mInt32["k"] type',
       "$.leaf.inner.ids[0] type",
@@ -263,11 +328,11 @@ const ROWS: readonly Row[] = [
     want: ["$.any.nope unknown_field"],
   },
   {
-    name: "Any of an unknown type is kept as is",
+    name: "Any of an unknown type is refused (protobuf-es cannot read it either)",
     type: "WellKnown",
     input:
       '{"rAny":[{"@type":"type.googleapis.com/x.v1.Y","a":{"b":[1]}},{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s"}]}',
-    want: '{"rAny":[{"@type":"type.googleapis.com/x.v1.Y","a":{"b":[1]}},{"@type":"type.googleapis.com/google.protobuf.Duration","value":"1s"}]}',
+    want: ["$.rAny[0].@type any_unknown_type"],
   },
   { name: "Any without @type", type: "WellKnown", input: '{"any":{"a":1}}', want: ["$.any.@type type"] },
   {
@@ -287,8 +352,8 @@ foreach ($rows as $row) {
     try {
         $class = $row['class'];
         $value = $row['mode'] === 'array'
-            ? $class::fromArray(json_decode($row['input'], true, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING))
-            : $class::fromJson($row['input']);
+            ? $class::fromArray(json_decode($row['input'], true, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING), $row['preset'])
+            : $class::fromJson($row['input'], $row['preset']);
         $out[] = ['ok' => $value->toJson()];
     } catch (\\Contractgen\\Runtime\\DecodeException $e) {
         $out[] = [
@@ -318,7 +383,12 @@ describe.skipIf(!hasPhp)("PHP codec, construct by construct", () => {
     await writeFile(
       join(dir, "rows.json"),
       JSON.stringify(
-        ROWS.map((r) => ({ class: `Difftest\\V1\\${r.type}`, input: r.input, mode: r.mode ?? "json" })),
+        ROWS.map((r) => ({
+          class: `Difftest\\V1\\${r.type}`,
+          input: r.input,
+          mode: r.mode ?? "json",
+          preset: r.preset ?? null,
+        })),
       ),
     );
     const res = await run("php", [join(dir, "runner.php"), join(dir, "gen", "php"), join(dir, "rows.json")], {
@@ -343,7 +413,7 @@ describe.skipIf(!hasPhp)("PHP codec, construct by construct", () => {
       [
         "invalid Difftest\\V1\\Root: 5 errors",
         '  - $.scalars.fInt32: expected int32 (integer -2147483648..2147483647, number or decimal string), found string "x" [type]',
-        "  - $.scalars.fBool: expected boolean, found int 1 [type]",
+        "  - $.scalars.fBool: expected boolean, found int 1 [int_for_bool]",
         '  - $.repeated.rInt64[1]: expected int64 (integer -9223372036854775808..9223372036854775807, number or decimal string), found string "y" [type]',
         '  - $.maps.mInt32["k"]: expected int32 key (integer -2147483648..2147483647, number or decimal string), found string "k" [type]',
         "  - $.leaf.inner.ids[0]: expected uint64 (integer 0..18446744073709551615, number or decimal string), found int -1 [type]",

@@ -434,6 +434,24 @@ describe("docs/pitfalls.md", () => {
       ).toBe(true);
     }
   });
+
+  it("prints every ProtoJSON rule of the acceptance table with its decisions, and no other", async () => {
+    const { readFile } = await import("node:fs/promises");
+    const { RULE_ACCEPTANCE } = await import("../runtime/guard/acceptance.js");
+    const doc = await readFile(new URL("../docs/pitfalls.md", import.meta.url), "utf8");
+    const rows = doc
+      .split("\n")
+      .filter((l) => /^\| `[a-z0-9_]+` \| .* \| (accept|reject) \| (accept|reject) \|/.test(l));
+    const pitfalls = new Set<string>(PITFALL_CODES);
+    const printed = rows
+      .map((l) => l.split("|").map((c) => c.trim()))
+      .filter((c) => !pitfalls.has(c[1]?.slice(1, -1) ?? ""));
+    expect(printed.map((c) => c[1]?.slice(1, -1)).sort()).toEqual(Object.keys(RULE_ACCEPTANCE).sort());
+    for (const cells of printed) {
+      const rule = RULE_ACCEPTANCE[cells[1]?.slice(1, -1) as keyof typeof RULE_ACCEPTANCE];
+      expect([cells[3], cells[4]], cells[1]).toEqual([rule.strict, rule.migrate]);
+    }
+  });
 });
 
 describe("configuration errors surface at startup", () => {

@@ -113,7 +113,10 @@ final class Any implements \JsonSerializable
         $any = new self($type);
         $name = $any->typeName();
         $before = $e->count();
-        self::exactIntegers($raw, $p, $e);
+        $doubles = preg_match('/\/google\.protobuf\.(Struct|Value|ListValue|DoubleValue|FloatValue)$/', $type) === 1;
+        if ($e->objectsAsStdClass && !$doubles) {
+            self::exactIntegers($raw, $p, $e); // Struct, Value, ... hold doubles, as everywhere else
+        }
         // The payload is read as plain ProtoJSON (strict), as protobuf-es reads it behind the boundary.
         $wellKnown = $e->strictly(fn () => self::readWellKnown($name, $raw, $p, $e));
         if ($wellKnown !== null) {

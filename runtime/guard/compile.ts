@@ -21,7 +21,13 @@
 import { createRequire } from "node:module";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 import { isProtoTimestamp } from "./datetime.js";
-import { ANY_VALUE_TYPE, classifyTypes, isAnyMessageSchema, SchemaPlanError } from "./shape.js";
+import {
+  ANY_DOUBLE_TYPE,
+  ANY_VALUE_TYPE,
+  classifyTypes,
+  isAnyMessageSchema,
+  SchemaPlanError,
+} from "./shape.js";
 
 const require = createRequire(import.meta.url);
 const deepEqual = (require("ajv/dist/runtime/equal") as { default: (a: unknown, b: unknown) => boolean })
@@ -927,15 +933,17 @@ function anyOkSource(
  */
 function anyMessageSource(limits: { readonly maxDepth: number }): string {
   return `const ANY_VALUE_TYPE = ${ANY_VALUE_TYPE.toString()};
+const ANY_DOUBLE_TYPE = ${ANY_DOUBLE_TYPE.toString()};
 function anyMessageOk(x, d) {
   if (typeof x !== "object" || x === null || Array.isArray(x) || d >= ${limits.maxDepth}) return false;
+  const t = x["@type"];
+  const payloadOk = typeof t === "string" && ANY_DOUBLE_TYPE.test(t) ? anyOk : exactOk;
   for (const k in x) {
     const y = x[k];
     if (y === undefined || bad(k)) return false;
     if (k === "@type") { if (typeof y !== "string" || !y.includes("/") || (U && !y.isWellFormed())) return false; }
-    else if (!exactOk(y, d + 1)) return false;
+    else if (!payloadOk(y, d + 1)) return false;
   }
-  const t = x["@type"];
   return !(typeof t === "string" && ANY_VALUE_TYPE.test(t) && !("value" in x));
 }
 function anyMessageOrNull(x, d) { return x === null || anyMessageOk(x, d); }`;

@@ -144,6 +144,12 @@ export function isAnyMessageSchema(s: Record<string, unknown>): boolean {
   );
 }
 
+/**
+ * Well-known types whose numbers are doubles (Value semantics): in an Any of one of them an integer
+ * beyond ±2^53 is read as the nearest double, as everywhere else they appear.
+ */
+export const ANY_DOUBLE_TYPE = /\/google\.protobuf\.(Struct|Value|ListValue|DoubleValue|FloatValue)$/;
+
 /** Well-known types whose JSON sits under `value` in an Any (every one but Empty and plain messages). */
 export const ANY_VALUE_TYPE =
   /\/google\.protobuf\.(Timestamp|Duration|FieldMask|Struct|ListValue|Value|DoubleValue|FloatValue|Int64Value|UInt64Value|Int32Value|UInt32Value|BoolValue|StringValue|BytesValue|Any)$/;

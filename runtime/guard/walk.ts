@@ -9,6 +9,7 @@ import { preview } from "./errors.js";
 import { PITFALLS, type PitfallCode } from "./pitfalls.js";
 import type { PolicyTable } from "./policy.js";
 import {
+  ANY_DOUBLE_TYPE,
   ANY_VALUE_TYPE,
   type EnumValues,
   enumNumberOk,
@@ -63,6 +64,9 @@ const INTEGER_TEXT = {
   unsigned:
     "a non-negative integer as a decimal string (digits, no sign, leading zero, fraction or exponent)",
 } as const;
+
+/** The payload shape of an Any whose numbers are doubles (Struct, Value, …). */
+const VALUE_SHAPE: Shape = { kind: "any", nullable: true };
 
 const ANY_PAYLOAD_INTEGER =
   "an integer within ±2^53 (in an Any's payload a 64-bit integer must be a string: its type is known only by @type)";
@@ -269,7 +273,13 @@ export class Walk {
   private object(o: Record<string, unknown>, s: ObjectShape, depth: number): unknown {
     const d = depth + 1;
     const props = s.props;
-    const extra = s.extra;
+    let extra = s.extra;
+    const anyMessage = extra?.kind === "any" && extra.exactIntegers === true;
+    // An Any of Struct, Value, ListValue or a double wrapper holds doubles, as those types do elsewhere.
+    if (anyMessage) {
+      const type = o["@type"];
+      if (typeof type === "string" && ANY_DOUBLE_TYPE.test(type)) extra = VALUE_SHAPE;
+    }
     // for-in: JSON.parse objects have only own enumerable keys, and V8 iterates them fastest this way.
     for (const key in o) {
       const item = o[key];
@@ -302,7 +312,7 @@ export class Walk {
     }
     // An Any of a well-known type carries its JSON under "value": without it, reading the default
     // is a guess (acceptance rule any_without_value).
-    if (extra?.kind === "any" && extra.exactIntegers === true) {
+    if (anyMessage) {
       const type = o["@type"];
       if (typeof type === "string" && ANY_VALUE_TYPE.test(type) && !("value" in o))
         return this.report(

@@ -88,6 +88,25 @@ final class Policy
         self::$default = $policy instanceof self ? $policy : new self($policy);
     }
 
+    /**
+     * Runs `$run` with `$policy` as the default (the Dispatcher decodes a request and runs its handler
+     * so), restoring the previous default afterwards.
+     *
+     * @template T
+     * @param callable(): T $run
+     * @return T
+     */
+    public static function scoped(self $policy, callable $run): mixed
+    {
+        $saved = self::$default;
+        self::$default = $policy;
+        try {
+            return $run();
+        } finally {
+            self::$default = $saved;
+        }
+    }
+
     /** The project-wide default: {@see setDefault()}, else the preset {@see Acceptance::DEFAULT_PRESET}. */
     public static function default(): self
     {

@@ -177,7 +177,7 @@ final class Read
         if (($v instanceof \stdClass || is_array($v)) && $e->policy->repairs('sparse_list_as_object')) {
             // array_filter / unset output: an object whose keys are all list indexes, values in key order.
             $items = [];
-            foreach ($v as $k => $x) {
+            foreach ($v instanceof \stdClass ? get_object_vars($v) : $v as $k => $x) {
                 if (preg_match('/^(0|[1-9][0-9]{0,8})$/', (string) $k) !== 1) {
                     $items = null;
                     break;
@@ -280,7 +280,7 @@ final class Read
             if ($e->policy->repairs('list_for_map')) {
                 return true; // the keys 0..n-1, as `(object) $list` encodes them
             }
-            $e->add($p, 'list_for_map', 'object (a map, not a JSON array)', $v);
+            $e->add($p, 'list_for_map', 'object (a map; a JSON array only when empty)', $v);
             return false;
         }
         return self::isObject($v, $p, $e);
@@ -388,8 +388,8 @@ final class Read
     public static function uint64(mixed $v, string $p, Errors $e): int|string
     {
         if (is_int($v)) {
-            if ($v >= 0 && ($v <= self::MAX_SAFE_INTEGER || self::unsafe($v, $p, $e))) {
-                return $v;
+            if ($v >= 0) {
+                return $v <= self::MAX_SAFE_INTEGER || self::unsafe($v, $p, $e) ? $v : 0;
             }
         } elseif ($v instanceof BigInteger && !self::unsafe($v, $p, $e)) {
             return 0;
@@ -467,7 +467,8 @@ final class Read
      */
     private static function unsafe(int|BigInteger $v, string $p, Errors $e): bool
     {
-        if ($e->policy->repairs('unsafe_integer')) {
+        // Only JSON text crosses to a JavaScript reader: a PHP int built by PHP code is exact.
+        if (!$e->objectsAsStdClass || $e->policy->repairs('unsafe_integer')) {
             return true;
         }
         $e->add($p, 'unsafe_integer', '64-bit integer beyond ±2^53 as a string', $v);
@@ -536,6 +537,9 @@ final class Read
             return null;
         }
         $wall = gmmktime($h, $mi, $s, $mo, $d, $y);
+        if ($wall === false) {
+            return null;
+        }
         $offset = null;
         if ($type === 1 || ($type === 3 && preg_match('/^[+-][0-9]{2}:?[0-9]{2}$/', $zone) === 1)) {
             // An offset (a zone name that is an offset reads as that offset, as Intl reads it).
@@ -793,7 +797,7 @@ final class Read
     public static function jsonInteger(mixed $v, string $p, Errors $e): int
     {
         if (is_int($v)) {
-            if ($v <= self::MAX_SAFE_INTEGER && $v >= -self::MAX_SAFE_INTEGER) {
+            if (($v <= self::MAX_SAFE_INTEGER && $v >= -self::MAX_SAFE_INTEGER) || !$e->objectsAsStdClass) {
                 return $v;
             }
             // No exact value in JavaScript, and no string form for a JSON Schema integer: no repair.

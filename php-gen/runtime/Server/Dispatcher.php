@@ -12,6 +12,9 @@ use Contractgen\Runtime\Http\Code;
 use Contractgen\Runtime\Http\ConnectClient;
 use Contractgen\Runtime\Http\ConnectException;
 use Contractgen\Runtime\Http\Psr;
+use Contractgen\Runtime\Json\Errors;
+use Contractgen\Runtime\Json\Policy;
+use Contractgen\Runtime\Json\Read;
 
 /**
  * Serves contract services with the Connect protocol, unary, JSON codec: `POST /<package>.<Service>/<Method>`
@@ -31,19 +34,27 @@ final class Dispatcher
     /** @var (\Closure(\Throwable, Context): void)|null */
     private readonly ?\Closure $onError;
 
+    /** The acceptance policy requests are decoded with; null: `Policy::default()` at each request. */
+    private readonly ?Policy $policy;
+
     /**
      * @param list<Service> $services the generated `<Service>Dispatcher`s to serve
      * @param non-negative-int $maxBodyBytes larger requests get `resource_exhausted`
      * @param (callable(\Throwable, Context): void)|null $onError called with every exception that is not
      *     a ConnectException (default: `error_log`)
      * @param bool $exposeInternalErrors send the message of unexpected exceptions to clients (development)
+     * @param Policy|string|null $policy how requests are decoded: a policy or a preset (`strict`,
+     *     `migrate`) of the acceptance table shared with the TypeScript boundary; null: the project-wide
+     *     `Policy::default()`
      */
     public function __construct(
         array $services,
         private readonly int $maxBodyBytes = 4 * 1024 * 1024,
         ?callable $onError = null,
         private readonly bool $exposeInternalErrors = false,
+        Policy|string|null $policy = null,
     ) {
+        $this->policy = $policy === null ? null : Policy::of($policy);
         foreach ($services as $service) {
             foreach ($service->methods() as $method => $noSideEffects) {
                 $this->routes['/' . $service->serviceName() . '/' . $method] = [$service, $method, $noSideEffects];
@@ -241,8 +252,10 @@ final class Dispatcher
                 $timeoutMs,
                 $startedAt,
             );
-            $input = $this->readInput($request, $method, $noSideEffects);
-            $json = $service->invoke($method, $input, $context);
+            // The request DTO is decoded under the dispatcher's policy (the default during the call).
+            $policy = $this->policy ?? Policy::default();
+            $input = $this->readInput($request, $method, $noSideEffects, $policy);
+            $json = Policy::scoped($policy, static fn (): string => $service->invoke($method, $input, $context));
             $remaining = $context->remainingMs();
             if ($remaining !== null && $remaining < 0) {
                 throw new ConnectException(Code::DeadlineExceeded, "deadline of {$timeoutMs} ms exceeded");
@@ -279,8 +292,12 @@ final class Dispatcher
         }
     }
 
-    private function readInput(ServerRequest $request, string $method, bool $noSideEffects): \stdClass
-    {
+    private function readInput(
+        ServerRequest $request,
+        string $method,
+        bool $noSideEffects,
+        Policy $policy,
+    ): \stdClass {
         if ($request->method === 'GET') {
             if (!$noSideEffects) {
                 throw new ConnectException(
@@ -304,7 +321,7 @@ final class Dispatcher
                 }
                 $message = $decoded;
             }
-            return self::parseBody($message);
+            return self::parseBody($message, $policy);
         }
         if ($request->method !== 'POST') {
             throw new ConnectException(Code::Unimplemented, "HTTP method {$request->method} is not allowed: use POST");
@@ -320,7 +337,7 @@ final class Dispatcher
         if (strlen($request->body) > $this->maxBodyBytes) {
             throw new ConnectException(Code::ResourceExhausted, "request body exceeds {$this->maxBodyBytes} bytes");
         }
-        return self::parseBody($request->body);
+        return self::parseBody($request->body, $policy);
     }
 
     /**
@@ -387,7 +404,7 @@ final class Dispatcher
         };
     }
 
-    private static function parseBody(string $body): \stdClass
+    private static function parseBody(string $body, Policy $policy): \stdClass
     {
         if (trim($body) === '') {
             throw new ConnectException(
@@ -397,10 +414,18 @@ final class Dispatcher
             );
         }
         self::checkDecodeCost($body);
+        // Read::parse as the DTOs' fromJson reads text: a BOM or PHP output before the JSON as the policy
+        // says, integers beyond 64 bits marked.
+        $e = new Errors(true, $policy);
         try {
-            $data = json_decode($body, false, 512, JSON_THROW_ON_ERROR | JSON_BIGINT_AS_STRING);
-        } catch (\JsonException $e) {
-            throw new ConnectException(Code::InvalidArgument, 'request body is not JSON: ' . $e->getMessage());
+            $data = Read::parse($body, 'request', $e);
+        } catch (\Contractgen\Runtime\DecodeException $x) {
+            $first = $x->errors()[0] ?? null;
+            $why = $first === null ? $x->getMessage() : $first->found . ' (' . $first->code . ')';
+            throw new ConnectException(Code::InvalidArgument, 'request body is not JSON: ' . $why);
+        }
+        if ($data === [] && $policy->repairs('empty_array_for_object')) {
+            $data = new \stdClass(); // json_encode([]) for an empty request message
         }
         if (!$data instanceof \stdClass) {
             throw new ConnectException(
