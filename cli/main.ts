@@ -146,9 +146,15 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       .description(
         "Report breaking changes against an older version: buf breaking for proto, a direction-aware checker for JSON Schema",
       )
-      .requiredOption(
+      .option(
         "--against <ref>",
-        "git branch, tag or commit (main, origin/main, HEAD~1), buf's .git#branch=main form, or a directory",
+        "git branch, tag or commit (main, origin/main, HEAD~1), buf's .git#branch=main form, or a directory; repeat it to check against several",
+        (value: string, list: string[]) => [...list, value],
+        [] as string[],
+      )
+      .option(
+        "--against-tags <pattern>",
+        "also check against every git tag matching the pattern (e.g. 'v*'), oldest first",
       )
       .addOption(
         new Option(
@@ -168,7 +174,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       const report = await checkBreaking({
         cwd: io.cwd,
         ...overrides(opts),
-        against: opts["against"] as string,
+        against: opts["against"] as string[],
+        ...(typeof opts["againstTags"] === "string" ? { againstTags: opts["againstTags"] } : {}),
         ...(typeof opts["direction"] === "string"
           ? { direction: opts["direction"] as "request" | "response" | "both" }
           : {}),

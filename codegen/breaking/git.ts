@@ -171,3 +171,17 @@ export async function extractTree(
   }
   return dir;
 }
+
+/**
+ * The tags of `repo` whose names match the glob `pattern` (`*` any characters, `?` one; git's own
+ * `fnmatch`), oldest version first (`v1.2.0` before `v1.10.0`).
+ */
+export async function listTags(repo: string, pattern: string): Promise<string[]> {
+  const r = await git(["tag", "--list", "--sort=v:refname", "--end-of-options", pattern], repo);
+  if (r.code !== 0) throw new BreakingError("git_failed", `git tag --list failed: ${r.stderr.trim()}`);
+  return r.stdout
+    .toString("utf8")
+    .split("\n")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+}

@@ -11,11 +11,17 @@ import {
 import { ContractError, isContractError } from "../errors.js";
 import { type LoadedContracts, loadContracts } from "../load/index.js";
 import { compareStrings } from "../util/names.js";
-import { extractTree, gitLocation, parseAgainst, resolveCommit } from "./git.js";
+import { extractTree, gitLocation, listTags, parseAgainst, resolveCommit } from "./git.js";
 import { applyIgnores } from "./ignore.js";
 import { jsonPointerLines, lineOf } from "./json-lines.js";
 import { checkJsonSchemaChanges } from "./jsonschema/index.js";
-import { BreakingError, type BreakingFinding, type BreakingReport, type Direction } from "./model.js";
+import {
+  BreakingError,
+  type BreakingFinding,
+  type BreakingReport,
+  type Direction,
+  type IgnoredFinding,
+} from "./model.js";
 import { checkProtoBreaking } from "./proto.js";
 import { severityOf } from "./rules.js";
 
@@ -23,8 +29,16 @@ import { severityOf } from "./rules.js";
 export interface BreakingOptions extends ConfigOverrides {
   /** Working directory: where the config is looked up and relative paths start. */
   readonly cwd: string;
-  /** Git ref (`main`, `origin/main`, `HEAD~1`), buf's `.git#branch=main` form, or a directory. */
-  readonly against: string;
+  /**
+   * Git ref (`main`, `origin/main`, `HEAD~1`), buf's `.git#branch=main` form, or a directory; a list
+   * checks against each of them in one run (transitive checks), each finding labelled with its ref.
+   */
+  readonly against?: string | readonly string[];
+  /**
+   * A glob over tag names (`v*`, `release-*`): also check against every tag of the repository that
+   * matches it, oldest version first.
+   */
+  readonly againstTags?: string;
   /** Direction of schemas no manifest references (overrides `breaking.direction` of the config). */
   readonly direction?: Direction;
 }
@@ -52,8 +66,8 @@ interface OldTree {
   readonly cleanup?: string;
 }
 
-async function oldTree(config: ResolvedConfig, options: BreakingOptions): Promise<OldTree> {
-  const source = parseAgainst(options.against, options.cwd);
+async function oldTree(config: ResolvedConfig, options: BreakingOptions, against: string): Promise<OldTree> {
+  const source = parseAgainst(against, options.cwd);
   if (source.kind === "directory") return { root: source.dir, label: source.dir };
   const { top, prefix: projectPrefix } = await gitLocation(
     source.repo === options.cwd ? config.root : source.repo,
@@ -119,12 +133,34 @@ async function loadJsonSchema(config: ResolvedConfig, label?: string): Promise<L
   }
 }
 
+/** The refs to check against: `against` (one or a list), then the tags matching `againstTags`. */
+async function againstList(config: ResolvedConfig, options: BreakingOptions): Promise<string[]> {
+  const list = typeof options.against === "string" ? [options.against] : [...(options.against ?? [])];
+  if (options.againstTags !== undefined) {
+    if (options.againstTags.trim() === "")
+      throw new BreakingError("bad_against", "--against-tags needs a tag pattern such as 'v*'");
+    const { top } = await gitLocation(config.root);
+    const tags = await listTags(top, options.againstTags);
+    if (tags.length === 0)
+      throw new BreakingError(
+        "bad_against",
+        `no git tag matches ${JSON.stringify(options.againstTags)} in ${top}; in a clone, fetch the tags (\`git fetch --tags\`; in GitHub Actions check out with \`fetch-depth: 0\`)`,
+      );
+    list.push(...tags);
+  }
+  if (list.length === 0)
+    throw new BreakingError("bad_against", "give --against <ref> (repeatable) or --against-tags <pattern>");
+  return [...new Set(list)];
+}
+
 /**
  * Compares the project's contracts with an older version and reports the changes that break readers:
  * proto through the real `buf breaking` (rules from buf.yaml, buf's rule ids), JSON Schema messages and
  * service manifests through contractgen's own checker, which reasons about the values each schema
  * accepts in the direction it is read. Ignores from the config and from the schemas are applied and
- * listed. Throws {@link BreakingError} for a bad `--against` and ContractError for invalid contracts.
+ * listed. With several refs (`against` as a list, `againstTags`) every one is checked and each finding
+ * names the ref it was found against. Throws {@link BreakingError} for a bad `--against` and
+ * ContractError for invalid contracts.
  */
 export async function checkBreaking(options: BreakingOptions): Promise<BreakingReport> {
   const config = resolveConfig(options.cwd, options);
@@ -136,7 +172,37 @@ export async function checkBreaking(options: BreakingOptions): Promise<BreakingR
       `--direction must be request, response or both, found ${JSON.stringify(direction)}`,
     );
   if (!config.protoRoot && !config.jsonSchemaRoot) await loadContracts(config); // throws the "no contracts" error
-  const old = await oldTree(config, options);
+  const refs = await againstList(config, options);
+  if (refs.length === 1) {
+    const one = await checkOne(config, options, direction, refs[0]!, false);
+    return { against: refs[0]!, ...one, breaking: one.findings.some((f) => f.severity === "error") };
+  }
+  const findings: BreakingFinding[] = [];
+  const ignored: IgnoredFinding[] = [];
+  for (const ref of refs) {
+    const one = await checkOne(config, options, direction, ref, true);
+    findings.push(...one.findings);
+    ignored.push(...one.ignored);
+  }
+  return {
+    against: refs.join(", "),
+    targets: refs,
+    findings,
+    ignored,
+    breaking: findings.some((f) => f.severity === "error"),
+  };
+}
+
+/** One comparison: the findings against `against` (labelled with it when `label`). */
+async function checkOne(
+  config: ResolvedConfig,
+  options: BreakingOptions,
+  direction: Direction,
+  against: string,
+  label: boolean,
+): Promise<{ findings: BreakingFinding[]; ignored: IgnoredFinding[] }> {
+  const breaking: BreakingConfig = config.breaking ?? {};
+  const old = await oldTree(config, options, against);
   try {
     const before = oldConfig(config, old.root, options);
     const protoWork =
@@ -195,11 +261,10 @@ export async function checkBreaking(options: BreakingOptions): Promise<BreakingR
       config.configFile,
       next?.jsonSchema?.documents ?? [],
     );
+    if (!label) return { findings: kept, ignored };
     return {
-      against: options.against,
-      findings: kept,
-      ignored,
-      breaking: kept.some((f) => f.severity === "error"),
+      findings: kept.map((f) => ({ ...f, against })),
+      ignored: ignored.map((i) => ({ ...i, finding: { ...i.finding, against } })),
     };
   } finally {
     if (old.cleanup) await rm(old.cleanup, { recursive: true, force: true });

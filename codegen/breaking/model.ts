@@ -38,6 +38,8 @@ export interface BreakingFinding {
    * still fails the check, so that no undecided change loses data silently.
    */
   readonly possibly?: string;
+  /** The ref this finding was found against, when a run checks several (`--against` twice, `--against-tags`). */
+  readonly against?: string;
 }
 
 /** A finding that an ignore suppressed, with the ignore that did it. */
@@ -50,8 +52,10 @@ export interface IgnoredFinding {
 
 /** Result of {@link checkBreaking}. */
 export interface BreakingReport {
-  /** The `--against` value as given. */
+  /** The `--against` value as given; with several refs, all of them joined by ", ". */
   readonly against: string;
+  /** The refs checked, in order, when there were several (each finding names its own). */
+  readonly targets?: readonly string[];
   /** Findings not suppressed, sorted by file, line, pointer, rule. */
   readonly findings: readonly BreakingFinding[];
   /** Suppressed findings, listed so that nothing is hidden. */

@@ -34,6 +34,11 @@ function possibly(f: BreakingFinding): string {
   return f.possibly !== undefined ? ` (possibly breaking: ${f.possibly})` : "";
 }
 
+/** `, against REF` when the run checked several refs, else nothing. */
+function versus(f: BreakingFinding): string {
+  return f.against !== undefined ? `, against ${f.against}` : "";
+}
+
 function counts(report: BreakingReport): { errors: number; warnings: number; ignored: number } {
   const errors = report.findings.filter((f) => f.severity === "error").length;
   return { errors, warnings: report.findings.length - errors, ignored: report.ignored.length };
@@ -51,14 +56,14 @@ function formatText(report: BreakingReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
     lines.push(
-      `${where(f)}: ${f.severity} ${f.rule} [${f.kind}, ${f.direction}]: ${f.message}${possibly(f)}`,
+      `${where(f)}: ${f.severity} ${f.rule} [${f.kind}, ${f.direction}${versus(f)}]: ${f.message}${possibly(f)}`,
     );
   }
   if (report.ignored.length > 0) {
     lines.push("ignored:");
     for (const i of report.ignored) {
       lines.push(
-        `  ${where(i.finding)}: ${i.finding.rule}: ${i.finding.message} (ignored by ${i.ignoredBy}${i.reason ? `: ${i.reason}` : ""})`,
+        `  ${where(i.finding)}: ${i.finding.rule}${i.finding.against !== undefined ? ` [against ${i.finding.against}]` : ""}: ${i.finding.message} (ignored by ${i.ignoredBy}${i.reason ? `: ${i.reason}` : ""})`,
       );
     }
   }
@@ -73,6 +78,7 @@ function formatText(report: BreakingReport): string {
 function toJson(report: BreakingReport): unknown {
   return {
     against: report.against,
+    ...(report.targets ? { targets: report.targets } : {}),
     breaking: report.breaking,
     summary: counts(report),
     findings: report.findings,
@@ -106,7 +112,9 @@ function formatGithub(report: BreakingReport): string {
   const lines: string[] = [];
   for (const f of report.findings) {
     const pointer = f.pointer !== undefined && f.pointer !== "" ? ` (at #${f.pointer})` : "";
-    lines.push(annotation(f.severity, f, f.rule, `${f.message}${possibly(f)}${pointer} [${f.direction}]`));
+    lines.push(
+      annotation(f.severity, f, f.rule, `${f.message}${possibly(f)}${pointer} [${f.direction}${versus(f)}]`),
+    );
   }
   for (const i of report.ignored) {
     lines.push(
@@ -140,9 +148,10 @@ export function escapeXml(s: string): string {
 function formatJunit(report: BreakingReport): string {
   const c = counts(report);
   const cases: string[] = [];
-  const name = (f: BreakingFinding): string => `${f.rule} ${where(f)}`;
+  const name = (f: BreakingFinding): string =>
+    `${f.rule} ${where(f)}${f.against !== undefined ? ` (against ${f.against})` : ""}`;
   for (const f of report.findings) {
-    const body = `${f.message}${possibly(f)}\nrule: ${f.rule}\nkind: ${f.kind}\ndirection: ${f.direction}\nat: ${where(f)}`;
+    const body = `${f.message}${possibly(f)}\nrule: ${f.rule}\nkind: ${f.kind}\ndirection: ${f.direction}${f.against !== undefined ? `\nagainst: ${f.against}` : ""}\nat: ${where(f)}`;
     const tag = f.severity === "error" ? "failure" : "system-out";
     const attrs =
       f.severity === "error" ? ` message="${escapeXml(f.message)}" type="${escapeXml(f.rule)}"` : "";
