@@ -136,7 +136,7 @@ describe("a failing generated request is shrunk", () => {
   test("an invalid case shrinks to a request still invalid at its own path only", async () => {
     const options = {
       cwd: dir,
-      jsonSchema: false,
+      jsonSchema: false as const,
       impls: [{ name: "faulty", url: faulty }],
       seed: 4,
       randomCases: 0,
