@@ -6,6 +6,7 @@
  * pipe closes and the watchdog kills the group, so no implementation keeps its port.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
@@ -141,6 +142,8 @@ export async function start(impl: ImplementationConfig, root: string): Promise<R
     // Workers of the group may outlive the shell even when it exits: always finish the whole group.
     killGroup(pid, "SIGKILL");
     if (!done) await Promise.race([exitedPromise, grace(1000)]);
+    // Stopped means gone: every process of the group, not only the shell (its port is then free).
+    await groupGone(pid, 2000);
   };
   register(pid);
   const running: RunningImplementation = {
@@ -181,6 +184,44 @@ export async function start(impl: ImplementationConfig, root: string): Promise<R
     }
     await sleep(50);
   }
+}
+
+/** Waits until no live process of group `pid` is left, at most `ms`. */
+async function groupGone(pid: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && groupAlive(pid)) await new Promise((r) => setTimeout(r, 20));
+}
+
+/**
+ * Whether group `pgid` has a process that is not a zombie. Workers orphaned by a killed master are
+ * reparented to PID 1, which in a container may never reap them: signal 0 still reaches a zombie, so
+ * on Linux the process table says what is left; elsewhere signal 0 answers.
+ */
+function groupAlive(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const entry of entries) {
+    if (!/^[0-9]+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid pgrp …: comm may hold spaces and parentheses, so split after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(fields[2]) === pgid && fields[0] !== "Z") return true;
+  }
+  return false;
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
