@@ -393,6 +393,20 @@ const rows: Row[] = [
     request: "ok",
     response: "ok",
   },
+  {
+    name: "keywords beside a union kept in every branch (union → one schema)",
+    old: int({ minimum: 5, anyOf: [{ minimum: 0 }, { maximum: 100 }] }),
+    new: int({ minimum: 0 }),
+    request: "ok",
+    response: "break",
+  },
+  {
+    name: "keywords beside a union that do not merge exactly",
+    old: { type: "string", pattern: "^a", anyOf: [{ pattern: "b$" }, { maxLength: 3 }] },
+    new: { type: "string", pattern: "^a" },
+    request: "ok",
+    response: "break",
+  },
   // --- required lists
   {
     name: "required reordered",

@@ -18,7 +18,7 @@ import {
 } from "./context.js";
 import { compareConditional, compareDependent } from "./dependent.js";
 import { compareEnum } from "./enum.js";
-import { compositionKinds, foldComposition } from "./merge.js";
+import { compositionKinds, foldComposition, mergeExact } from "./merge.js";
 import { compareNumeric } from "./numeric.js";
 import { compareObject } from "./object.js";
 import { compareString } from "./string.js";
@@ -229,7 +229,13 @@ export class Comparator implements CompareContext {
         branch = t;
       }
       if (branch.node === false) return branch;
-      return { ...branch, node: conjoin(outer, isObject(branch.node) ? branch.node : {}) };
+      const inner = isObject(branch.node) ? branch.node : {};
+      // Exact where the keywords combine; else both stay, the outer ones as an allOf branch.
+      const node = mergeExact(outer, inner) ?? {
+        ...inner,
+        allOf: [...(Array.isArray(inner["allOf"]) ? inner["allOf"] : []), outer],
+      };
+      return { ...branch, node };
     });
   }
 }
@@ -245,26 +251,4 @@ function unionKeyword(side: Side): "anyOf" | "oneOf" | undefined {
   if (Array.isArray(node["oneOf"])) return "oneOf";
   if (Array.isArray(node["anyOf"])) return "anyOf";
   return undefined;
-}
-
-/** The conjunction of two schemas, merged keyword by keyword where that is exact, else the branch wins. */
-function conjoin(outer: Record<string, unknown>, branch: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...branch };
-  for (const [k, v] of Object.entries(outer)) {
-    if (!Object.hasOwn(out, k)) {
-      out[k] = v;
-    } else if (k === "type") {
-      const list = (x: unknown): string[] => (typeof x === "string" ? [x] : Array.isArray(x) ? x : []);
-      const b = list(out[k]);
-      const a = list(v);
-      const both = a.filter((t) => b.includes(t) || (t === "number" && b.includes("integer")));
-      const extra = b.filter((t) => t === "integer" && a.includes("number") && !both.includes(t));
-      out[k] = [...both, ...extra];
-    } else if (k === "required" && Array.isArray(v) && Array.isArray(out[k])) {
-      out[k] = [...new Set([...(out[k] as unknown[]), ...v])];
-    } else if (k === "properties" && isObject(v) && isObject(out[k])) {
-      out[k] = { ...v, ...(out[k] as Record<string, unknown>) };
-    }
-  }
-  return out;
 }

@@ -94,6 +94,19 @@ function disjoint(ctx: CompareContext, branch: Side, others: readonly Side[]): b
   });
 }
 
+/**
+ * Whether every value `x` accepts is accepted by `y` (a proof; false when not proved). Besides the
+ * comparison itself, a conjunction is inside `y` when one of its parts is: `A ∧ B ⊆ Y` if `A ⊆ Y`.
+ */
+function within(ctx: CompareContext, x: Side, y: Side, depth = 0): boolean {
+  if (!ctx.probe(x, y).narrows) return true;
+  const node = x.node;
+  if (depth > 4 || !isObject(node) || !Array.isArray(node["allOf"])) return false;
+  const { allOf: _parts, ...rest } = node;
+  if (Object.keys(rest).length > 0 && within(ctx, { ...x, node: rest }, y, depth + 1)) return true;
+  return node["allOf"].some((_, i) => within(ctx, target(ctx, child(x, "allOf", i)), y, depth + 1));
+}
+
 /** Whether every branch is provably disjoint from the others. */
 export function branchesDisjoint(ctx: CompareContext, list: readonly Side[]): boolean {
   return list.every((s) =>
@@ -157,7 +170,7 @@ export function compareUnionBranches(
   }
   const upper = keyword === "anyOf" ? "ANY_OF" : "ONE_OF";
   for (const y of added) {
-    const covered = a.some((x) => !ctx.probe(x, y).widens);
+    const covered = a.some((x) => within(ctx, y, x));
     const overlaps =
       keyword === "oneOf" &&
       !disjoint(
@@ -176,7 +189,7 @@ export function compareUnionBranches(
       );
   }
   for (const x of removed) {
-    if (b.some((y) => !ctx.probe(x, y).narrows)) continue;
+    if (b.some((y) => within(ctx, x, y))) continue;
     ctx.report(`${upper}_BRANCH_REMOVED`, `${keyword} branch ${x.pointer} removed`, nSide, "narrows");
   }
   if (keyword === "oneOf")
