@@ -566,14 +566,17 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
         const sc = c ? byId.get(c.id) : undefined;
         if (!c || !sc || (sc.kind !== "valid" && sc.kind !== "invalid")) continue;
         if (shrinkRuns >= shrinkBudget.total || aborted) break;
+        // The failures to keep: every problem of the first implementation that fails (not known), each
+        // by its check, code and path; a smaller request is accepted only if it has all of them.
         const target = running
           .map((impl) => impl.name)
           .filter((impl) => knownPattern(c, impl) === undefined)
-          .map((impl) => ({ impl, problem: problemsOf(c, impl)[0] }))
-          .find((t): t is { impl: string; problem: Problem } => t.problem !== undefined);
-        if (!target || target.problem.check === "timeout" || target.problem.check === "transport") continue;
-        const key = failureKey(target.problem);
-        const once = `${sc.info.path} ${target.impl} ${key}`;
+          .map((impl) => ({ impl, problems: problemsOf(c, impl) }))
+          .find((t) => t.problems.length > 0);
+        if (!target || target.problems.some((p) => p.check === "timeout" || p.check === "transport"))
+          continue;
+        const keys = [...new Set(target.problems.map(failureKey))].sort();
+        const once = `${sc.info.path} ${target.impl} ${keys.join(" ")}`;
         if (shrunkKeys.has(once)) continue;
         shrunkKeys.add(once);
         const validate = validateOf(sc.info.method.input);
@@ -589,7 +592,8 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
           },
           reproduces: async (request) => {
             const run = await runStateless(sc, request);
-            const same = problemsOf(run, target.impl).some((p) => failureKey(p) === key);
+            const found = new Set(problemsOf(run, target.impl).map(failureKey));
+            const same = keys.every((k) => found.has(k));
             if (same) last = run;
             return same;
           },

@@ -70,7 +70,8 @@ export function generationLine(result: ContractTestResult): string {
 
 /** `412 → 37 bytes in 9 steps (23 runs, 46 calls)…`: how a failing request was shrunk. */
 export function shrunkLine(s: Shrunk): string {
-  return `the generated request (${s.originalBytes} bytes) shrunk to ${s.bytes} bytes in ${s.steps} steps (${s.runs} runs, ${s.calls} calls); the reproducer sends the minimal one, the generated one is in the JSON report (cases[].shrunk.original)`;
+  const to = s.bytes < s.originalBytes ? `shrunk to ${s.bytes} bytes` : "simplified (smaller numbers)";
+  return `the generated request (${s.originalBytes} bytes) ${to} in ${s.steps} steps (${s.runs} runs, ${s.calls} calls); the reproducer sends the minimal one, the generated one is in the JSON report (cases[].shrunk.original)`;
 }
 
 /** The command line that re-runs one case with the same seed (and the same config file). */

@@ -4,7 +4,7 @@
  * removed, a list emptied, halved or without one item, a string emptied or halved, a number made 0 or
  * shorter, halved or one closer to 0) are tried smallest first (bytes of JSON, then the magnitude of its
  * numbers); the first that is admissible (still valid, or still invalid at its
- * own path — checked locally, no call) and still fails the same check on the same implementation
+ * own path — checked locally, no call) and still fails the same checks on the same implementation
  * becomes the current request, and the search starts over from it. It stops when no candidate
  * reproduces the failure or the budget of runs is spent.
  */
