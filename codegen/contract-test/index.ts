@@ -548,8 +548,8 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
       const knownPattern = (c: CaseResult, impl: string) =>
         (known[impl] ?? []).find((p) => globMatch(p, c.id) || globMatch(p, `${c.id} — ${c.label}`));
 
-      // Shrinking: each failure of a generated case (one per method and failure kind) is re-run with
-      // smaller requests until a minimal one that still fails the same way, within the budgets.
+      // Shrinking: a failing generated case (the first per method, implementation and set of failures) is
+      // re-run with smaller requests until a minimal one that still fails the same way, within the budgets.
       const shrinkBudget =
         options.shrink === false || test.shrink === false
           ? { perCase: 0, total: 0 }
