@@ -216,8 +216,8 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
           `${I2}$w = new ${errors}(true);`,
           `${I2}$valid = ${wireCheck}::check($v, self::WIRE_SCHEMA, $w);`,
           `${I2}$r = self::decode($v, '$', $e);`,
-          `${I2}if (!$valid && $e->count() === 0) {`,
-          `${I3}$w->throwIfAny(self::class);`,
+          `${I2}if (!$valid) {`,
+          `${I3}$e->throwIfWireInvalid($w, $r, self::wireCheck(...), self::class);`,
           `${I2}}`,
         ]
       : [`${I2}$r = self::decode(${read}::parse($json, self::class, $e), '$', $e);`]),
@@ -240,8 +240,8 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
       ? [
           `${I2}$w = new ${errors}($data instanceof \\stdClass);`,
           `${I2}$valid = ${wireCheck}::check(${wireCheck}::objects($data), self::WIRE_SCHEMA, $w);`,
-          `${I2}if (!$valid && $e->count() === 0) {`,
-          `${I3}$w->throwIfAny(self::class);`,
+          `${I2}if (!$valid) {`,
+          `${I3}$e->throwIfWireInvalid($w, $r, self::wireCheck(...), self::class);`,
           `${I2}}`,
         ]
       : []),
@@ -250,6 +250,16 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
     `${I2}return $r;`,
     `${I1}}`,
   );
+  if (wireCheck) {
+    file.add(
+      "",
+      ...docComment("The wire schema check of a decoded JSON value (objects as \\stdClass).", I1),
+      `${I1}private static function wireCheck(mixed $v, ${errors} $e): bool`,
+      `${I1}{`,
+      `${I2}return ${wireCheck}::check($v, self::WIRE_SCHEMA, $e);`,
+      `${I1}}`,
+    );
+  }
 
   // decode.
   file.add(

@@ -13,6 +13,7 @@ require __DIR__ . '/Shop.php';
 require __DIR__ . '/StateStore.php';
 require __DIR__ . '/Services.php';
 
+use Contractgen\Runtime\Json\Policy;
 use Contractgen\Runtime\Server\Dispatcher;
 use Shop\Inventory\V1\InventoryServiceDispatcher;
 use Shop\Order\V1\OrderServiceDispatcher;
@@ -37,5 +38,6 @@ $store = new StateStore($stateDir, $seedFile, $clock);
     new PaymentServiceDispatcher(new PaymentService($store)),
     new InventoryServiceDispatcher(new InventoryService($store)),
     new StatsServiceDispatcher(new StatsService($store)),
-]))->serveGlobals();
+    // The TypeScript shop's policy (examples/shop/ts/app.ts): strict, `[]` read as `{}` for a map or message.
+], policy: new Policy('strict', ['empty_array_for_object' => 'repair'])))->serveGlobals();
 return true;

@@ -34,8 +34,8 @@ function viaJson(router: ConnectRouter, service: DescService, shop: Shop): void 
 /** Creates the shop's HTTP server (not yet listening). */
 export function createShopServer(options: { genDir: string; seedFile: string; clock: string }): Server {
   const shop = new Shop(loadSeed(options.seedFile), options.clock);
-  // Strict, except that `[]` for a map or message is read as `{}`: the PHP dispatcher's decoder accepts it
-  // (PHP has one array type), so both implementations accept the same requests.
+  // Strict, except that `[]` for a map or message is read as `{}` (PHP has one array type); the PHP shop's
+  // Dispatcher has the same policy (examples/shop/php/router.php), so both accept the same requests.
   const boundary = createBoundary({
     schemas: loadWireSchemas(join(options.genDir, "schema")),
     policies: { preset: "strict", pitfalls: { empty_array_for_object: "repair" } },

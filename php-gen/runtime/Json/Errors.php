@@ -24,6 +24,9 @@ final class Errors
     /** What this decode does with PHP pitfalls (the shared acceptance table); {@see strictly()} swaps it. */
     public Policy $policy;
 
+    /** Whether this decode repaired a pitfall or dropped an unknown key (the value differs from the input). */
+    public bool $repaired = false;
+
     /**
      * @param bool $objectsAsStdClass the value being decoded has every JSON object as a \stdClass (it
      *     came from {@see Read::parse()} or `json_decode($json, false)`), so a PHP array is always a JSON
@@ -46,7 +49,44 @@ final class Errors
             $this->add($path, 'forbidden_key', 'no __proto__, constructor or prototype keys', $found);
         } elseif (!$this->policy->warns('unknown_key')) {
             $this->add($path, 'unknown_field', $expected, $found);
+        } else {
+            $this->repaired = true;
         }
+    }
+
+    /** Whether the policy repairs pitfall `$code` (and so this decode repairs it: {@see $repaired}). */
+    public function repairs(string $code): bool
+    {
+        if ($this->policy->repairs($code)) {
+            $this->repaired = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * After the wire schema check of a JSON Schema DTO failed on the payload as sent (its errors in
+     * `$wire`) while the decode found nothing: when the decode repaired the payload, the wire schema is
+     * checked again on the repaired value (the DTO's JSON), as the boundary validates the value it
+     * repaired; the errors of the check that failed are thrown.
+     *
+     * @param callable(mixed, Errors): bool $check the wire schema check
+     * @throws DecodeException
+     */
+    public function throwIfWireInvalid(self $wire, ?\JsonSerializable $decoded, callable $check, string $type): void
+    {
+        if ($this->list !== []) {
+            return; // the decoder's findings name the field: the caller throws them
+        }
+        if ($this->repaired && $decoded !== null) {
+            $again = new self(true);
+            $json = json_decode((string) json_encode($decoded, Write::FLAGS), false, 512, Read::FLAGS);
+            if ($check($json, $again)) {
+                return;
+            }
+            $again->throwIfAny($type);
+        }
+        $wire->throwIfAny($type);
     }
 
     /**

@@ -79,7 +79,7 @@ final class Read
     private static function preflight(string $json, string $type, Errors $e): string
     {
         if (str_starts_with($json, "\xEF\xBB\xBF")) {
-            if (!$e->policy->repairs('utf8_bom')) {
+            if (!$e->repairs('utf8_bom')) {
                 throw new DecodeException($type, [
                     new \Contractgen\Runtime\DecodeError(
                         '$',
@@ -108,7 +108,7 @@ final class Read
         }
         $rest = ltrim($rest, " \n\r\t");
         $json = $rest !== '' && ($rest[0] === '{' || $rest[0] === '[');
-        if ($fatal || !$json || !$e->policy->repairs('php_output_before_json')) {
+        if ($fatal || !$json || !$e->repairs('php_output_before_json')) {
             $code = 'php_output_before_json';
             throw new DecodeException($type, [
                 new \Contractgen\Runtime\DecodeError('$', $code, 'only JSON in the body', 'PHP output before the JSON'),
@@ -154,7 +154,7 @@ final class Read
         }
         if ($v === []) {
             // JSON text's [] is an array; with associative arrays it may be an empty object.
-            if (!$e->objectsAsStdClass || $e->policy->repairs('empty_array_for_object')) {
+            if (!$e->objectsAsStdClass || $e->repairs('empty_array_for_object')) {
                 return true;
             }
             $e->add($p, 'empty_array_for_object', $expected . ' (an empty one is {}, not [])', $v);
@@ -174,7 +174,7 @@ final class Read
         if (is_array($v) && array_is_list($v)) {
             return $v;
         }
-        if (($v instanceof \stdClass || is_array($v)) && $e->policy->repairs('sparse_list_as_object')) {
+        if (($v instanceof \stdClass || is_array($v)) && $e->repairs('sparse_list_as_object')) {
             // array_filter / unset output: an object whose keys are all list indexes, values in key order.
             $items = [];
             foreach ($v instanceof \stdClass ? get_object_vars($v) : $v as $k => $x) {
@@ -271,13 +271,13 @@ final class Read
                 return true;
             }
             if ($v === []) {
-                if ($e->policy->repairs('empty_array_for_object')) {
+                if ($e->repairs('empty_array_for_object')) {
                     return true;
                 }
                 $e->add($p, 'empty_array_for_object', 'object (a map; an empty one is {}, not [])', $v);
                 return false;
             }
-            if ($e->policy->repairs('list_for_map')) {
+            if ($e->repairs('list_for_map')) {
                 return true; // the keys 0..n-1, as `(object) $list` encodes them
             }
             $e->add($p, 'list_for_map', 'object (a map; a JSON array only when empty)', $v);
@@ -324,7 +324,7 @@ final class Read
         }
         if (is_int($v) || $v instanceof BigInteger || is_float($v)) {
             // An integer column for a string field: its decimal digits, exactly (not a fraction).
-            if ($e->policy->repairs('number_for_string')) {
+            if ($e->repairs('number_for_string')) {
                 if (is_int($v)) {
                     return (string) $v;
                 }
@@ -348,14 +348,14 @@ final class Read
             return $v;
         }
         if ($v === 0 || $v === 1 || $v === 0.0 || $v === 1.0) {
-            if ($e->policy->repairs('int_for_bool')) {
+            if ($e->repairs('int_for_bool')) {
                 return $v == 1;
             }
             $e->add($p, 'int_for_bool', 'boolean', $v);
             return false;
         }
         if ($v === '1' || $v === 'true' || $v === '0' || $v === '' || $v === 'false') {
-            if ($e->policy->repairs('string_for_bool')) {
+            if ($e->repairs('string_for_bool')) {
                 return $v === '1' || $v === 'true';
             }
             $e->add($p, 'string_for_bool', 'boolean', $v);
@@ -468,7 +468,7 @@ final class Read
     private static function unsafe(int|BigInteger $v, string $p, Errors $e): bool
     {
         // Only JSON text crosses to a JavaScript reader: a PHP int built by PHP code is exact.
-        if (!$e->objectsAsStdClass || $e->policy->repairs('unsafe_integer')) {
+        if (!$e->objectsAsStdClass || $e->repairs('unsafe_integer')) {
             return true;
         }
         $e->add($p, 'unsafe_integer', '64-bit integer beyond ±2^53 as a string', $v);
@@ -486,7 +486,7 @@ final class Read
             return (int) $v;
         }
         $numeral = is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,9})$/', $v) === 1;
-        if ($numeral && $e->policy->repairs('numeric_string')) {
+        if ($numeral && $e->repairs('numeric_string')) {
             return (int) $v;
         }
         return null;
@@ -503,7 +503,7 @@ final class Read
         if (($v instanceof \stdClass || is_array($v)) && count((array) $v) === 3) {
             $a = (array) $v;
             if (array_key_exists('date', $a) && array_key_exists('timezone_type', $a) && isset($a['timezone'])) {
-                $text = $e->policy->repairs('datetime_object') ? self::dateTimeText($a) : null;
+                $text = $e->repairs('datetime_object') ? self::dateTimeText($a) : null;
                 if ($text === null) {
                     $e->add($p, 'datetime_object', 'RFC 3339 timestamp string', $v);
                     return new \Contractgen\Runtime\Timestamp();

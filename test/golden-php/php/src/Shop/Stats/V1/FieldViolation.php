@@ -56,8 +56,8 @@ final class FieldViolation implements \JsonSerializable
         $w = new Errors(true);
         $valid = WireSchemas::check($v, self::WIRE_SCHEMA, $w);
         $r = self::decode($v, '$', $e);
-        if (!$valid && $e->count() === 0) {
-            $w->throwIfAny(self::class);
+        if (!$valid) {
+            $e->throwIfWireInvalid($w, $r, self::wireCheck(...), self::class);
         }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
@@ -78,12 +78,20 @@ final class FieldViolation implements \JsonSerializable
         $r = self::decode($data, '$', $e);
         $w = new Errors($data instanceof \stdClass);
         $valid = WireSchemas::check(WireSchemas::objects($data), self::WIRE_SCHEMA, $w);
-        if (!$valid && $e->count() === 0) {
-            $w->throwIfAny(self::class);
+        if (!$valid) {
+            $e->throwIfWireInvalid($w, $r, self::wireCheck(...), self::class);
         }
         $e->throwIfAny(self::class);
         \assert($r instanceof self);
         return $r;
+    }
+
+    /**
+     * The wire schema check of a decoded JSON value (objects as \stdClass).
+     */
+    private static function wireCheck(mixed $v, Errors $e): bool
+    {
+        return WireSchemas::check($v, self::WIRE_SCHEMA, $e);
     }
 
     /**
