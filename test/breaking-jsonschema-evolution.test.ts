@@ -291,6 +291,20 @@ const rows: Row[] = [
     response: "ok",
     draft: DRAFT_07,
   },
+  {
+    name: "contains narrowed under maxContains (fewer matches: more arrays pass)",
+    old: { type: "array", contains: true, maxContains: 2 },
+    new: { type: "array", contains: { type: "number" }, maxContains: 2 },
+    request: "break",
+    response: "break",
+  },
+  {
+    name: "contains narrowed without maxContains",
+    old: { type: "array", contains: true },
+    new: { type: "array", contains: { type: "number" } },
+    request: "break",
+    response: "ok",
+  },
   // --- switching between allOf / anyOf / oneOf
   {
     name: "anyOf → oneOf, disjoint types",

@@ -96,6 +96,10 @@ function schema(g: Gen, depth: number): Schema {
     if (g.chance(0.15)) s["dependentRequired"] = { [g.pick(NAMES)]: g.subset(NAMES, 0.5) };
     if (g.chance(0.1)) s["dependentSchemas"] = { [g.pick(NAMES)]: { required: g.subset(NAMES, 0.5) } };
     if (g.chance(0.1)) s["minProperties"] = g.int(0, 2);
+    if (g.chance(0.1)) s["patternProperties"] = { [g.pick(["^a", "^z", "c"])]: schema(g, 0) };
+    if (g.chance(0.08)) s["propertyNames"] = { maxLength: 1 };
+    if (g.chance(0.08)) s["unevaluatedProperties"] = g.chance(0.7) ? false : schema(g, 0);
+    if (g.chance(0.1)) s["maxProperties"] = g.int(1, 3);
     return s;
   }
   if (roll < 0.75) {
@@ -107,6 +111,11 @@ function schema(g: Gen, depth: number): Schema {
     if (g.chance(0.3)) s["minItems"] = g.int(0, 2);
     if (g.chance(0.3)) s["maxItems"] = g.int(1, 3);
     if (g.chance(0.15)) s["uniqueItems"] = true;
+    if (g.chance(0.12)) {
+      s["contains"] = schema(g, 0);
+      if (g.chance(0.5)) s["minContains"] = g.int(0, 2);
+      if (g.chance(0.3)) s["maxContains"] = g.int(1, 2);
+    }
     return s;
   }
   const keyword = g.pick(["anyOf", "oneOf", "allOf", "not", "if"]);
@@ -131,11 +140,20 @@ function subschemas(s: Schema): { node: Schema; path: (string | number)[] }[] {
     if (node === null || typeof node !== "object" || Array.isArray(node)) return;
     out.push({ node: node as Obj, path });
     const o = node as Obj;
-    for (const k of ["items", "additionalProperties", "not", "if", "then", "else"])
+    for (const k of [
+      "items",
+      "additionalProperties",
+      "unevaluatedProperties",
+      "contains",
+      "not",
+      "if",
+      "then",
+      "else",
+    ])
       if (k in o) walk(o[k], [...path, k]);
     for (const k of ["anyOf", "oneOf", "allOf", "prefixItems"])
       if (Array.isArray(o[k])) for (const [i, x] of (o[k] as unknown[]).entries()) walk(x, [...path, k, i]);
-    for (const k of ["properties", "dependentSchemas"])
+    for (const k of ["properties", "dependentSchemas", "patternProperties"])
       if (o[k] && typeof o[k] === "object")
         for (const [name, x] of Object.entries(o[k] as Obj)) walk(x, [...path, k, name]);
   };
@@ -153,6 +171,9 @@ function replaceAt(root: Schema, path: readonly (string | number)[], value: Sche
 }
 
 const NUMERIC = [
+  "minContains",
+  "maxContains",
+  "maxProperties",
   "minimum",
   "maximum",
   "exclusiveMinimum",
@@ -203,7 +224,10 @@ function mutate(g: Gen, root: Schema): Schema {
     case 6:
       return replaceAt(root, path, g.pick([true, {}, { type: s["type"] ?? "string" }]));
     case 7: {
-      if (Array.isArray(s["type"])) s["type"] = (s["type"] as string[]).slice(1);
+      // (an empty type list is not a valid schema: ajv would read it as "any type")
+      if (Array.isArray(s["type"]) && (s["type"] as string[]).length > 1)
+        s["type"] = (s["type"] as string[]).slice(1);
+      else if (Array.isArray(s["type"])) s["type"] = "boolean";
       else if (typeof s["type"] === "string") s["type"] = [s["type"], g.pick(["null", "string", "integer"])];
       else s["type"] = g.pick(["string", "integer", "object"]);
       break;
@@ -316,6 +340,18 @@ describe("soundness of the JSON Schema checker against ajv", () => {
       const old = schema(g, 3);
       let next = mutate(g, old);
       if (g.chance(0.3)) next = mutate(g, next);
+      // ajv 8 deviates from 2020-12 here: `{prefixItems: [...], contains: S}` accepts `[]` (checked:
+      // ajv 8.20 returns true), so such pairs have no trustworthy reference.
+      if (
+        [old, next].some((x) =>
+          subschemas(x).some(
+            ({ node }) => typeof node === "object" && "prefixItems" in node && "contains" in node,
+          ),
+        )
+      ) {
+        skipped++;
+        continue;
+      }
       let validOld: (v: unknown) => boolean;
       let validNew: (v: unknown) => boolean;
       try {

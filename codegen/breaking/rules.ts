@@ -122,6 +122,12 @@ export const JSON_SCHEMA_RULES = {
   UNIQUE_ITEMS_REMOVED: r("array", "error", "widens", "`uniqueItems: true` was removed."),
   CONTAINS_ADDED: r("array", "error", "narrows", "`contains` now demands a matching item."),
   CONTAINS_REMOVED: r("array", "error", "widens", "The `contains` demand was removed."),
+  CONTAINS_CHANGED: r(
+    "array",
+    "error",
+    "changes",
+    "The `contains` schema changed while `maxContains` bounds the matching items: fewer matches let more arrays through, more matches fewer.",
+  ),
   // objects
   PROPERTY_ADDED: r(
     "object",

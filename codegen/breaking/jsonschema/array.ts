@@ -37,7 +37,19 @@ export function compareArray(ctx: CompareContext, o: Side, n: Side): void {
   if (!ca && cb) ctx.report("CONTAINS_ADDED", "contains now demands a matching item", child(n, "contains"));
   else if (ca && !cb) ctx.report("CONTAINS_REMOVED", "the contains demand was removed", n);
   else if (ca && cb) {
-    ctx.compare(child(o, "contains"), child(n, "contains"));
+    // With maxContains, a contains schema that matches fewer items also lets more arrays through (and
+    // the reverse): any change then changes both ways.
+    const counted = has(o, "maxContains") || has(n, "maxContains");
+    const r = counted ? ctx.probe(child(o, "contains"), child(n, "contains")) : undefined;
+    if (r && (r.narrows || r.widens))
+      ctx.report(
+        "CONTAINS_CHANGED",
+        "the contains schema changed while maxContains bounds the matching items",
+        child(n, "contains"),
+        "changes",
+        r.possibly !== undefined ? { possibly: r.possibly } : {},
+      );
+    else ctx.compare(child(o, "contains"), child(n, "contains"));
     compareLowerBound(ctx, o, n, "minContains", "MIN_ITEMS_TIGHTENED", "MIN_ITEMS_LOOSENED");
     compareUpperBound(ctx, o, n, "maxContains", "MAX_ITEMS_TIGHTENED", "MAX_ITEMS_LOOSENED");
   }
