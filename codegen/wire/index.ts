@@ -13,13 +13,27 @@ export const JSON_SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema";
 export function wireSchemas(loaded: LoadedContracts): Map<string, JsonSchema> {
   const parts = new Map<string, JsonSchema>([
     ...protoWireSchemas(loaded.model),
-    ...(loaded.jsonSchema ? jsonSchemaWireSchemas(loaded.jsonSchema) : []),
+    ...(loaded.jsonSchema ? jsonSchemaParts(loaded) : []),
   ]);
   const out = new Map<string, JsonSchema>();
   for (const fullName of [...parts.keys()].sort(compareStrings)) {
     const body = parts.get(fullName) ?? {};
     const { title: _title, ...rest } = body;
     out.set(fullName, { $schema: JSON_SCHEMA_DRAFT, $id: wireId(fullName), title: fullName, ...rest });
+  }
+  return out;
+}
+
+/** The JSON Schema declarations' wire schemas: computed once when loading (the model has them). */
+function jsonSchemaParts(loaded: LoadedContracts): Map<string, JsonSchema> {
+  const lowered = loaded.jsonSchema;
+  if (!lowered) return new Map();
+  const known = loaded.model.jsonSchemaWire;
+  if (!known) return jsonSchemaWireSchemas(lowered);
+  const out = new Map<string, JsonSchema>();
+  for (const name of lowered.sources.keys()) {
+    const schema = known.get(name);
+    if (schema) out.set(name, schema as JsonSchema);
   }
   return out;
 }
