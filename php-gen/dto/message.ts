@@ -104,7 +104,7 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
           name: propName("additionalProperties"),
           local: "$extra",
           declared: "array",
-          doc: "Properties the contract does not declare, as decoded (objects as \\stdClass), written back by jsonSerialize().",
+          doc: "Properties the contract does not declare, as decoded (objects as \\stdClass), and optional ones sent as null; written back by jsonSerialize().",
           default: "[]",
           nullable: false,
         }
@@ -333,6 +333,10 @@ export function emitMessage(ctx: DtoContext, decl: MessageDecl): GeneratedFile[]
         file.add(...assignLines(I5, p.local, p.type.decode("$x", path)));
         if (tracked.has(p)) file.add(`${I5}$ok${p.local.slice(2)} = $e->count() === $c;`);
         if (!proto && p.field?.presence === "required") file.add(`${I5}$has${p.local.slice(2)} = true;`);
+        // An optional property sent as null reads as absent; an open object keeps the explicit null so
+        // jsonSerialize() writes it back.
+        if (extra && p.field?.presence !== "required" && p.nullable)
+          file.add(`${I5}if ($x === null) {`, `${I5}${I1}$extra[${phpString(f.jsonName)}] = null;`, `${I5}}`);
       }
       file.add(`${I5}break;`);
     }
