@@ -10,6 +10,7 @@
  * switches between allOf / anyOf / oneOf, and reordered or duplicated `required` lists.
  */
 import { describe, expect, test } from "vitest";
+import { formatReport } from "../codegen/breaking/report.js";
 import { checkerVerdict, DRAFT_07, type Schema, type Verdict } from "./breaking-harness.js";
 
 interface Row {
@@ -466,5 +467,32 @@ describe("JSON Schema evolution: old → new, verdict per direction", () => {
       if (verdict === "maybe")
         for (const f of findings) if (f.possibly !== undefined) expect(f.possibly).not.toBe("");
     });
+  });
+});
+
+describe("possibly breaking findings in the report", () => {
+  const row = rows.find((r) => r.name === "anyOf → oneOf, overlap not decidable")!;
+  const { findings } = checkerVerdict(row.old, row.new, "request");
+  const report = {
+    against: "main",
+    breaking: true,
+    ignored: [],
+    findings: findings.map((f) => ({
+      kind: "jsonschema" as const,
+      rule: f.rule,
+      severity: "error" as const,
+      direction: f.direction,
+      message: f.message,
+      file: f.file,
+      pointer: f.pointer,
+      ...(f.possibly !== undefined ? { possibly: f.possibly } : {}),
+    })),
+  };
+  test("every format says why the verdict is only possible", () => {
+    expect(report.findings.map((f) => f.rule)).toEqual(["UNION_KIND_CHANGED"]);
+    for (const format of ["text", "github", "junit"] as const)
+      expect(formatReport(report, format)).toContain("possibly breaking: the branches may overlap");
+    const json = JSON.parse(formatReport(report, "json")) as { findings: { possibly?: string }[] };
+    expect(json.findings[0]?.possibly).toMatch(/branches may overlap/);
   });
 });
