@@ -108,6 +108,13 @@ const rows: Row[] = [
     request: "maybe",
     response: "maybe",
   },
+  {
+    name: "pattern changed (regular expressions are not compared)",
+    old: { type: "string", pattern: "^[a-z]+$" },
+    new: { type: "string", pattern: "^[a-z0-9]+$" },
+    request: "maybe",
+    response: "maybe",
+  },
   // --- open content models
   {
     name: "constrained property added to an open object",

@@ -26,6 +26,13 @@ export function compareString(ctx: CompareContext, o: Side, n: Side): void {
         `${upper}_CHANGED`,
         `${keyword} changed from ${JSON.stringify(a)} to ${JSON.stringify(b)}`,
         at,
+        undefined,
+        {
+          possibly:
+            keyword === "pattern"
+              ? "regular expressions are not compared for inclusion"
+              : "formats are not compared for inclusion",
+        },
       );
   }
 }
