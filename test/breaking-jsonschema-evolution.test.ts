@@ -313,6 +313,27 @@ const rows: Row[] = [
     request: "break",
     response: "ok",
   },
+  {
+    name: "minContains dropped (absent means 1)",
+    old: { type: "array", contains: B, minContains: 0 },
+    new: { type: "array", contains: B },
+    request: "break",
+    response: "ok",
+  },
+  {
+    name: "additionalProperties: true next to unevaluatedProperties: false",
+    old: obj({}, { unevaluatedProperties: false }),
+    new: obj({}, { unevaluatedProperties: false, additionalProperties: true }),
+    request: "ok",
+    response: "break",
+  },
+  {
+    name: "anyOf added next to an existing oneOf",
+    old: { oneOf: [S, I] },
+    new: { oneOf: [S, I], anyOf: [{ type: "string", maxLength: 2 }, I] },
+    request: "break",
+    response: "ok",
+  },
   // --- switching between allOf / anyOf / oneOf
   {
     name: "anyOf → oneOf, disjoint types",

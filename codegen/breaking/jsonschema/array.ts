@@ -50,7 +50,7 @@ export function compareArray(ctx: CompareContext, o: Side, n: Side): void {
         r.possibly !== undefined ? { possibly: r.possibly } : {},
       );
     else ctx.compare(child(o, "contains"), child(n, "contains"));
-    compareLowerBound(ctx, o, n, "minContains", "MIN_ITEMS_TIGHTENED", "MIN_ITEMS_LOOSENED");
+    compareLowerBound(ctx, o, n, "minContains", "MIN_ITEMS_TIGHTENED", "MIN_ITEMS_LOOSENED", 1);
     compareUpperBound(ctx, o, n, "maxContains", "MAX_ITEMS_TIGHTENED", "MAX_ITEMS_LOOSENED");
   }
 }

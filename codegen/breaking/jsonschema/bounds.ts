@@ -1,7 +1,7 @@
 import type { JsonSchemaRuleId } from "../rules.js";
 import { type CompareContext, has, type Side } from "./context.js";
 
-/** Compares an inclusive lower-bound keyword (`minLength`, `minItems`, `minProperties`). */
+/** Compares an inclusive lower-bound keyword (`minLength`, `minItems`, `minProperties`; `minContains`, absent = 1). */
 export function compareLowerBound(
   ctx: CompareContext,
   o: Side,
@@ -9,9 +9,10 @@ export function compareLowerBound(
   keyword: string,
   tightened: JsonSchemaRuleId,
   loosened: JsonSchemaRuleId,
+  absent = 0,
 ): void {
-  const a = numberAt(o, keyword) ?? 0;
-  const b = numberAt(n, keyword) ?? 0;
+  const a = numberAt(o, keyword) ?? absent;
+  const b = numberAt(n, keyword) ?? absent;
   if (a === b) return;
   const at = has(n, keyword) ? { ...n, pointer: `${n.pointer}/${keyword}` } : n;
   const msg = `${keyword} changed from ${show(o, keyword)} to ${show(n, keyword)}`;

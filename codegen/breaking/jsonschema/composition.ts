@@ -217,7 +217,15 @@ export function compareComposition(ctx: CompareContext, o: Side, n: Side): void 
   for (const keyword of ["anyOf", "oneOf"] as const) {
     const a = branches(o, keyword);
     const b = branches(n, keyword);
-    if (a && b) compareUnionBranches(ctx, keyword, a, b, child(n, keyword));
+    // A node can hold both unions; one that exists on one side only is a union of `true` on the other.
+    if (a || b)
+      compareUnionBranches(
+        ctx,
+        keyword,
+        a ?? [{ ...o, node: true }],
+        b ?? [{ ...n, node: true }],
+        b ? child(n, keyword) : n,
+      );
   }
   const a = branches(o, "allOf") ?? [];
   const b = branches(n, "allOf") ?? [];

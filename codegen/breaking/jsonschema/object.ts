@@ -150,22 +150,43 @@ export function compareObject(ctx: CompareContext, o: Side, n: Side): void {
         has(n, "required") ? child(n, "required") : n,
       );
   }
-  compareOpenness(
-    ctx,
-    o,
-    n,
-    "additionalProperties",
-    "ADDITIONAL_PROPERTIES_CLOSED",
-    "ADDITIONAL_PROPERTIES_OPENED",
-  );
-  compareOpenness(
-    ctx,
-    o,
-    n,
-    "unevaluatedProperties",
-    "UNEVALUATED_PROPERTIES_CLOSED",
-    "UNEVALUATED_PROPERTIES_OPENED",
-  );
+  const apO = has(o, "additionalProperties");
+  const apN = has(n, "additionalProperties");
+  if (apO && apN)
+    compareOpenness(
+      ctx,
+      o,
+      n,
+      "additionalProperties",
+      "ADDITIONAL_PROPERTIES_CLOSED",
+      "ADDITIONAL_PROPERTIES_OPENED",
+    );
+  else if (!apO && !apN)
+    compareOpenness(
+      ctx,
+      o,
+      n,
+      "unevaluatedProperties",
+      "UNEVALUATED_PROPERTIES_CLOSED",
+      "UNEVALUATED_PROPERTIES_OPENED",
+    );
+  else {
+    // additionalProperties evaluates every undeclared name, so unevaluatedProperties no longer applies
+    // (or starts to apply) on the side without it: the two rest schemas are compared.
+    const rest = (side: Side): Side =>
+      has(side, "additionalProperties")
+        ? child(side, "additionalProperties")
+        : has(side, "unevaluatedProperties")
+          ? child(side, "unevaluatedProperties")
+          : { ...side, node: true };
+    const a = rest(o);
+    const b = rest(n);
+    if (a.node !== false && b.node === false)
+      ctx.report("ADDITIONAL_PROPERTIES_CLOSED", "undeclared properties are now rejected", b);
+    else if (a.node === false && b.node !== false)
+      ctx.report("ADDITIONAL_PROPERTIES_OPENED", "undeclared properties are now accepted", apN ? b : n);
+    else if (a.node !== false && b.node !== false) ctx.compare(a, b);
+  }
   const pao = patternsOf(o);
   const pan = patternsOf(n);
   for (const pattern of new Set([...Object.keys(pao), ...Object.keys(pan)])) {
