@@ -100,6 +100,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       check: opts["check"] === true,
       ...(typeof opts["wireSchemas"] === "boolean" ? { wireSchemas: opts["wireSchemas"] } : {}),
     });
+    printDiagnostics(io, result.warnings, "text");
     if (opts["check"] === true) {
       if (result.outdated.length > 0) {
         io.stderr.write(

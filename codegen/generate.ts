@@ -1,6 +1,6 @@
 import type { PhpOptions } from "../php-gen/index.js";
 import { type ConfigOverrides, resolveConfig, type Target } from "./config.js";
-import { ContractError } from "./errors.js";
+import { ContractError, type Diagnostic } from "./errors.js";
 import { type BufBuild, startBufBuild } from "./load/buf-build.js";
 import type { LoadedContracts, PhaseTimer } from "./load/index.js";
 import { openOutput } from "./output/index.js";
@@ -48,6 +48,11 @@ export interface GenerateResult {
    * generated (it writes while the others run).
    */
   readonly timings: Readonly<Record<string, number>>;
+  /**
+   * What generation resolved on its own and reports (severity `warning`): a type name already used in
+   * its package and renamed, an annotation keyword carried along. The CLI prints them on stderr.
+   */
+  readonly warnings: readonly Diagnostic[];
 }
 
 /**
@@ -88,6 +93,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   let bufBuild: BufBuild | undefined;
   const output = openOutput(config.out, check);
   let files: GeneratedFile[];
+  let warnings: readonly Diagnostic[] = [];
   try {
     bufBuild = config.protoRoot ? startBufBuild(config.protoRoot, time) : undefined;
     const [{ loadContracts }, { wireSchemas }] = await Promise.all([
@@ -96,6 +102,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       config.targets.includes("php") ? import("../php-gen/index.js") : undefined,
     ]);
     const loaded = await loadContracts(config, time, bufBuild);
+    warnings = loaded.jsonSchema?.warnings ?? [];
     const writesSchemas = writesWireSchemas(config.targets, options.wireSchemas);
     const wire = needsWireSchemas(loaded, config.targets, writesSchemas)
       ? await time("wire schemas", () => wireSchemas(loaded))
@@ -121,6 +128,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     removed: written.removed,
     outdated: written.outdated,
     timings,
+    warnings,
   };
 }
 

@@ -39,6 +39,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     : Promise.resolve([]);
   try {
     const loaded = await loadContracts(config);
+    diagnostics.push(...(loaded.jsonSchema?.warnings ?? []));
     const wire = wireSchemas(loaded);
     let ajv: Ajv2020 | undefined;
     try {

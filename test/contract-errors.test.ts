@@ -152,13 +152,6 @@ const ROWS: [string, Files, readonly string[], number, readonly string[]][] = [
     [`${S}/thing.schema.json#/properties/foo/$ref`, `${S}/a.schema.json has nothing at #/$defs/Nope`],
   ],
   [
-    "the same type name in two files of one package",
-    { [`${S}/thing.schema.json`]: MESSAGE, [`${S}/thing_copy.schema.json`]: MESSAGE },
-    GENERATE,
-    1,
-    [`${S}/thing_copy.schema.json#`, "x.v1.Thing is declared twice", `${S}/thing.schema.json#`],
-  ],
-  [
     "the same full name in a proto file and a JSON Schema file",
     { "buf.yaml": BUF_YAML, [PROTO]: GOOD_PROTO, [`${S}/thing.schema.json`]: MESSAGE },
     GENERATE,
@@ -430,5 +423,24 @@ describe("the built binary", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: contracts\/jsonschema\/x\/v1\/thing\.schema\.json:3:3: invalid JSON/m);
     expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+});
+
+describe("generate: the same type name in two files of one package", () => {
+  // Names are resolved, not refused (issue #17: real schemas reuse titles): the second one is renamed
+  // and the rename is reported as a warning with both places, by generate and by lint.
+  it("renames the second, says so on stderr with both places, and exits 0", async () => {
+    const files = { [`${S}/thing.schema.json`]: MESSAGE, [`${S}/thing_copy.schema.json`]: MESSAGE };
+    const r = await cli(files, GENERATE);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /^warning: contracts\/jsonschema\/x\/v1\/thing(_copy)?\.schema\.json#: type name Thing is already used by contracts\/jsonschema\/x\/v1\/thing(_copy)?\.schema\.json# in package x\.v1; this one is named Thing2/m,
+    );
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    // lint reports the rename too, and fails on the file name that does not match its title.
+    const lint = await cli(files, ["lint"]);
+    expect(lint.code, lint.stderr).toBe(1);
+    expect(lint.stderr).toMatch(/^warning: .*this one is named Thing2/m);
+    expect(lint.stderr).toMatch(/^error: .*\(SCHEMA_FILE_NAME\)$/m);
   });
 });
