@@ -35,9 +35,15 @@ import {
   type ConstraintCheck,
   createBoundary,
   isBoundaryError,
+  loadWireSchemas,
   type Preset,
 } from "../runtime/index.js";
+import { validateOrderCreated } from "./golden/ts/jsonschema/shop/events/v1/validators.js";
+import { validateTrackEventRequest } from "./golden/ts/jsonschema/shop/stats/v1/validators.js";
+import { CreateOrderRequestSchema } from "./golden/ts/proto/shop/order/v1/order_pb.js";
+import { PayRequestSchema } from "./golden/ts/proto/shop/payment/v1/payment_pb.js";
 import { ROOT, removeDir, run, scratchDir, writeTree } from "./helpers.js";
+import { GOLDEN_SCHEMAS, loadCorpus } from "./runtime-php-corpus.js";
 
 const FIXTURE = join(ROOT, "test", "fixtures", "php-dto");
 const TYPES = ["difftest.v1.Root", "difftest.v1.Edges"] as const;
@@ -828,4 +834,128 @@ describe.skipIf(!hasPhp)("parity: PHP and TypeScript take the same decision on t
     expect(cases.length).toBeGreaterThanOrEqual(10_000);
     expect(disagreements.slice(0, 30).join("\n\n")).toBe("");
   }, 180_000);
+});
+
+/**
+ * The PHP corpus (test/php-corpus/corpus.php: every pitfall as real PHP code produces it, for messages of
+ * the example shop, proto and JSON Schema) decoded by the shop's generated PHP DTOs (the PHP golden) and
+ * by the TypeScript boundary (with protobuf-es for proto messages, the generated ajv validators for JSON
+ * Schema ones), under each preset: the same decision, and when accepted the same JSON.
+ */
+describe.skipIf(!hasPhp)("parity on the real-PHP corpus of the example shop", () => {
+  const RUNNER_B64 = `<?php
+declare(strict_types=1);
+require $argv[1] . '/autoload.php';
+$out = [];
+foreach (json_decode((string) file_get_contents($argv[2]), true, 512, JSON_THROW_ON_ERROR) as $c) {
+    try {
+        $out[] = ['ok' => $c['class']::fromJson((string) base64_decode($c['body']), $c['preset'])->toJson()];
+    } catch (\\Contractgen\\Runtime\\DecodeException $t) {
+        $out[] = ['error' => $t->getMessage()];
+    }
+}
+echo json_encode($out, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR);
+`;
+  const PROTO = {
+    "shop.payment.v1.PayRequest": PayRequestSchema,
+    "shop.order.v1.CreateOrderRequest": CreateOrderRequestSchema,
+  } as const;
+  const classOf = (type: string) =>
+    type
+      .split(".")
+      .map((s) => s.charAt(0).toUpperCase() + s.slice(1))
+      .join("\\");
+
+  it("decides alike and prints alike under every preset", async () => {
+    const cases = loadCorpus();
+    const dir = await scratchDir("parity-corpus");
+    try {
+      const validators: Record<string, unknown> = {
+        "shop.events.v1.OrderCreated": validateOrderCreated,
+        "shop.stats.v1.TrackEventRequest": validateTrackEventRequest,
+      };
+      for (const [type, desc] of Object.entries(PROTO)) {
+        validators[type] = ((value: unknown) => {
+          try {
+            fromJson(desc as DescMessage, value as JsonValue);
+            return [];
+          } catch (e) {
+            const found = e instanceof Error ? e.message : String(e);
+            return [{ path: "", code: "schema.protojson", expected: type, found, fix: "", message: found }];
+          }
+        }) as ConstraintCheck;
+      }
+      await writeFile(join(dir, "runner.php"), RUNNER_B64);
+      // The example contracts' PHP with the runtime (the golden copy holds only the generated classes).
+      const shop = await emitPhp(await loadContracts(resolveConfig(ROOT)), {});
+      await writeTree(join(dir, "gen"), Object.fromEntries(shop.map((f) => [f.path, f.content])));
+      const disagreements: string[] = [];
+      let decisions = 0;
+      for (const preset of PRESETS) {
+        const boundary = createBoundary({
+          schemas: loadWireSchemas(GOLDEN_SCHEMAS),
+          validators: validators as never,
+          policies: { preset },
+        });
+        const input = join(dir, `corpus-${preset}.json`);
+        await writeFile(
+          input,
+          JSON.stringify(
+            cases.map((c) => ({ class: classOf(c.type), body: c.body.toString("base64"), preset })),
+          ),
+        );
+        const res = await run("php", [join(dir, "runner.php"), join(dir, "gen", "php"), input], { cwd: dir });
+        expect(res.stderr).toBe("");
+        const php = JSON.parse(res.stdout) as Outcome[];
+        const ts = cases.map((c): Outcome => {
+          try {
+            const { value } = boundary.check(c.type, c.body);
+            const desc = PROTO[c.type as keyof typeof PROTO] as DescMessage | undefined;
+            return {
+              ok: desc ? toJsonString(desc, fromJson(desc, value as JsonValue)) : JSON.stringify(value),
+            };
+          } catch (e) {
+            if (!isBoundaryError(e)) throw e;
+            return { error: e.message };
+          }
+        });
+        // A JSON Schema message has no protobuf-es: the value the boundary accepted (as repaired) is
+        // printed canonically by the PHP DTO (strict), and must equal what PHP printed itself.
+        const again = join(dir, `again-${preset}.json`);
+        await writeFile(
+          again,
+          JSON.stringify(
+            ts.map((t, i) => ({
+              class: classOf((cases[i] as (typeof cases)[number]).type),
+              body: Buffer.from(t.ok ?? "{}").toString("base64"),
+              preset: "strict",
+            })),
+          ),
+        );
+        const res2 = await run("php", [join(dir, "runner.php"), join(dir, "gen", "php"), again], {
+          cwd: dir,
+        });
+        const printed = JSON.parse(res2.stdout) as Outcome[];
+        cases.forEach((c, i) => {
+          const p = php[i] as Outcome;
+          const proto = c.type in PROTO;
+          const t: Outcome = ts[i]?.ok === undefined || proto ? (ts[i] as Outcome) : (printed[i] as Outcome);
+          decisions++;
+          const same =
+            (p.ok === undefined && t.ok === undefined) ||
+            (p.ok !== undefined && t.ok !== undefined && canonical(p.ok) === canonical(t.ok));
+          if (!same)
+            disagreements.push(
+              `[${preset}] ${c.name} (${c.type})\n  php: ${p.ok ? canonical(p.ok) : p.error}\n  ts:  ${t.ok ? canonical(t.ok) : t.error}`,
+            );
+        });
+      }
+      console.log(
+        `parity on the real-PHP corpus: ${cases.length} payloads × ${PRESETS.length} presets = ${decisions} decisions; ${disagreements.length} disagreements`,
+      );
+      expect(disagreements.join("\n\n")).toBe("");
+    } finally {
+      await removeDir(dir);
+    }
+  });
 });

@@ -59,6 +59,16 @@ export class PhpTypes {
   of(t: ValueType, singular = true): PhpType {
     switch (t.kind) {
       case "scalar":
+        // A JSON Schema date-time string: a PHP DateTime object there is datetime_object (policy).
+        if (t.scalar === "string" && t.constraints?.format === "date-time") {
+          const str = this.scalar("string");
+          const read = this.rt("Json\\Read");
+          return {
+            ...str,
+            decode: (v, p) => `\\is_string(${v}) ? ${v} : ${read}::dateTimeString(${v}, ${p}, $e)`,
+            callable: () => `${read}::dateTimeString(...)`,
+          };
+        }
         return this.scalar(t.scalar);
       case "enum": {
         if (t.ref === "google.protobuf.NullValue") return this.nullValue();

@@ -515,6 +515,26 @@ final class Read
     }
 
     /**
+     * A JSON Schema `date-time` string. A PHP DateTime object (`datetime_object`) becomes its UTC RFC
+     * 3339 text when the policy repairs it, as the boundary repairs it.
+     */
+    public static function dateTimeString(mixed $v, string $p, Errors $e): string
+    {
+        if (($v instanceof \stdClass || is_array($v)) && count((array) $v) === 3) {
+            $a = (array) $v;
+            if (array_key_exists('date', $a) && array_key_exists('timezone_type', $a) && isset($a['timezone'])) {
+                $text = $e->repairs('datetime_object') ? self::dateTimeText($a) : null;
+                if ($text !== null) {
+                    return $text;
+                }
+                $e->add($p, 'datetime_object', 'RFC 3339 date-time string', $v);
+                return '';
+            }
+        }
+        return self::string($v, $p, $e);
+    }
+
+    /**
      * The UTC RFC 3339 text of a serialized PHP DateTime, or null when it cannot be converted without
      * guessing.
      *
@@ -807,6 +827,15 @@ final class Read
         if (is_float($v) && abs($v) < self::EXACT_DOUBLE_INT && floor($v) === $v) {
             return (int) $v;
         }
+        if (is_string($v) && preg_match('/^-?(0|[1-9][0-9]{0,15})$/', $v) === 1) {
+            // A PDO or form numeral (numeric_string): the number, when the policy repairs it.
+            $i = (int) $v;
+            if (abs($i) <= self::MAX_SAFE_INTEGER && $e->repairs('numeric_string')) {
+                return $i;
+            }
+            $e->add($p, 'numeric_string', 'integer', $v);
+            return 0;
+        }
         $e->add($p, 'type', 'integer', $v);
         return 0;
     }
@@ -820,6 +849,14 @@ final class Read
         $f = $v instanceof BigInteger ? $v->toFloat() : $v;
         if (is_float($f) && is_finite($f)) {
             return $f;
+        }
+        if (is_string($v) && preg_match('/^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/', $v) === 1) {
+            // A PDO or form numeral (numeric_string): the number, when the policy repairs it.
+            if (is_finite((float) $v) && $e->repairs('numeric_string')) {
+                return (float) $v;
+            }
+            $e->add($p, 'numeric_string', 'number', $v);
+            return 0.0;
         }
         $e->add($p, 'type', 'number', $v);
         return 0.0;

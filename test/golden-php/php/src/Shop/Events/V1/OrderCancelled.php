@@ -162,7 +162,7 @@ final class OrderCancelled implements \JsonSerializable
                     break;
                 case 'occurredAt':
                     $c = $e->count();
-                    $f1 = \is_string($x) ? $x : Read::string($x, $p . '.occurredAt', $e);
+                    $f1 = \is_string($x) ? $x : Read::dateTimeString($x, $p . '.occurredAt', $e);
                     $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;

@@ -171,7 +171,7 @@ final class OrderCreated implements \JsonSerializable
                     break;
                 case 'occurredAt':
                     $c = $e->count();
-                    $f1 = \is_string($x) ? $x : Read::string($x, $p . '.occurredAt', $e);
+                    $f1 = \is_string($x) ? $x : Read::dateTimeString($x, $p . '.occurredAt', $e);
                     $ok1 = $e->count() === $c;
                     $has1 = true;
                     break;

@@ -211,7 +211,7 @@ final class GetDailyReportResponse implements \JsonSerializable
                     break;
                 case 'generatedAt':
                     $c = $e->count();
-                    $f8 = \is_string($x) ? $x : Read::string($x, $p . '.generatedAt', $e);
+                    $f8 = \is_string($x) ? $x : Read::dateTimeString($x, $p . '.generatedAt', $e);
                     $ok8 = $e->count() === $c;
                     $has8 = true;
                     break;

@@ -138,7 +138,7 @@ final class TrackEventResponse implements \JsonSerializable
                     break;
                 case 'receivedAt':
                     $c = $e->count();
-                    $f3 = \is_string($x) ? $x : Read::string($x, $p . '.receivedAt', $e);
+                    $f3 = \is_string($x) ? $x : Read::dateTimeString($x, $p . '.receivedAt', $e);
                     $ok3 = $e->count() === $c;
                     $has3 = true;
                     break;
