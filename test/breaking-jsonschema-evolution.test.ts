@@ -450,6 +450,21 @@ const rows: Row[] = [
     request: "ok",
     response: "break",
   },
+  // --- named declarations ($defs + $ref)
+  {
+    name: "keyword added next to a $ref to the same declaration",
+    old: { type: "array", items: { $ref: "#/$defs/X" }, $defs: { X: { type: "array" } } },
+    new: { type: "array", items: { $ref: "#/$defs/X", maxItems: 2 }, $defs: { X: { type: "array" } } },
+    request: "break",
+    response: "ok",
+  },
+  {
+    name: "declaration under not widened (the whole narrows)",
+    old: { not: { $ref: "#/$defs/X" }, $defs: { X: { type: "boolean" } } },
+    new: { not: { $ref: "#/$defs/X" }, $defs: { X: { type: ["boolean", "null"] } } },
+    request: "break",
+    response: "break",
+  },
   // --- required lists
   {
     name: "required reordered",

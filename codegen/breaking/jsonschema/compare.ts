@@ -112,8 +112,13 @@ export class Comparator implements CompareContext {
       const tb = this.resolve(b, refB);
       if (!ta || !tb) return;
       if (ta.decl !== undefined && ta.decl === tb.decl) {
-        // Same named declaration: compared on its own; only the siblings of `$ref` are compared here.
-        compareDefault(this, a, b);
+        // Same named declaration: compared on its own; only the siblings of `$ref` are compared here
+        // (the value must match the declaration and them: their changes bound the whole change).
+        const siblings = (side: Side): Side => {
+          const { $ref: _ref, ...rest } = side.node as Record<string, unknown>;
+          return { ...side, node: rest };
+        };
+        this.families(siblings(a), siblings(b));
         return;
       }
     }

@@ -11,15 +11,25 @@ export interface DirectionSettings {
   readonly fallback: Direction;
 }
 
-/** Named declarations each declaration references, directly or through unnamed parts of files. */
-function referenceGraph(set: LoweredJsonSchema): Map<string, Set<string>> {
-  const graph = new Map<string, Set<string>>();
+/**
+ * Keywords under which a schema's change does not keep its sign: a narrower `not` widens, a narrower
+ * `oneOf` branch or `if` may widen, a `contains` under `maxContains` goes both ways. A declaration
+ * reached through them is read in both directions.
+ */
+const TWO_WAY = new Set(["not", "oneOf", "if", "contains"]);
+
+/**
+ * Named declarations each declaration references, directly or through unnamed parts of files; `true`
+ * when the reference passes through a {@link TWO_WAY} keyword.
+ */
+function referenceGraph(set: LoweredJsonSchema): Map<string, Map<string, boolean>> {
+  const graph = new Map<string, Map<string, boolean>>();
   for (const [name, source] of set.sources) {
-    const out = new Set<string>();
+    const out = new Map<string, boolean>();
     const seen = new Set<string>();
-    const walk = (doc: SchemaDocument, node: unknown): void => {
+    const walk = (doc: SchemaDocument, node: unknown, twoWay = false): void => {
       if (Array.isArray(node)) {
-        for (const item of node) walk(doc, item);
+        for (const item of node) walk(doc, item, twoWay);
         return;
       }
       if (!isObject(node)) return;
@@ -27,12 +37,12 @@ function referenceGraph(set: LoweredJsonSchema): Map<string, Set<string>> {
         if (key === "$ref" && typeof value === "string") {
           try {
             const t = set.refTarget(doc, value);
-            if (t.decl) out.add(t.decl);
+            if (t.decl) out.set(t.decl, (out.get(t.decl) ?? false) || twoWay);
             else {
-              const id = `${t.document.path}#${t.pointer}`;
+              const id = `${t.document.path}#${t.pointer}${twoWay ? "!" : ""}`;
               if (!seen.has(id)) {
                 seen.add(id);
-                walk(t.document, t.node);
+                walk(t.document, t.node, twoWay);
               }
             }
           } catch {
@@ -45,7 +55,7 @@ function referenceGraph(set: LoweredJsonSchema): Map<string, Set<string>> {
           key !== "default" &&
           key !== "$defs"
         ) {
-          walk(doc, value);
+          walk(doc, value, twoWay || TWO_WAY.has(key));
         }
       }
     };
@@ -71,15 +81,16 @@ export function schemaDirections(
     direction: Direction,
     onlyUnset: ReadonlySet<string> | undefined,
   ): void => {
-    const stack = [start];
+    const stack: [string, Direction][] = [[start, direction]];
     const seen = new Set<string>();
     while (stack.length > 0) {
-      const name = stack.pop()!;
-      if (seen.has(name)) continue;
-      seen.add(name);
+      const [name, d] = stack.pop()!;
+      if (seen.has(`${name} ${d}`)) continue;
+      seen.add(`${name} ${d}`);
       if (onlyUnset?.has(name)) continue;
-      result.set(name, joinDirections(result.get(name), direction));
-      for (const g of graphs) for (const next of g.get(name) ?? []) stack.push(next);
+      result.set(name, joinDirections(result.get(name), d));
+      for (const g of graphs)
+        for (const [next, twoWay] of g.get(name) ?? []) stack.push([next, twoWay ? "both" : d]);
     }
   };
   sets.forEach((set) => {
@@ -102,6 +113,9 @@ export function schemaDirections(
     const match = patterns.find(([re]) => re.test(name));
     if (match) propagate(name, match[1], fromManifests);
   }
-  for (const name of all) if (!result.has(name)) propagate(name, settings.fallback, new Set(result.keys()));
+  // Every remaining schema starts a walk (not only the first one reached): a declaration reached
+  // through a two-way keyword becomes `both` even when it was visited on its own before.
+  const fixed = new Set(result.keys());
+  for (const name of all) if (!fixed.has(name)) propagate(name, settings.fallback, fixed);
   return result;
 }
