@@ -23,7 +23,7 @@ import { ProtoCanonical } from "./proto-canonical.js";
 import { createRng } from "./rng.js";
 import { atPointer, interpolate, readScenarios, type Scenario } from "./scenarios.js";
 import { SchemaIndex } from "./schema-walk.js";
-import { failureKey, shrink, sizeOf } from "./shrink.js";
+import { failureKey, SHRINK_MAX_BYTES, shrink, sizeOf } from "./shrink.js";
 
 const Ajv2020 = Ajv2020Module.default ?? Ajv2020Module;
 const addFormats = addFormatsModule.default ?? addFormatsModule;
@@ -575,6 +575,7 @@ export async function runContractTests(options: ContractTestOptions): Promise<Co
           .find((t) => t.problems.length > 0);
         if (!target || target.problems.some((p) => p.check === "timeout" || p.check === "transport"))
           continue;
+        if (sizeOf(sc.request) > SHRINK_MAX_BYTES) continue;
         const keys = [...new Set(target.problems.map(failureKey))].sort();
         const once = `${sc.info.path} ${target.impl} ${keys.join(" ")}`;
         if (shrunkKeys.has(once)) continue;
