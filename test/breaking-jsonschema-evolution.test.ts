@@ -465,6 +465,17 @@ const rows: Row[] = [
     request: "break",
     response: "break",
   },
+  {
+    name: "keyword next to a $ref dropped when the $ref moves to another declaration",
+    old: { type: "array", items: { $ref: "#/$defs/A", maxItems: 2 }, $defs: { A: { type: "array" } } },
+    new: {
+      type: "array",
+      items: { $ref: "#/$defs/B" },
+      $defs: { A: { type: "array" }, B: { type: "array" } },
+    },
+    request: "ok",
+    response: "break",
+  },
   // --- required lists
   {
     name: "required reordered",

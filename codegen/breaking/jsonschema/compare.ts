@@ -9,6 +9,7 @@ import {
   ANNOTATION_KEYWORDS,
   type Change,
   type CompareContext,
+  canonical,
   child,
   isUnconstrained,
   type ProbeResult,
@@ -127,12 +128,12 @@ export class Comparator implements CompareContext {
       const rb = refOf(b);
       if (ra === undefined && rb === undefined) break;
       if (ra !== undefined) {
-        const t = this.resolve(a, ra);
+        const t = this.follow(a, ra);
         if (!t) return;
         a = t;
       }
       if (rb !== undefined) {
-        const t = this.resolve(b, rb);
+        const t = this.follow(b, rb);
         if (!t) return;
         b = t;
       }
@@ -143,7 +144,7 @@ export class Comparator implements CompareContext {
       this.compare(a, b);
       return;
     }
-    const key = `${a.doc.path}#${a.pointer}|${b.doc.path}#${b.pointer}`;
+    const key = `${a.doc.path}#${a.pointer}${a.variant ?? ""}|${b.doc.path}#${b.pointer}${b.variant ?? ""}`;
     if (this.active.has(key) || this.done.has(key)) return;
     this.active.add(key);
     try {
@@ -192,6 +193,27 @@ export class Comparator implements CompareContext {
     compareDependent(this, o, n);
     compareConditional(this, o, n);
     compareComposition(this, o, n);
+  }
+
+  /**
+   * The target of `side`'s `$ref`, with the keywords beside the `$ref` kept (merged where exact, else
+   * as an allOf next to the target): a value must match both.
+   */
+  private follow(side: Side, ref: string): (Side & { decl?: string }) | undefined {
+    const t = this.resolve(side, ref);
+    if (!t) return undefined;
+    const siblings: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(side.node as Record<string, unknown>))
+      if (k !== "$ref" && !ANNOTATION_KEYWORDS.has(k) && !k.startsWith("x-")) siblings[k] = v;
+    if (Object.keys(siblings).length === 0 || t.node === false) return t;
+    const target = isObject(t.node) ? t.node : {};
+    const node = "$ref" in target ? undefined : mergeExact(siblings, target);
+    return {
+      doc: t.doc,
+      pointer: t.pointer,
+      node: node ?? { ...siblings, allOf: [target] },
+      variant: `+${canonical(siblings)}`,
+    };
   }
 
   /**

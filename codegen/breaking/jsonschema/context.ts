@@ -10,6 +10,8 @@ export interface Side {
   readonly pointer: string;
   /** `true` / `false` / an object; a keyword that is absent is represented by a synthetic `true`. */
   readonly node: unknown;
+  /** Set when `node` is not the node at `pointer` but a combination (a `$ref` target with its siblings). */
+  readonly variant?: string;
 }
 
 /** A raw change found by a keyword family, before the direction filter. */
