@@ -476,6 +476,25 @@ const rows: Row[] = [
     request: "ok",
     response: "break",
   },
+  {
+    name: "declaration in a tagged oneOf widened (disjoint branches keep the sign)",
+    old: {
+      oneOf: [{ $ref: "#/$defs/A" }, { $ref: "#/$defs/B" }],
+      $defs: {
+        A: obj({ kind: { const: "a" }, m: { enum: ["x"] } }, { required: ["kind"] }),
+        B: obj({ kind: { const: "b" } }, { required: ["kind"] }),
+      },
+    },
+    new: {
+      oneOf: [{ $ref: "#/$defs/A" }, { $ref: "#/$defs/B" }],
+      $defs: {
+        A: obj({ kind: { const: "a" }, m: { enum: ["x", "y"] } }, { required: ["kind"] }),
+        B: obj({ kind: { const: "b" } }, { required: ["kind"] }),
+      },
+    },
+    request: "ok",
+    response: "break",
+  },
   // --- required lists
   {
     name: "required reordered",

@@ -13,10 +13,76 @@ export interface DirectionSettings {
 
 /**
  * Keywords under which a schema's change does not keep its sign: a narrower `not` widens, a narrower
- * `oneOf` branch or `if` may widen, a `contains` under `maxContains` goes both ways. A declaration
- * reached through them is read in both directions.
+ * `oneOf` branch (unless the branches are disjoint by type or tag) or `if` may widen, a `contains`
+ * under `maxContains` goes both ways. A declaration reached through them is read in both directions.
  */
 const TWO_WAY = new Set(["not", "oneOf", "if", "contains"]);
+
+/** A `$ref`'s target node (a few hops), or the node itself. */
+function followRefs(set: LoweredJsonSchema, doc: SchemaDocument, node: unknown): unknown {
+  let d = doc;
+  let n = node;
+  for (let hops = 0; hops < 8 && isObject(n) && typeof n["$ref"] === "string"; hops++) {
+    try {
+      const t = set.refTarget(d, n["$ref"]);
+      d = t.document;
+      n = t.node;
+    } catch {
+      return undefined;
+    }
+  }
+  return n;
+}
+
+/** The JSON types a node admits (`number` as integer + fraction); undefined = every type. */
+function typesOf(node: unknown): Set<string> | undefined {
+  if (!isObject(node)) return node === false ? new Set() : undefined;
+  const t = node["type"];
+  const list = typeof t === "string" ? [t] : Array.isArray(t) ? t : undefined;
+  if (!list) return undefined;
+  const out = new Set<string>();
+  for (const x of list) {
+    if (x === "number") out.add("integer").add("fraction");
+    else if (typeof x === "string") out.add(x);
+  }
+  return out;
+}
+
+/** `property=value` of the first required property with a `const` (a discriminator tag). */
+function tagOf(node: unknown): [string, string] | undefined {
+  if (!isObject(node) || !isObject(node["properties"])) return undefined;
+  const required = Array.isArray(node["required"]) ? node["required"] : [];
+  for (const [name, prop] of Object.entries(node["properties"])) {
+    if (!required.includes(name) || !isObject(prop)) continue;
+    if ("const" in prop) return [name, JSON.stringify(prop["const"])];
+    if (Array.isArray(prop["enum"]) && prop["enum"].length === 1)
+      return [name, JSON.stringify(prop["enum"][0])];
+  }
+  return undefined;
+}
+
+/**
+ * Whether the `oneOf` branches are pairwise disjoint by type or discriminator tag: then no value
+ * matches two of them and a branch's change keeps its sign.
+ */
+function disjointBranches(
+  set: LoweredJsonSchema,
+  doc: SchemaDocument,
+  branches: readonly unknown[],
+): boolean {
+  const nodes = branches.map((b) => followRefs(set, doc, b));
+  return nodes.every((a, i) =>
+    nodes.every((b, j) => {
+      if (j <= i) return true;
+      const ta = tagOf(a);
+      const tb = tagOf(b);
+      if (ta && tb && ta[0] === tb[0] && ta[1] !== tb[1]) return true;
+      const x = typesOf(a);
+      const y = typesOf(b);
+      return x !== undefined && y !== undefined && ![...x].some((t) => y.has(t));
+    }),
+  );
+}
 
 /**
  * Named declarations each declaration references, directly or through unnamed parts of files; `true`
@@ -55,7 +121,10 @@ function referenceGraph(set: LoweredJsonSchema): Map<string, Map<string, boolean
           key !== "default" &&
           key !== "$defs"
         ) {
-          walk(doc, value, twoWay || TWO_WAY.has(key));
+          const sign =
+            TWO_WAY.has(key) &&
+            !(key === "oneOf" && Array.isArray(value) && disjointBranches(set, doc, value));
+          walk(doc, value, twoWay || sign);
         }
       }
     };
