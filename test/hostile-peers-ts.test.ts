@@ -512,7 +512,10 @@ describe("a hostile client against the TS servers: client errors are 4xx, bounde
       await Promise.all(Array.from({ length: 8 }, worker));
     });
     for (const status of statuses.keys()) expect([400, 429]).toContain(status);
-    expect(mb).toBeLessThan(96);
+    // Clients and server share this process, so its RSS moves with the clients' garbage and the load on
+    // the machine (64-104 MB seen): a sanity bound against runaway growth (a 100,000-deep nesting parsed
+    // recursively per request would take gigabytes), not a measure of the server alone.
+    expect(mb).toBeLessThan(192);
     const good = await raw(`${protoBase}${CREATE}`, {
       headers: { "content-type": "application/json" },
       body: '{"userId":"1"}',
