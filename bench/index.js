@@ -3,7 +3,7 @@
 // run; nothing here asserts a time.
 //
 //   npm run bench                 all suites
-//   npm run bench -- generate     only the named suites (generate, breaking, runtime, php-codec, php-gen, contract-test, contract-test-faults)
+//   npm run bench -- generate     only the named suites (generate, breaking, runtime, php-codec, php-gen, contract-test, contract-test-faults, hostile)
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +15,7 @@ const SUITES = {
   "php-gen": "PHP code generation vs protoc --php_out",
   "contract-test": "contractgen test: cases/s against two implementations, server share of wall time",
   "contract-test-faults": "contractgen test: kill rate over the seeded faults of the PHP shop fixture",
+  hostile: "good-traffic throughput and peak RSS with 0 % and 10 % hostile load (TS server, PHP under php-fpm)",
 };
 
 const wanted = process.argv.slice(2);
