@@ -15,7 +15,8 @@ const SUITES = {
   "php-gen": "PHP code generation vs protoc --php_out",
   "contract-test": "contractgen test: cases/s against two implementations, server share of wall time",
   "contract-test-faults": "contractgen test: kill rate over the seeded faults of the PHP shop fixture",
-  hostile: "good-traffic throughput and peak RSS with 0 % and 10 % hostile load (TS server, PHP under php-fpm)",
+  hostile:
+    "good-traffic throughput and peak RSS with 0 % and 10 % hostile load (TS server, PHP under php-fpm)",
 };
 
 const wanted = process.argv.slice(2);
